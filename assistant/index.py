@@ -1,0 +1,104 @@
+"""Open the on-disk index (catalog + Chroma collection) and check it matches the settings."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.catalog import CATALOG_FILE, Catalog
+from assistant.config import Settings
+from assistant.errors import ConfigError, EmptyIndexError, IndexNotFoundError
+from assistant.store import VectorStore, open_store, reset_store
+
+SCHEMA_VERSION = "1"
+
+
+@dataclass
+class Index:
+    """The parts of one index: the catalog (what is in it) and the vector store."""
+
+    settings: Settings
+    catalog: Catalog
+    store: VectorStore
+
+    @property
+    def directory(self) -> Path:
+        return Path(self.settings.index_dir)
+
+
+_OPEN: dict[tuple[str, str | None, str], Index] = {}
+
+
+def manifest_for(settings: Settings) -> dict[str, str]:
+    """Return the settings an index records: mixing vectors across them would be wrong."""
+    return {
+        "schema": SCHEMA_VERSION,
+        "embed_model": settings.ingest.embed_model,
+        "chunk_size": str(settings.ingest.chunk_size),
+        "chunk_overlap": str(settings.ingest.chunk_overlap),
+    }
+
+
+def open_index(settings: Settings, create: bool = False) -> Index:
+    """Return the index at settings.index_dir; with create=False a missing one is an error."""
+    directory = Path(settings.index_dir)
+    key = (str(directory.resolve()), settings.store.url, settings.store.collection)
+    if key in _OPEN and (directory / CATALOG_FILE).exists():
+        return _OPEN[key]
+    if not (directory / CATALOG_FILE).exists():
+        if not create:
+            raise IndexNotFoundError(
+                f"no index at {directory}/ — build it with: assistant ingest seeds/"
+                + (f" --index {directory}" if str(directory) != "index" else "")
+            )
+        directory.mkdir(parents=True, exist_ok=True)
+    index = Index(settings, Catalog(directory / CATALOG_FILE), open_store(settings))
+    _OPEN[key] = index
+    return index
+
+
+def open_index_for_search(settings: Settings) -> Index:
+    """Return a non-empty index built with the configured embedding model."""
+    index = open_index(settings)
+    if index.catalog.counts()[0] == 0:
+        raise EmptyIndexError(
+            f"the index at {index.directory}/ holds no articles — add some with: assistant ingest PATH"
+        )
+    built_with = index.catalog.get_meta("embed_model")
+    if built_with and built_with != settings.ingest.embed_model:
+        raise ConfigError(
+            f"the index at {index.directory}/ was built with embedding model {built_with!r} but "
+            f"the settings name {settings.ingest.embed_model!r} — set ASSISTANT_INGEST__EMBED_MODEL"
+            f"={built_with} or rebuild with: assistant ingest --rebuild"
+        )
+    return index
+
+
+def check_manifest(index: Index) -> None:
+    """Record the manifest on a new index, or explain how a different one conflicts."""
+    wanted = manifest_for(index.settings)
+    recorded = {key: index.catalog.get_meta(key) for key in wanted}
+    if all(value is None for value in recorded.values()) or index.catalog.counts()[0] == 0:
+        index.catalog.set_meta(wanted)
+        return
+    diffs = [f"{k}: index has {recorded[k]}, settings say {wanted[k]}"
+             for k in wanted if recorded[k] != wanted[k]]
+    if diffs:
+        raise ConfigError(
+            f"the index at {index.directory}/ was built with other settings ({'; '.join(diffs)}) "
+            "— mixing them would give inconsistent results; rebuild with: assistant ingest "
+            "--rebuild PATH, or use --index with another folder"
+        )
+
+
+def delete_index(settings: Settings) -> None:
+    """Remove the index folder's catalog, BM25 files and collection (for --rebuild)."""
+    directory = Path(settings.index_dir)
+    for key in [k for k in _OPEN if k[0] == str(directory.resolve())]:
+        _OPEN.pop(key).catalog.close()
+    reset_store(settings)
+    for name in (CATALOG_FILE, f"{CATALOG_FILE}-wal", f"{CATALOG_FILE}-shm"):
+        (directory / name).unlink(missing_ok=True)
+    for name in ("bm25", "bm25.tmp", "bm25.old"):
+        shutil.rmtree(directory / name, ignore_errors=True)

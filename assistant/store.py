@@ -1,0 +1,156 @@
+"""The Chroma collection holding chunk vectors: embedded under index_dir, or a Chroma server."""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from assistant.errors import ConfigError
+from assistant.schema import Chunk
+
+if TYPE_CHECKING:
+    from llama_index.core.vector_stores.types import MetadataFilters
+
+    from assistant.config import Settings
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+CHROMA_DIR = "chroma"
+
+
+class VectorStore:
+    """Chunk vectors in a Chroma collection, queried through llama-index's ChromaVectorStore."""
+
+    def __init__(self, collection: Any) -> None:
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.collection = collection
+        self._llama = ChromaVectorStore(chroma_collection=collection)
+        self._lock = threading.Lock()
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+        """Store chunk vectors with the metadata filters need; same id → replaced, not doubled."""
+        # ChromaVectorStore.add uses add(), which is not idempotent after a crash: upsert here.
+        batch = self._max_batch()
+        for offset in range(0, len(chunks), batch):
+            part = chunks[offset : offset + batch]
+            with self._lock:
+                self.collection.upsert(
+                    ids=[chunk.id for chunk in part],
+                    embeddings=_as_array(vectors[offset : offset + batch]),
+                    metadatas=[_metadata(chunk) for chunk in part],
+                )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        """Remove these chunk ids (unknown ids are ignored)."""
+        batch = self._max_batch()
+        for offset in range(0, len(ids), batch):
+            with self._lock:
+                self._llama.delete_nodes(node_ids=list(ids[offset : offset + batch]))
+
+    def query(
+        self, vector: Sequence[float], top_k: int, filters: MetadataFilters | None = None
+    ) -> list[tuple[str, float]]:
+        """Return (chunk id, cosine similarity) pairs, best first."""
+        from llama_index.core.vector_stores.types import VectorStoreQuery
+
+        if self.count() == 0:
+            return []
+        query = VectorStoreQuery(
+            query_embedding=[float(x) for x in vector], similarity_top_k=top_k, filters=filters
+        )
+        result = self._llama.query(query)
+        # ChromaVectorStore reports exp(-distance); the collection uses cosine distance.
+        sims = [1.0 + math.log(max(s, 1e-12)) for s in result.similarities or []]
+        return list(zip(result.ids or [], sims, strict=False))
+
+    def ids(self) -> set[str]:
+        """Return every stored id, read in pages (one big get() hits SQLite's variable limit)."""
+        found: set[str] = set()
+        offset, page = 0, 5000
+        while True:
+            got = self.collection.get(include=[], limit=page, offset=offset)
+            found.update(got["ids"])
+            if len(got["ids"]) < page:
+                return found
+            offset += page
+
+    def count(self) -> int:
+        """Return the number of stored vectors."""
+        return int(self.collection.count())
+
+    def _max_batch(self) -> int:
+        try:
+            return max(1, min(1000, int(self.collection._client.get_max_batch_size())))
+        except Exception:  # older clients have no max batch size; 1,000 is always accepted
+            return 1000
+
+
+def open_store(settings: Settings, create: bool = True) -> VectorStore:
+    """Return the collection for these settings, embedded under index_dir or on a server."""
+    client = _client(settings, create)
+    name = settings.store.collection
+    collection = client.get_or_create_collection(
+        name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+    )
+    return VectorStore(collection)
+
+
+def reset_store(settings: Settings) -> None:
+    """Delete the collection (used by --rebuild)."""
+    client = _client(settings, create=True)
+    try:
+        client.delete_collection(settings.store.collection)
+    except Exception:  # the collection did not exist yet
+        pass
+
+
+_CLIENTS: dict[str, Any] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def _client(settings: Settings, create: bool) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    url = settings.store.url
+    key = url or str(Path(settings.index_dir).resolve() / CHROMA_DIR)
+    with _CLIENTS_LOCK:
+        if key in _CLIENTS:
+            return _CLIENTS[key]
+        if url:
+            parsed = urlparse(url)
+            if not parsed.hostname:
+                raise ConfigError(f"store.url {url!r} is not a URL — use http://host:port")
+            client = chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or 8000,
+                ssl=parsed.scheme == "https",
+                settings=chroma_settings,
+            )
+        else:
+            Path(key).mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(path=key, settings=chroma_settings)
+        _CLIENTS[key] = client
+        return client
+
+
+def _as_array(vectors: Sequence[Sequence[float]]) -> Any:
+    import numpy as np
+
+    return np.asarray(vectors, dtype="float32")
+
+
+def _metadata(chunk: Chunk) -> dict[str, str | int]:
+    meta: dict[str, str | int] = {"article_id": chunk.article_id, "start": chunk.start}
+    if chunk.source:
+        meta["source"] = chunk.source
+    if chunk.published_at:
+        meta["published_ts"] = int(chunk.published_at.timestamp())
+    return meta
