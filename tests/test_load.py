@@ -145,6 +145,21 @@ def test_json_list_of_records(tmp_path: Path) -> None:
     assert skipped == [Skipped(path, "record 2: no text (body, text or content)")]
 
 
+def test_json_record_without_title_gets_one_from_url(tmp_path: Path) -> None:
+    path = tmp_path / "untitled.jsonl"
+    url = "https://www.cnn.com/2022/07/10/media/thor-love-and-thunder/index.html"
+    path.write_text(json.dumps({"title": None, "url": url, "text": "CNN —\n\nBody."}))
+    article = load_one(path)
+    assert article.title == "Thor love and thunder"
+    assert article.text == "CNN —\n\nBody."
+
+
+def test_seed_header_without_body_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "header-only.txt"
+    path.write_text(" date 2024-11-18 Title\n\nBy A \u2013 B\n\n")
+    assert skip_reason(path) == "no text after the header"
+
+
 def test_json_object_with_articles_list(tmp_path: Path) -> None:
     path = tmp_path / "wrapped.json"
     path.write_text(json.dumps({"articles": [{"title": "T", "body": "B."}]}))
@@ -233,8 +248,8 @@ def test_test_corpus_loads() -> None:
     articles = load_one_each(DATA / "articles.jsonl")
     assert [a.id for a in articles] == [f"t{n}" for n in range(1, 9)]
     assert all(a.published_at and a.source and a.author and a.url for a in articles)
-    ids = {json.loads(line)["article_id"] for line in (DATA / "questions.jsonl").open()}
-    assert ids == {a.id for a in articles}
+    questions = (DATA / "questions.jsonl").read_text().splitlines()
+    assert {json.loads(line)["article_id"] for line in questions} == {a.id for a in articles}
 
 
 def load_one_each(path: Path) -> list[Article]:

@@ -1,0 +1,115 @@
+"""Turn retrieved passages into an Answer: text with [n] markers and the passages it cites."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.cite import check_support
+from assistant.answer.extractive import Scored, choose_sentences, score_sentences
+from assistant.answer.extractive import Encode as Encode
+from assistant.config import Settings
+from assistant.schema import Answer, Citation, Hit
+
+NO_ANSWER = "The articles don't say."
+_INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(articles?|instructions?|sources?|context|"
+    r"passages?|rules?|above|previous|prompt)\b|\b(system prompt|you are now|pretend (to be|you))\b",
+    re.I | re.S,
+)
+_TASK = re.compile(r"^\s*(please\s+)?(write|compose|generate|draft|translate|tell me a joke|"
+                   r"give me a recipe|sing|code)\b", re.I)
+_METADATA = re.compile(
+    r"\b(who (wrote|authored|reported)|author|byline|which (outlet|publication|newspaper|site|"
+    r"source)|what (outlet|publication|source|site)|(when|what date) was (the|this|it) "
+    r"(article|story|report)? ?(published|written|posted)|publication date)\b",
+    re.I,
+)
+
+
+def refuse(question: str, reason: str = "") -> Answer:
+    """Return the abstaining Answer."""
+    text = NO_ANSWER + (f" {reason}" if reason else "")
+    return Answer(text=text, citations=[], question=question, answered=False)
+
+
+def is_instruction(question: str) -> bool:
+    """Return True for requests to drop the articles or do an unrelated task."""
+    return bool(_INSTRUCTION.search(question) or _TASK.search(question))
+
+
+def answer_extractively(
+    question: str, focus: str, hits: list[Hit], encode: Encode, settings: Settings
+) -> Answer:
+    """Answer with the retrieved sentences that best answer the question, each cited."""
+    if is_instruction(question):
+        return refuse(question, "I answer questions from the indexed news articles only.")
+    if not hits:
+        return refuse(question, "Nothing in the indexed articles matches the question.")
+    scored = score_sentences(question, focus, hits, encode)
+    if _METADATA.search(question) and scored and scored[0].score >= 0.1:
+        return _metadata_answer(question, hits[scored[0].hit])
+    chosen = choose_sentences(scored, settings.answer.min_relevance, settings.answer.max_sentences)
+    if not chosen:
+        return refuse(question, "No passage in the indexed articles answers that question.")
+    return _compose(question, hits, chosen)
+
+
+def _compose(question: str, hits: list[Hit], chosen: list[Scored]) -> Answer:
+    """Group chosen sentences by article (best article first), in reading order within each."""
+    articles: list[str] = []
+    for item in chosen:
+        if hits[item.hit].chunk.article_id not in articles:
+            articles.append(hits[item.hit].chunk.article_id)
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for article_id in articles:
+        group = sorted((c for c in chosen if hits[c.hit].chunk.article_id == article_id),
+                       key=lambda c: (hits[c.hit].chunk.start + c.sentence.start))
+        texts = []
+        for item in group:
+            citation = _citation(len(citations) + 1, hits[item.hit], item)
+            citations.append(citation)
+            texts.append(f"{_strip_end(item.sentence.text)} [{citation.n}].")
+        lead = _attribution(hits[group[0].hit]) if len(articles) > 1 else ""
+        parts.append(lead + " ".join(texts))
+    text = "\n\n".join(parts) if len(articles) > 1 else parts[0]
+    return Answer(text=text, citations=citations, question=question, answered=True,
+                  sentences=check_support(text, citations))
+
+
+def _citation(n: int, hit: Hit, item: Scored) -> Citation:
+    chunk = hit.chunk
+    return Citation(
+        n=n, article_id=chunk.article_id, title=chunk.title, quote=item.sentence.text,
+        start=chunk.start + item.sentence.start, end=chunk.start + item.sentence.end,
+        source=chunk.source, author=chunk.author, published_at=chunk.published_at, url=chunk.url,
+        passage=chunk.text, passage_start=chunk.start, score=round(item.score, 4),
+        also_in=list(hit.also_in),
+    )
+
+
+def _metadata_answer(question: str, hit: Hit) -> Answer:
+    chunk = hit.chunk
+    date = chunk.published_at.date().isoformat() if chunk.published_at else "an unknown date"
+    byline = f"by {chunk.author}" if chunk.author else "with no byline"
+    text = (f"“{chunk.title}” was published {byline} in {chunk.source or 'an unnamed outlet'} "
+            f"on {date} [1].")
+    first = chunk.text.split("\n", 1)[0]
+    citation = Citation(
+        n=1, article_id=chunk.article_id, title=chunk.title, quote=first, start=chunk.start,
+        end=chunk.start + len(first), source=chunk.source, author=chunk.author,
+        published_at=chunk.published_at, url=chunk.url, passage=chunk.text,
+        passage_start=chunk.start, score=hit.score, also_in=list(hit.also_in),
+    )
+    return Answer(text=text, citations=[citation], question=question, answered=True,
+                  sentences=check_support(text, [citation]))
+
+
+def _attribution(hit: Hit) -> str:
+    chunk = hit.chunk
+    date = f", {chunk.published_at:%Y-%m-%d}" if chunk.published_at else ""
+    return f"According to {chunk.source or chunk.title}{date}: "
+
+
+def _strip_end(sentence: str) -> str:
+    return sentence.rstrip().rstrip(".")

@@ -1,0 +1,82 @@
+"""The embedded default answerer: picks and orders the retrieved sentences that answer the question."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answer.sentences import Sentence, content_words, overlap, split_sentences
+from assistant.schema import Hit
+
+Encode = Callable[[list[str]], np.ndarray]
+
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|"
+                     r"million|billion|dozen)\b", re.I)
+_DATE = re.compile(r"\b(19|20)\d\d\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
+                   r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
+                   r"week|month|year|day)s?\b|\d+(st|nd|rd|th)\b", re.I)
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate sentence from one hit, with its relevance to the question."""
+
+    hit: int
+    sentence: Sentence
+    score: float
+    cosine: float
+
+
+def score_sentences(question: str, focus: str, hits: list[Hit], encode: Encode) -> list[Scored]:
+    """Return every sentence of the hits scored against the question, best first."""
+    candidates = [(i, s) for i, hit in enumerate(hits) for s in split_sentences(hit.chunk.text)]
+    if not candidates:
+        return []
+    vectors = encode([question] + [s.text for _, s in candidates])
+    cosines = vectors[1:] @ vectors[0]
+    words = content_words(focus)
+    wanted = _answer_type(focus)
+    scored = []
+    for (i, sentence), cosine in zip(candidates, cosines, strict=True):
+        lexical = overlap(words, sentence.text)
+        score = 0.6 * float(cosine) + 0.4 * lexical - 0.01 * i
+        if wanted is not None and not wanted.search(sentence.text):
+            score -= 0.1
+        scored.append(Scored(i, sentence, score, float(cosine)))
+    return sorted(scored, key=lambda s: s.score, reverse=True)
+
+
+def choose_sentences(scored: list[Scored], threshold: float, limit: int) -> list[Scored]:
+    """Return the best sentences that clear the threshold, without repeats, at most `limit`."""
+    if not scored or scored[0].score < threshold:
+        return []
+    floor = max(threshold, scored[0].score - 0.12)
+    chosen: list[Scored] = []
+    for candidate in scored:
+        if candidate.score < floor or len(chosen) >= limit:
+            break
+        if not any(_same_text(candidate, other) for other in chosen):
+            chosen.append(candidate)
+    return chosen
+
+
+def _same_text(a: Scored, b: Scored) -> bool:
+    words_a, words_b = content_words(a.sentence.text), content_words(b.sentence.text)
+    if not words_a or not words_b:
+        return True
+    return len(words_a & words_b) / min(len(words_a), len(words_b)) > 0.8
+
+
+def _answer_type(question: str) -> re.Pattern[str] | None:
+    lowered = question.lower()
+    if re.search(r"\bhow (many|much|long|far|old)\b|\bwhat (number|percentage|share)\b", lowered):
+        return _NUMBER
+    if re.search(r"^\s*when\b|\bwhat (date|day|year|month|time)\b", lowered):
+        return _DATE
+    if re.search(r"^\s*who\b|\bwhich (person|official|leader)\b", lowered):
+        return _NAME
+    return None

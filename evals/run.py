@@ -1,0 +1,345 @@
+"""The eval runner: ask every case as a user would, score it, and write the run to a folder.
+
+A run folder holds `results.jsonl` (one row per case: question, answer, citations, retrieved
+articles, scores, timings), `settings.json` (the settings and options used) and
+`summary.json` (the aggregate metrics, keys as in the evals README).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from assistant.config import Settings
+from assistant.errors import InputError
+from assistant.schema import Answer, Hit
+from evals import metrics
+from evals.benchmarks import load_multihop_queries, load_realtimeqa_queries, pick_choice
+from evals.dataset import EvalCase, load_cases
+
+Benchmark = Literal["multihop-rag", "realtimeqa"]
+AskFn = Callable[..., Answer]
+SearchFn = Callable[..., Sequence[Hit]]
+
+RETRIEVAL_DEPTH = 10
+HIT_KS = (1, 5, 10)
+MHR_NO_ANSWER = "Insufficient information."  # what the authors' prompt asks for on null queries
+
+
+@dataclass
+class RunOptions:
+    """What to evaluate, against which index, and where the run goes."""
+
+    cases_file: Path
+    out: Path
+    corpus: list[Path] = field(default_factory=list)
+    index: Path | None = None
+    limit: int | None = None
+    benchmark: Benchmark | None = None
+
+
+def load_run_cases(path: Path, benchmark: Benchmark | None = None) -> list[EvalCase]:
+    """Return the cases of a case file, or of a benchmark query file when `benchmark` is set."""
+    if benchmark == "multihop-rag":
+        return load_multihop_queries(path)
+    if benchmark == "realtimeqa":
+        return load_realtimeqa_queries(path)
+    return load_cases(path)
+
+
+def default_out(cases_file: Path) -> Path:
+    """Return a fresh run folder under evals/runs/ named after the case file and the time."""
+    return Path("evals/runs") / f"{cases_file.stem}-{datetime.now():%Y%m%d-%H%M%S}"
+
+
+def prepare_settings(options: RunOptions, settings: Settings | None = None) -> Settings:
+    """Return settings pointing at the run's index, building it from `--corpus` first if given.
+
+    With a corpus the index goes to `--index` or `<out>/index`; build_index skips unchanged
+    articles, so a second run over the same corpus reuses it.
+    """
+    settings = settings or Settings()
+    index_dir = options.index or (options.out / "index" if options.corpus else None)
+    if index_dir is not None:
+        settings = settings.model_copy(update={"index_dir": index_dir})
+    if options.corpus:
+        from assistant.ingest import build_index
+
+        missing = [str(p) for p in options.corpus if not p.exists()]
+        if missing:
+            raise InputError(f"corpus not found: {', '.join(missing)} — check the --corpus paths")
+        build_index(options.corpus, settings)
+    return settings
+
+
+def run_eval(
+    cases: Sequence[EvalCase],
+    settings: Settings,
+    *,
+    ask_fn: AskFn | None = None,
+    search_fn: SearchFn | None = None,
+    progress: bool = True,
+) -> list[dict[str, Any]]:
+    """Return one scored result row per case, asking each exactly as a user's script would."""
+    from tqdm import tqdm
+
+    if ask_fn is None or search_fn is None:
+        from assistant import ask
+        from assistant.retrieve import search
+
+        ask_fn, search_fn = ask_fn or ask, search_fn or search
+    rows = []
+    for case in tqdm(cases, desc="eval", unit="q", disable=not progress):
+        started = time.perf_counter()
+        history = list(case.history) or None
+        answer = ask_fn(case.question, history=history, settings=settings, today=case.question_date)
+        elapsed = (time.perf_counter() - started) * 1000
+        query = answer.question or case.question
+        hits = search_fn(query, settings, k=RETRIEVAL_DEPTH, today=case.question_date)
+        rows.append(result_row(case, answer, list(hits), elapsed))
+    return rows
+
+
+def result_row(
+    case: EvalCase, answer: Answer, hits: Sequence[Hit], elapsed_ms: float
+) -> dict[str, Any]:
+    """Return the JSON row of one case: what was asked, what came back, and its scores."""
+    timings = dict(answer.timings_ms)
+    timings.setdefault("total", elapsed_ms)
+    return {
+        "id": case.id,
+        "kind": case.kind,
+        "question": case.question,
+        "history": [list(turn) for turn in case.history],
+        "accepted": list(case.answers),
+        "gold_articles": list(case.gold_articles),
+        "standalone_question": answer.question,
+        "answer": answer.text,
+        "answered": answer.answered,
+        "citations": [c.model_dump(mode="json", exclude={"passage"}) for c in answer.citations],
+        "retrieved": [
+            {"article_id": h.chunk.article_id, "title": h.chunk.title, "score": h.score}
+            for h in hits[:RETRIEVAL_DEPTH]
+        ],
+        "scores": score_case(case, answer, hits),
+        "timings_ms": timings,
+    }
+
+
+def score_case(case: EvalCase, answer: Answer, hits: Sequence[Hit]) -> dict[str, Any]:
+    """Return the per-case scores: answer, citations, abstention, retrieval, benchmark rules."""
+    answerable = case.answerable
+    scores: dict[str, Any] = {
+        "answerable": answerable,
+        "abstained": not answer.answered,
+        "answer_match": answer.answered and metrics.answer_match(answer.text, case.answers)
+        if answerable
+        else None,
+        "cited_answer_match": answer.answered and metrics.cited_answer_match(answer, case.answers)
+        if answerable
+        else None,
+        "citation_validity": metrics.citation_validity(answer),
+        "citation_precision": metrics.citation_precision(answer),
+    }
+    if case.gold_articles:
+        scores |= _article_scores(case, hits)
+    if case.gold_facts:
+        chunk_texts = [h.chunk.indexed_text() for h in hits]
+        scores |= {
+            f"mhr_{k}": v
+            for k, v in metrics.mhr_retrieval_scores(chunk_texts, case.gold_facts).items()
+        }
+    if case.reference_answer is not None and not case.choices:
+        output = answer.text if answer.answered else MHR_NO_ANSWER
+        scores["mhr_lenient"] = metrics.mhr_lenient_match(output, case.reference_answer)
+        scores["mhr_strict"] = metrics.mhr_strict_match(output, case.reference_answer)
+    if case.choices:
+        scores |= _realtime_scores(case, answer, hits)
+    return scores
+
+
+def _article_scores(case: EvalCase, hits: Sequence[Hit]) -> dict[str, Any]:
+    """Return article-level retrieval scores; gold entries match an article's id or title."""
+    gold = case.gold_articles
+    ranked = [metrics.article_key(h.chunk.article_id, h.chunk.title, gold) for h in hits]
+    scores: dict[str, Any] = {f"hit@{k}": metrics.hit_at_k(ranked, gold, k) for k in HIT_KS}
+    return scores | {
+        "mrr@10": metrics.mrr_at_k(ranked, gold, 10),
+        "recall@10": metrics.article_recall_at_k(ranked, gold, 10),
+        "all_evidence_recall@10": metrics.all_evidence_recall_at_k(ranked, gold, 10),
+        "gold_rank": metrics.first_gold_rank(ranked, gold, RETRIEVAL_DEPTH),
+    }
+
+
+def _realtime_scores(case: EvalCase, answer: Answer, hits: Sequence[Hit]) -> dict[str, Any]:
+    """Return RealTime QA's multiple-choice and generation scores for one case."""
+    text = answer.text if answer.answered else ""
+    chosen = pick_choice(text, [h.chunk.text for h in hits], case.choices)
+    gold = case.reference_answer or case.answers[0]
+    return {
+        "rtqa_choice": chosen,
+        "rtqa_choice_correct": chosen == case.answer_index,
+        "rtqa_em": metrics.rtqa_exact_match(text, gold),
+        "rtqa_f1": metrics.rtqa_f1(text, gold),
+    }
+
+
+def _mean_of(rows: Sequence[dict[str, Any]], key: str) -> float | None:
+    """Return the mean of a score over the rows where it is not None."""
+    return metrics.mean(row["scores"].get(key) for row in rows)
+
+
+def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Return the run's summary: the metrics named in the evals README, plus `n` and `by_kind`."""
+    outcomes = [(not r["scores"]["answerable"], r["scores"]["abstained"]) for r in rows]
+    summary: dict[str, Any] = {"n": len(rows)}
+    for key in ("answer_match", "cited_answer_match", "citation_precision", "citation_validity"):
+        summary[key] = _mean_of(rows, key)
+    summary["refusal_recall"] = metrics.refusal_recall(outcomes)
+    summary["refusal_precision"] = metrics.refusal_precision(outcomes)
+    summary["false_refusal_rate"] = metrics.false_refusal_rate(outcomes)
+    for key in (*(f"hit@{k}" for k in HIT_KS), "mrr@10", "recall@10", "all_evidence_recall@10"):
+        summary[key] = _mean_of(rows, key)
+    summary |= metrics.latency_summary([r["timings_ms"] for r in rows])
+    summary["by_kind"] = _by_kind(rows)
+    if any("mhr_lenient" in r["scores"] for r in rows):
+        summary["multihop_rag"] = _multihop_summary(rows)
+    if any("rtqa_choice_correct" in r["scores"] for r in rows):
+        summary["realtimeqa"] = {
+            "n": sum("rtqa_choice_correct" in r["scores"] for r in rows),
+            **{k: _mean_of(rows, f"rtqa_{k}") for k in ("choice_correct", "em", "f1")},
+        }
+    return summary
+
+
+def _group(rows: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Return the rows grouped by kind (`unspecified` when a case has none)."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[row["kind"] or "unspecified"].append(row)
+    return dict(sorted(groups.items()))
+
+
+def _by_kind(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Return n, answer_match, cited_answer_match and the abstention share per kind."""
+    return {
+        kind: {
+            "n": len(group),
+            "answer_match": _mean_of(group, "answer_match"),
+            "cited_answer_match": _mean_of(group, "cited_answer_match"),
+            "abstained": _mean_of(group, "abstained"),
+        }
+        for kind, group in _group(rows).items()
+    }
+
+
+def _multihop_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Return the MultiHop-RAG authors' retrieval and answer scores, overall and per type."""
+    scored = [r for r in rows if "mhr_map@10" in r["scores"]]
+    retrieval_keys = ("mrr@10", "map@10", "hits@10", "hits@4", "fact_recall@10", "all_evidence@10")
+    summary: dict[str, Any] = {"n_retrieval": len(scored)}
+    summary |= {key: _mean_of(scored, f"mhr_{key}") for key in retrieval_keys}
+    summary["lenient"] = _mean_of(rows, "mhr_lenient")
+    summary["strict"] = _mean_of(rows, "mhr_strict")
+    summary["by_type"] = {
+        kind: {
+            "n": len(group),
+            "lenient": _mean_of(group, "mhr_lenient"),
+            "strict": _mean_of(group, "mhr_strict"),
+            **{key: _mean_of(group, f"mhr_{key}") for key in ("map@10", "hits@10")},
+        }
+        for kind, group in _group(rows).items()
+    }
+    return summary
+
+
+def write_run(
+    out: Path,
+    rows: Sequence[dict[str, Any]],
+    summary: dict[str, Any],
+    settings_info: dict[str, Any],
+) -> None:
+    """Write results.jsonl, settings.json and summary.json into the run folder."""
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "results.jsonl").open("w", encoding="utf-8") as f:
+        f.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    (out / "settings.json").write_text(json.dumps(settings_info, indent=2) + "\n", encoding="utf-8")
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+
+def settings_record(options: RunOptions, settings: Settings, n_cases: int) -> dict[str, Any]:
+    """Return what settings.json records: the run's options and every setting used."""
+    run = {k: _jsonable(v) for k, v in asdict(options).items()}
+    run |= {"n_cases": n_cases, "started": datetime.now().isoformat(timespec="seconds")}
+    return {"run": run, "settings": settings.model_dump(mode="json")}
+
+
+def _jsonable(value: Any) -> Any:
+    """Return paths (and lists of them) as strings for JSON."""
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return str(value) if isinstance(value, Path) else value
+
+
+def evaluate(
+    options: RunOptions,
+    settings: Settings | None = None,
+    *,
+    ask_fn: AskFn | None = None,
+    search_fn: SearchFn | None = None,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Run a whole eval as `assistant eval` does, write the run folder, and return the summary."""
+    cases = load_run_cases(options.cases_file, options.benchmark)[: options.limit]
+    settings = prepare_settings(options, settings)
+    rows = run_eval(cases, settings, ask_fn=ask_fn, search_fn=search_fn, progress=progress)
+    summary = summarize(rows)
+    write_run(options.out, rows, summary, settings_record(options, settings, len(cases)))
+    return summary
+
+
+def _format(value: Any) -> str:
+    """Return a metric value as the summary table prints it."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.0f}" if value >= 100 else f"{value:.3f}"
+    return str(value)
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """Return the one-screen summary table printed after a run."""
+    flat = [(k, v) for k, v in summary.items() if not isinstance(v, dict)]
+    lines = [f"{key:<28} {_format(value):>8}" for key, value in flat]
+    lines += ["", f"{'kind':<16} {'n':>4} {'match':>7} {'cited':>7} {'abstain':>8}"]
+    for kind, row in summary.get("by_kind", {}).items():
+        cells = (row["answer_match"], row["cited_answer_match"], row["abstained"])
+        lines.append(f"{kind:<16} {row['n']:>4} " + " ".join(f"{_format(c):>7}" for c in cells))
+    for name in ("multihop_rag", "realtimeqa"):
+        if name in summary:
+            parts = [
+                f"{k} {_format(v)}" for k, v in summary[name].items() if not isinstance(v, dict)
+            ]
+            lines += ["", f"{name}: " + ", ".join(parts)]
+    return "\n".join(lines)
+
+
+def check_floors(summary: dict[str, Any], floors: dict[str, dict[str, float]]) -> list[str]:
+    """Return a message for each metric outside its floor (`{"metric": {"min": x}}` or max)."""
+    failures = []
+    for metric, bounds in floors.items():
+        value = summary.get(metric)
+        low, high = bounds.get("min"), bounds.get("max")
+        if value is None:
+            failures.append(f"{metric}: not measured in this run (floor {bounds})")
+        elif low is not None and value < low:
+            failures.append(f"{metric} = {value:.3f} is below its floor {low:.3f}")
+        elif high is not None and value > high:
+            failures.append(f"{metric} = {value:.3f} is above its ceiling {high:.3f}")
+    return failures
