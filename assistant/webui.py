@@ -1,0 +1,586 @@
+"""The Gradio web UI: streaming chat, per-reply sources, corpus overview, upload, filters, feedback.
+
+The handlers are plain functions (settings first, then the UI values) so tests call them
+directly; `build_app` only wires them to components. Gradio is imported inside functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, get_args
+
+from assistant.config import AnswerSettings, Settings
+from assistant.errors import AssistantError, ConfigError, InputError
+from assistant.feedback import REASONS, append_feedback, feedback_path, feedback_row
+from assistant.retrieve.filters import Filters
+from assistant.schema import Answer, Turn
+from assistant.webui_render import (
+    CSS,
+    HEAD,
+    MONO_FONTS,
+    SYSTEM_FONTS,
+    ReplyView,
+    escape_markdown,
+    render_answer,
+    render_corpus,
+    render_reply,
+    render_sources,
+    suggest_questions,
+)
+
+if TYPE_CHECKING:
+    import gradio as gr
+
+UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
+WORD_DELAY = 0.02  # seconds between words when streaming a finished answer
+BACKENDS: tuple[str, ...] = get_args(AnswerSettings.model_fields["llm"].annotation)
+Message = dict[str, str]
+
+
+@dataclass(frozen=True)
+class ChatTurn:
+    """One exchange of a conversation: the question and its answer or error."""
+
+    id: str
+    question: str
+    answer: Answer | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Options:
+    """The per-conversation filters and settings chosen in the UI."""
+
+    since: str | None = None
+    until: str | None = None
+    outlets: Sequence[str] = ()
+    k: int | None = None
+    mode: str | None = None
+    backend: str | None = None
+
+
+# ---- asking ----------------------------------------------------------------------------------
+
+
+def conversation_settings(settings: Settings, options: Options) -> Settings:
+    """Return the settings with the conversation's k, retrieval mode and answer backend."""
+    retrieve = {key: value for key, value in (("k", options.k), ("mode", options.mode)) if value}
+    update: dict[str, Any] = {"retrieve": settings.retrieve.model_copy(update=retrieve)}
+    if options.backend:
+        update["answer"] = settings.answer.model_copy(update={"llm": options.backend})
+    checked = Settings.model_validate(settings.model_copy(update=update).model_dump())
+    return checked
+
+
+def conversation_filters(options: Options) -> Filters:
+    """Return the search filters for the conversation's outlets and date window."""
+    since, until = _parse_date(options.since, "From"), _parse_date(options.until, "To")
+    if since and until and since > until:
+        raise InputError(f"the date window is empty: {since} is after {until} — swap the dates")
+    return Filters(sources=tuple(options.outlets or ()), since=since, until=until)
+
+
+def stream_answer(
+    question: str, history: Sequence[Turn], settings: Settings, filters: Filters
+) -> Iterator[str | Answer]:
+    """Yield pieces of the answer text, then the final Answer.
+
+    Uses `assistant.ask_stream` when the package provides it; otherwise asks once and
+    streams the finished text word by word.
+    """
+    import assistant
+
+    ask_stream = getattr(assistant, "ask_stream", None)
+    if ask_stream is not None:
+        yield from ask_stream(question, list(history), settings, filters=filters)
+        return
+    answer = assistant.ask(question, list(history), settings, filters=filters)
+    for word in re.findall(r"\S+\s*", answer.text):
+        yield word
+        time.sleep(WORD_DELAY)
+    yield answer
+
+
+def respond(
+    settings: Settings,
+    question: str,
+    turns: list[ChatTurn],
+    options: Options,
+) -> Iterator[tuple[list[Message], list[ChatTurn], str]]:
+    """Yield (chat messages, turns, sources panel HTML) as the answer streams in."""
+    question = (question or "").strip()
+    if not question:
+        yield render_messages(turns), turns, render_sources(_views(turns))
+        return
+    history = history_of(turns)
+    turn = ChatTurn(id=uuid.uuid4().hex, question=question)
+    turns = [*turns, turn]
+    yield render_messages(turns), turns, render_sources(_views(turns[:-1]))
+    text = ""
+    try:
+        filters = conversation_filters(options)
+        chosen = conversation_settings(settings, options)
+        for piece in stream_answer(question, history, chosen, filters):
+            if isinstance(piece, Answer):
+                turn = replace(turn, answer=piece)
+            else:
+                text += piece
+                yield render_messages(turns, partial=text), turns, render_sources(_views(turns))
+    except AssistantError as exc:
+        turn = replace(turn, error=str(exc))
+    if turn.answer is None and turn.error is None:
+        turn = replace(turn, error="the answer stream ended without an answer — ask again")
+    turns = [*turns[:-1], turn]
+    yield render_messages(turns), turns, render_sources(_views(turns))
+
+
+def history_of(turns: Sequence[ChatTurn]) -> list[Turn]:
+    """Return the (question, answer text) pairs of the answered turns, oldest first."""
+    return [(t.question, t.answer.text) for t in turns if t.answer is not None]
+
+
+def render_messages(turns: Sequence[ChatTurn], partial: str | None = None) -> list[Message]:
+    """Return the Chatbot messages; the last turn shows `partial` text while it streams."""
+    messages: list[Message] = []
+    for number, turn in enumerate(turns, start=1):
+        messages.append({"role": "user", "content": escape_markdown(turn.question)})
+        if turn.answer is not None:
+            content = render_answer(turn.answer, number)
+        elif turn.error is not None:
+            content = f"⚠ **Error:** {escape_markdown(turn.error)}"
+        elif partial:
+            content = render_reply(partial, number) + " ▍"
+        else:
+            content = "*Searching the articles…*"
+        messages.append({"role": "assistant", "content": content})
+    return messages
+
+
+def _views(turns: Sequence[ChatTurn]) -> list[ReplyView]:
+    return [
+        ReplyView(n, t.question, t.answer, t.error)
+        for n, t in enumerate(turns, start=1)
+        if t.answer is not None or t.error is not None
+    ]
+
+
+def _parse_date(value: str | None, label: str) -> date | None:
+    if not value or not str(value).strip():
+        return None
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise InputError(f"{label} date {value!r} is not a date — use YYYY-MM-DD") from None
+
+
+# ---- feedback --------------------------------------------------------------------------------
+
+
+def rate(
+    settings: Settings, turns: Sequence[ChatTurn], index: int | Sequence[int], liked: bool | str
+) -> tuple[str, dict[str, Any] | None]:
+    """Record a 👍/👎 on the reply at chat message `index`; return (status, pending reason)."""
+    position = (index if isinstance(index, int) else index[0]) // 2
+    if not 0 <= position < len(turns) or turns[position].answer is None:
+        return "Only answers can be rated.", None
+    rating = {True: "up", "Like": "up", False: "down", "Dislike": "down"}.get(liked, "withdrawn")
+    turn = turns[position]
+    assert turn.answer is not None
+    row = feedback_row(
+        turn.id,
+        turn.question,
+        turn.answer,
+        rating,  # type: ignore[arg-type]
+        history=history_of(turns[:position]),
+    )
+    append_feedback(feedback_path(settings), row)
+    if rating == "down":
+        return "Recorded: not helpful. What was wrong? (optional)", {
+            "turn": position,
+            "rating": rating,
+        }
+    return ("Thanks — recorded: helpful." if rating == "up" else "Rating withdrawn."), None
+
+
+def add_reason(
+    settings: Settings,
+    turns: Sequence[ChatTurn],
+    pending: dict[str, Any] | None,
+    reason: str | None,
+    note: str | None,
+) -> str:
+    """Record the optional reason for the last 👎; return the status line."""
+    if not pending or not (reason or (note or "").strip()):
+        return "Choose a reason or write a note first."
+    turn = turns[int(pending["turn"])]
+    assert turn.answer is not None
+    text = "; ".join(part for part in (reason or "", (note or "").strip()) if part)
+    row = feedback_row(
+        turn.id,
+        turn.question,
+        turn.answer,
+        pending["rating"],
+        reason=text,
+        history=history_of(turns[: int(pending["turn"])]),
+    )
+    append_feedback(feedback_path(settings), row)
+    return "Thanks — reason recorded."
+
+
+# ---- corpus and upload -----------------------------------------------------------------------
+
+
+def corpus_overview(settings: Settings) -> tuple[str, list[str], list[str]]:
+    """Return (corpus panel HTML, outlet names, example questions) for the current index."""
+    from assistant.index import open_index
+    from assistant.info import describe_index
+
+    try:
+        info = describe_index(settings)
+        documents = sorted(
+            open_index(settings).catalog.documents().values(),
+            key=lambda d: d.published_at or "",
+            reverse=True,
+        )
+    except AssistantError as exc:
+        return f'<p class="src-empty">{escape_markdown(str(exc))}</p>', [], []
+    examples = suggest_questions([(d.title, d.source) for d in documents[:200]])
+    return render_corpus(info), list(info["outlets"]), examples
+
+
+def add_uploads(
+    settings: Settings,
+    files: Sequence[str] | None,
+    progress: Callable[[int, int], None] | None = None,
+) -> str:
+    """Index uploaded article files; return a Markdown status. Bad files change nothing."""
+    from assistant.ingest import build_index
+
+    if not files:
+        return "Choose one or more files first."
+    limit = settings.ingest.max_file_mb
+    accepted, problems = [], []
+    for name in map(Path, files):
+        if name.suffix.lower() not in UPLOAD_TYPES:
+            problems.append(f"{name.name}: unsupported type (use {', '.join(UPLOAD_TYPES)})")
+        elif name.stat().st_size > limit * 1024 * 1024:
+            problems.append(f"{name.name}: larger than the {limit:g} MB limit")
+        else:
+            accepted.append(_keep_upload(settings, name))
+    lines: list[str] = []
+    if accepted:
+        try:
+            report = build_index(accepted, settings, progress=progress or False)
+        except AssistantError as exc:
+            return f"⚠ Upload failed: {escape_markdown(str(exc))}. The index is unchanged."
+        for skipped in report.skipped:
+            problems.append(f"{Path(skipped.path).name}: {skipped.reason}")
+            shutil.rmtree(Path(skipped.path).parent, ignore_errors=True)
+        added = report.articles_added + report.articles_replaced
+        lines.append(
+            f"✓ Indexed {added} article{'s' if added != 1 else ''} "
+            f"({report.chunks_added} passages; {report.articles_unchanged} already "
+            "indexed). They are searchable now."
+        )
+    lines += [f"⚠ Skipped {escape_markdown(problem)}" for problem in problems]
+    return "\n\n".join(lines)
+
+
+def _keep_upload(settings: Settings, path: Path) -> Path:
+    """Copy an upload under <index_dir>/uploads/<content hash>/ so its origin stays stable."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    target = Path(settings.index_dir) / "uploads" / digest / path.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, target)
+    return target
+
+
+# ---- app -------------------------------------------------------------------------------------
+
+
+def build_app(settings: Settings | None = None) -> gr.Blocks:
+    """Return the Gradio Blocks app over the index in settings.index_dir."""
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    import gradio as gr
+
+    settings = settings or Settings()
+    corpus_html, outlets, examples = corpus_overview(settings)
+    app = gr.Blocks(title="News assistant", analytics_enabled=False)
+    with app:
+        ui = _layout(gr, settings, corpus_html, outlets, examples)
+        _wire_chat(gr, settings, ui)
+        _wire_feedback(gr, settings, ui)
+        _wire_corpus(gr, settings, ui, app)
+    return app
+
+
+def _layout(
+    gr: Any, settings: Settings, corpus_html: str, outlets: list[str], examples: list[str]
+) -> dict[str, Any]:
+    """Create the components; return them by name."""
+    ui: dict[str, Any] = {
+        "turns": gr.State([]),
+        "question": gr.State(""),
+        "pending": gr.State(None),
+    }
+    gr.Markdown(
+        "## News assistant\nAnswers come only from the indexed articles; every "
+        "claim cites its passage — click a **[n]** to see it highlighted."
+    )
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=420):
+            ui["chat"] = gr.Chatbot(
+                elem_id="chat",
+                show_label=False,
+                height=540,
+                latex_delimiters=[],
+                buttons=["copy"],
+                examples=[{"text": q} for q in examples],
+                placeholder="**Ask about the news in the index.** Replies stream in; the "
+                "Sources tab shows each cited passage.",
+            )
+            with gr.Row():
+                ui["box"] = gr.Textbox(
+                    placeholder="Ask about the news articles…",
+                    show_label=False,
+                    container=False,
+                    scale=6,
+                    max_lines=4,
+                    autofocus=True,
+                    elem_id="question-box",
+                )
+                ui["send"] = gr.Button("Ask", variant="primary", scale=1, min_width=70)
+                ui["new"] = gr.Button("New chat", scale=1, min_width=110)
+            ui["feedback_status"] = gr.Markdown("", elem_id="feedback-status")
+            with gr.Row(visible=False) as ui["reason_row"]:
+                ui["reason"] = gr.Radio(list(REASONS), label="Reason (optional)", scale=3)
+                ui["note"] = gr.Textbox(label="Note (optional)", scale=3)
+                ui["send_reason"] = gr.Button("Send reason", scale=1, min_width=110)
+        with gr.Column(scale=2, min_width=360), gr.Tabs(selected="sources") as ui["tabs"]:
+            with gr.Tab("Sources", id="sources"):
+                ui["sources"] = gr.HTML(render_sources([]), elem_id="sources-panel")
+            with gr.Tab("Corpus", id="corpus"):
+                ui["corpus"] = gr.HTML(corpus_html, elem_id="corpus-panel")
+                ui["examples"] = gr.Dataset(
+                    components=[ui["box"]],
+                    samples=[[q] for q in examples],
+                    label="Example questions (click to ask)",
+                )
+            with gr.Tab("Upload", id="upload"):
+                gr.Markdown(
+                    f"Add articles to the index: {', '.join(UPLOAD_TYPES)}, up to "
+                    f"{settings.ingest.max_file_mb:g} MB each. They are searchable "
+                    "as soon as indexing finishes; a bad file changes nothing."
+                )
+                ui["upload"] = gr.File(
+                    file_count="multiple",
+                    file_types=list(UPLOAD_TYPES),
+                    label="Article files",
+                    elem_id="upload",
+                )
+                ui["upload_status"] = gr.Markdown(elem_id="upload-status")
+            with gr.Tab("Settings", id="settings"):
+                _settings_controls(gr, settings, outlets, ui)
+    return ui
+
+
+def _settings_controls(gr: Any, settings: Settings, outlets: list[str], ui: dict[str, Any]) -> None:
+    gr.Markdown("Filters and settings apply to this conversation's next questions.")
+    ui["since"] = gr.DateTime(
+        include_time=False, type="string", label="Published from (YYYY-MM-DD)"
+    )
+    ui["until"] = gr.DateTime(
+        include_time=False, type="string", label="Published until (YYYY-MM-DD)"
+    )
+    ui["outlets"] = gr.Dropdown(
+        outlets, multiselect=True, label="Outlets", info="None chosen searches every outlet."
+    )
+    ui["k"] = gr.Slider(1, 20, value=settings.retrieve.k, step=1, label="Passages considered (k)")
+    ui["mode"] = gr.Radio(
+        ["hybrid", "dense", "bm25"], value=settings.retrieve.mode, label="Retrieval mode"
+    )
+    ui["backend"] = gr.Dropdown(
+        list(BACKENDS),
+        value=settings.answer.llm,
+        label="Answer backend",
+        info="extractive needs no model; the others need one configured.",
+    )
+
+
+def _wire_chat(gr: Any, settings: Settings, ui: dict[str, Any]) -> None:
+    options = [ui[name] for name in ("since", "until", "outlets", "k", "mode", "backend")]
+
+    def run(
+        question: str,
+        turns: list[ChatTurn],
+        since: str | None,
+        until: str | None,
+        outlets: list[str] | None,
+        k: float,
+        mode: str,
+        backend: str,
+    ) -> Iterator[tuple[list[Message], list[ChatTurn], str]]:
+        chosen = Options(since, until, tuple(outlets or ()), int(k), mode, backend)
+        yield from respond(settings, question, turns, chosen)
+
+    def take(question: str) -> tuple[str, str]:
+        return "", question
+
+    def take_example(select: Any) -> tuple[str, str]:
+        return "", str((select.value or {}).get("text", ""))
+
+    take_example.__annotations__ = {"select": gr.SelectData}  # Gradio injects by annotation
+    starts = [
+        ui["box"].submit(take, ui["box"], [ui["box"], ui["question"]], queue=False),
+        ui["send"].click(take, ui["box"], [ui["box"], ui["question"]], queue=False),
+        ui["examples"].click(
+            lambda row: ("", row[0]), ui["examples"], [ui["box"], ui["question"]], queue=False
+        ),
+        ui["chat"].example_select(take_example, None, [ui["box"], ui["question"]], queue=False),
+    ]
+    for start in starts:
+        start.then(lambda: gr.Tabs(selected="sources"), None, ui["tabs"], queue=False).then(
+            run,
+            [ui["question"], ui["turns"], *options],
+            [ui["chat"], ui["turns"], ui["sources"]],
+            show_progress="minimal",
+            concurrency_id="index",
+        )
+    ui["new"].click(
+        lambda: ([], [], render_sources([]), "", "", None, gr.Row(visible=False)),
+        None,
+        [
+            ui["chat"],
+            ui["turns"],
+            ui["sources"],
+            ui["box"],
+            ui["feedback_status"],
+            ui["pending"],
+            ui["reason_row"],
+        ],
+        queue=False,
+    )
+
+
+def _wire_feedback(gr: Any, settings: Settings, ui: dict[str, Any]) -> None:
+    def on_like(turns: list[ChatTurn], like: Any) -> tuple[str, Any, Any]:
+        status, pending = rate(settings, turns, like.index, like.liked)
+        return status, pending, gr.Row(visible=pending is not None)
+
+    on_like.__annotations__ = {"like": gr.LikeData}  # Gradio injects by annotation
+
+    def on_reason(
+        turns: list[ChatTurn], pending: dict[str, Any] | None, reason: str | None, note: str | None
+    ) -> tuple[str, Any, Any, Any, Any]:
+        status = add_reason(settings, turns, pending, reason, note)
+        done = status.startswith("Thanks")
+        return (
+            status,
+            None if done else pending,
+            gr.Row(visible=not done),
+            None if done else gr.skip(),
+            "" if done else gr.skip(),
+        )
+
+    ui["chat"].like(on_like, ui["turns"], [ui["feedback_status"], ui["pending"], ui["reason_row"]])
+    ui["send_reason"].click(
+        on_reason,
+        [ui["turns"], ui["pending"], ui["reason"], ui["note"]],
+        [ui["feedback_status"], ui["pending"], ui["reason_row"], ui["reason"], ui["note"]],
+    )
+
+
+def _wire_corpus(gr: Any, settings: Settings, ui: dict[str, Any], app: Any) -> None:
+    def refresh() -> tuple[str, Any, Any]:
+        html, outlets, examples = corpus_overview(settings)
+        return html, gr.Dropdown(choices=outlets), gr.Dataset(samples=[[q] for q in examples])
+
+    # Gradio recognises a progress tracker by this default value.
+    def upload(files: list[str] | None, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        progress(0, desc="Reading files")
+        status = add_uploads(
+            settings,
+            files,
+            lambda done, total: progress((done, total), desc="Indexing", unit="articles"),
+        )
+        return (status, *refresh(), None)
+
+    targets = [ui["corpus"], ui["outlets"], ui["examples"]]
+    ui["upload"].upload(
+        upload, ui["upload"], [ui["upload_status"], *targets, ui["upload"]], concurrency_id="index"
+    )
+    app.load(refresh, None, targets)
+
+
+def theme() -> Any:
+    """Return the theme: the default look with system fonts, so no font is fetched."""
+    import gradio as gr
+
+    return gr.themes.Default(font=list(SYSTEM_FONTS), font_mono=list(MONO_FONTS))
+
+
+def ensure_index(settings: Settings) -> None:
+    """Build the index from settings.seeds_dir when it is missing or empty, printing progress."""
+    from assistant.index import open_index
+    from assistant.ingest import build_index
+
+    try:
+        if open_index(settings).catalog.counts()[0] > 0:
+            return
+    except AssistantError:
+        pass
+    print(f"no articles in {settings.index_dir}/ — building it from {settings.seeds_dir}/ …")
+
+    def show(done: int, total: int) -> None:
+        print(f"\r  indexed {done}/{total} articles", end="\n" if done == total else "", flush=True)
+
+    print(build_index([Path(settings.seeds_dir)], settings, progress=show).summary())
+
+
+def login_from_env() -> tuple[str, str] | None:
+    """Return (user, password) from ASSISTANT_UI_USER / ASSISTANT_UI_PASSWORD, if both are set."""
+    user, password = os.environ.get("ASSISTANT_UI_USER"), os.environ.get("ASSISTANT_UI_PASSWORD")
+    if bool(user) != bool(password):
+        raise ConfigError(
+            "set both ASSISTANT_UI_USER and ASSISTANT_UI_PASSWORD to require a login, or neither"
+        )
+    return (user, password) if user and password else None
+
+
+def launch(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Serve the UI on host:port (never shared publicly), building the index first if needed."""
+    settings = settings or Settings()
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    auth = login_from_env()
+    ensure_index(settings)
+    if host not in ("127.0.0.1", "localhost", "::1") and auth is None:
+        print(
+            f"warning: serving on {host} without a login — set ASSISTANT_UI_USER and "
+            "ASSISTANT_UI_PASSWORD to require one",
+            file=sys.stderr,
+        )
+    app = build_app(settings)
+    app.queue(default_concurrency_limit=1)
+    app.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        auth=auth,
+        auth_message="Log in to the news assistant." if auth else None,
+        max_file_size=int(2 * settings.ingest.max_file_mb * 1024 * 1024),
+        theme=theme(),
+        css=CSS,
+        head=HEAD,
+        footer_links=["settings"],
+        quiet=False,
+    )

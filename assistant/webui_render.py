@@ -1,0 +1,358 @@
+"""HTML and Markdown for the web UI: replies with [n] links, the sources and corpus panels.
+
+Pure functions, no Gradio. Every piece of article or user text goes through `html.escape`, so an
+article containing `<script>` shows as text; the only tags are the ones written here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.schema import Answer, Citation, SentenceSupport
+
+CONTEXT_CHARS = 320  # passage text kept on each side of the highlighted span
+_MARKER = re.compile(r"\[(\d+)\]")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$])")
+_MD_LINE_START = re.compile(r"^(\s*)(\d+)\.(\s)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class ReplyView:
+    """One assistant reply as the sources panel shows it."""
+
+    number: int  # 1-based position of the reply in the conversation
+    question: str
+    answer: Answer | None = None
+    error: str | None = None
+
+
+def source_anchor(reply: int, n: int) -> str:
+    """Return the element id of citation [n] of a reply in the sources panel."""
+    return f"src-{reply}-{n}"
+
+
+def escape_markdown(text: str) -> str:
+    """Return text that Markdown and HTML both display literally."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    return _MD_LINE_START.sub(r"\1\2\\.\3", escaped)
+
+
+def render_reply(text: str, reply: int, known: Sequence[int] | None = None) -> str:
+    """Return the reply's Markdown: escaped text whose [n] markers link to their sources.
+
+    Args:
+        known: citation numbers that have a source entry; other markers stay plain text.
+            None links every marker (while streaming, before the citations are known).
+    """
+    parts: list[str] = []
+    last = 0
+    for match in _MARKER.finditer(text):
+        n = int(match.group(1))
+        parts.append(escape_markdown(text[last : match.start()]))
+        label = rf"\[{n}\]"
+        if known is None or n in known:
+            parts.append(f"[{label}](#{source_anchor(reply, n)})")
+        else:
+            parts.append(label)
+        last = match.end()
+    parts.append(escape_markdown(text[last:]))
+    return "".join(parts)
+
+
+def render_answer(answer: Answer, reply: int) -> str:
+    """Return the final Markdown of an answer, noting sentences its sources don't support."""
+    body = render_reply(answer.text, reply, [c.n for c in answer.citations])
+    weak = [s for s in answer.sentences if not s.supported]
+    if weak:
+        plural = "s are" if len(weak) > 1 else " is"
+        body += f"\n\n⚠ {len(weak)} sentence{plural} not clearly supported by the cited sources."
+    return body
+
+
+def highlight_spans(
+    passage: str, spans: Sequence[tuple[int, int]], context: int = CONTEXT_CHARS
+) -> str:
+    """Return escaped passage HTML with each (start, end) span wrapped in <mark>.
+
+    Text further than `context` characters from every span is cut at a word boundary and
+    replaced by an ellipsis, so a long passage stays readable in a narrow panel.
+    """
+    spans = sorted((max(0, s), min(len(passage), e)) for s, e in spans if e > s)
+    if not spans:
+        return html.escape(_clip_end(passage, 2 * context))
+    out: list[str] = []
+    cursor = 0
+    for index, (start, end) in enumerate(spans):
+        start = max(start, cursor)
+        if end <= start:
+            continue
+        gap = passage[cursor:start]
+        out.append(
+            html.escape(_clip_start(gap, context) if index == 0 else _clip_middle(gap, context))
+        )
+        out.append(f"<mark>{html.escape(passage[start:end])}</mark>")
+        cursor = end
+    out.append(html.escape(_clip_end(passage[cursor:], context)))
+    return "".join(out)
+
+
+def quote_span(citation: Citation) -> tuple[int, int] | None:
+    """Return the quote's (start, end) inside the citation's passage, or None if absent."""
+    start, end = citation.start - citation.passage_start, citation.end - citation.passage_start
+    passage = citation.passage
+    if 0 <= start < end <= len(passage) and passage[start:end] == citation.quote:
+        return start, end
+    found = passage.find(citation.quote) if citation.quote else -1
+    return (found, found + len(citation.quote)) if found >= 0 else None
+
+
+def render_citation(citation: Citation, reply: int, supports: Sequence[SentenceSupport]) -> str:
+    """Return one source entry: title link, outlet · date · author, highlighted passage."""
+    title = html.escape(citation.title or "Untitled")
+    url = citation.url or ""
+    if url.startswith(("http://", "https://")):
+        title = (
+            f'<a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
+        )
+    date = citation.published_at.date().isoformat() if citation.published_at else None
+    meta = " · ".join(html.escape(p) for p in (citation.source, date, citation.author) if p)
+    lines = [
+        f'<li class="src" id="{source_anchor(reply, citation.n)}">',
+        f'<div class="src-head"><span class="src-n">[{citation.n}]</span> {title}</div>',
+        f'<div class="src-meta">{meta or "unknown outlet"}</div>',
+    ]
+    if citation.also_in:
+        lines.append(
+            f'<div class="src-also">also in: {html.escape(", ".join(citation.also_in))}</div>'
+        )
+    lines.append(f'<div class="src-passage">{_passage_html(citation)}</div>')
+    marks = [
+        _support_mark(i, s) for i, s in enumerate(supports, start=1) if citation.n in s.citations
+    ]
+    if marks:
+        lines.append(f'<div class="src-support">{" ".join(marks)}</div>')
+    lines.append("</li>")
+    return "\n".join(lines)
+
+
+def render_reply_sources(view: ReplyView, open_: bool) -> str:
+    """Return the collapsible group of sources for one reply."""
+    question = html.escape(_clip_end(view.question, 90))
+    if view.error is not None:
+        body, count = f'<p class="src-empty">Error: {html.escape(view.error)}</p>', "error"
+    elif view.answer is None or not view.answer.citations:
+        body, count = '<p class="src-empty">No sources: the articles don\'t say.</p>', "0 sources"
+    else:
+        items = [
+            render_citation(c, view.number, view.answer.sentences) for c in view.answer.citations
+        ]
+        body = '<ol class="src-list">\n' + "\n".join(items) + "\n</ol>"
+        n = len(view.answer.citations)
+        count = f"{n} source{'s' if n != 1 else ''}"
+    state = " open" if open_ else ""
+    return (
+        f'<details class="src-reply" id="reply-{view.number}"{state}>'
+        f'<summary><span class="src-q">Reply {view.number}: {question}</span>'
+        f' <span class="src-count">{count}</span></summary>\n{body}\n</details>'
+    )
+
+
+def render_sources(views: Sequence[ReplyView]) -> str:
+    """Return the sources panel: one group per reply, newest first and open."""
+    if not views:
+        return (
+            '<div class="sources"><p class="src-empty">Sources for each reply appear here, '
+            "with the supporting sentence highlighted.</p></div>"
+        )
+    groups = [render_reply_sources(v, open_=i == 0) for i, v in enumerate(reversed(views))]
+    return '<div class="sources">\n' + "\n".join(groups) + "\n</div>"
+
+
+def render_corpus(info: dict[str, Any]) -> str:
+    """Return the corpus panel: article count, outlets and date range (from describe_index)."""
+    outlets: dict[str, int] = info.get("outlets") or {}
+    first, last = info.get("first_date"), info.get("last_date")
+    dates = f"{first} to {last}" if first and last else "unknown dates"
+    items = "".join(
+        f"<li>{html.escape(name)} <span class='cnt'>{count}</span></li>"
+        for name, count in list(outlets.items())[:12]
+    )
+    more = f"<li>… {len(outlets) - 12} more</li>" if len(outlets) > 12 else ""
+    articles = int(info.get("articles") or 0)
+    return (
+        '<div class="corpus">'
+        f"<p><b>{articles}</b> article{'s' if articles != 1 else ''} from "
+        f"<b>{len(outlets)}</b> outlet{'s' if len(outlets) != 1 else ''}, "
+        f"published {html.escape(dates)}.</p>"
+        f'<ul class="outlets">{items}{more}</ul>'
+        '<p class="hint">Answers come only from these articles: events outside them, or after '
+        f"{html.escape(str(last or 'the latest date'))}, are unknown to the assistant.</p></div>"
+    )
+
+
+def _passage_html(citation: Citation) -> str:
+    if not citation.passage:
+        return f"<mark>{html.escape(citation.quote)}</mark>"
+    span = quote_span(citation)
+    if span is None:  # offsets and text disagree: show the quote itself rather than nothing
+        return f"<mark>{html.escape(citation.quote)}</mark>"
+    return highlight_spans(citation.passage, [span])
+
+
+def _support_mark(number: int, sentence: SentenceSupport) -> str:
+    symbol, label = ("✓", "supports") if sentence.supported else ("⚠", "weakly supports")
+    text = html.escape(_clip_end(sentence.text, 80))
+    cls = "ok" if sentence.supported else "weak"
+    return (
+        f'<span class="support {cls}" title="support {sentence.support:.2f}: {text}">{symbol} '
+        f"{label} answer sentence {number}</span>"
+    )
+
+
+def _clip_start(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[-limit:]
+    return "… " + cut.split(" ", 1)[-1] if " " in cut else "… " + cut
+
+
+def _clip_end(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + " …"
+
+
+def _clip_middle(text: str, limit: int) -> str:
+    if len(text) <= 2 * limit:
+        return text
+    return _clip_end(text[:limit], limit) + " " + _clip_start(text[-limit:], limit)
+
+
+_NAME = re.compile(r"\b[A-Z][\w\u2019'&.-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w\u2019'&.-]*)*")
+_STARTER_WORDS = "A An The How Why What When Where Who Which New In On At As After Is Are This"
+_STARTERS = frozenset(f"{_STARTER_WORDS} These Here Breaking Watch".split())
+_CLAUSE_END = re.compile(r"\s*(?::|\s[-\u2013\u2014|]\s).*$")
+
+
+def suggest_questions(documents: Sequence[tuple[str, str | None]], limit: int = 4) -> list[str]:
+    """Return example questions about indexed articles, given (title, outlet) pairs newest first.
+
+    The questions name the outlet and the people, places or organisations in the headline
+    ("What does Northern Wire report about Grindavik?"), taking one article per outlet first.
+    """
+    picked: list[tuple[str, str | None]] = []
+    seen: set[str | None] = set()
+    for rounds in (True, False):
+        for title, source in documents:
+            if len(picked) >= limit:
+                break
+            if (source in seen) == rounds or (title, source) in picked:
+                continue
+            picked.append((title, source))
+            seen.add(source)
+    return [question_about(title, source) for title, source in picked]
+
+
+def question_about(title: str, source: str | None) -> str:
+    """Return a question about one article: its outlet and the key names of its headline."""
+    clause = _CLAUSE_END.sub("", title).strip() or title.strip()
+    subject = _key_names(clause, source) or f"“{_clip_end(clause, 70)}”"
+    if not source:
+        return f"What do the articles say about {subject}?"
+    verb = "say" if source.casefold().endswith("report") else "report"
+    return f"What does {source} {verb} about {subject}?"
+
+
+def _key_names(clause: str, source: str | None) -> str:
+    words = [w for w in clause.split() if len(w) > 3]
+    if words and sum(w[0].isupper() for w in words) / len(words) > 0.7:
+        return ""  # Title Case Headline: capitals say nothing about names
+    found = [(m.start(), m.group(0).rstrip(".-\u2019'")) for m in _NAME.finditer(clause)]
+    outlet = (source or "").casefold()
+    names = [
+        (at, n)
+        for at, n in found
+        if n not in _STARTERS and n.casefold() not in outlet and len(n) > 1
+    ]
+    if names and names[0][0] == 0 and " " not in names[0][1]:
+        names = names[1:]  # a single capitalised first word is usually just the sentence start
+    best = sorted(sorted(names, key=lambda item: -len(item[1]))[:2])
+    chosen = [n for _, n in best]
+    return " and ".join(chosen)
+
+
+SYSTEM_FONTS = (
+    "system-ui",
+    "-apple-system",
+    "Segoe UI",
+    "Roboto",
+    "Helvetica Neue",
+    "Arial",
+    "Noto Sans",
+    "Liberation Sans",
+    "sans-serif",
+)
+MONO_FONTS = ("ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace")
+
+CSS = """
+.sources, .corpus { font-size: 0.92rem; line-height: 1.45; }
+#sources-panel { max-height: 72vh; overflow-y: auto; padding-right: 4px; }
+.src-reply { border: 1px solid var(--border-color-primary); border-radius: 8px;
+  margin: 0 0 10px; padding: 6px 10px; background: var(--background-fill-primary); }
+.src-reply > summary { cursor: pointer; font-weight: 600; display: flex; gap: 8px;
+  justify-content: space-between; align-items: baseline; }
+.src-q { overflow-wrap: anywhere; }
+.src-count { font-weight: 400; font-size: 0.8rem; color: var(--body-text-color-subdued);
+  white-space: nowrap; }
+.src-list { list-style: none; padding: 0; margin: 8px 0 0; }
+.src { border-top: 1px solid var(--border-color-primary); padding: 8px 0; scroll-margin: 12px; }
+.src:first-child { border-top: none; }
+.src.flash { animation: src-flash 1.6s ease-out; }
+@keyframes src-flash { from { background: #fde68a; } to { background: transparent; } }
+.src-head { font-weight: 600; overflow-wrap: anywhere; }
+.src-n { color: var(--color-accent); margin-right: 2px; }
+.src-meta, .src-also { font-size: 0.82rem; color: var(--body-text-color-subdued); }
+.src-passage { white-space: pre-wrap; overflow-wrap: anywhere; margin-top: 6px;
+  padding: 6px 10px; border-left: 3px solid var(--border-color-accent);
+  background: var(--background-fill-secondary); border-radius: 4px; }
+.src-passage mark { background: #fde68a; color: #1f2937; padding: 1px 2px; border-radius: 3px; }
+.src-support { margin-top: 4px; font-size: 0.8rem; }
+.support { display: inline-block; padding: 0 6px; border-radius: 10px; margin-right: 4px; }
+.support.ok { background: #dcfce7; color: #166534; }
+.support.weak { background: #fef3c7; color: #92400e; }
+.src-empty, .corpus .hint { color: var(--body-text-color-subdued); }
+.corpus .outlets { columns: 2; padding-left: 18px; margin: 6px 0; }
+.corpus .cnt { color: var(--body-text-color-subdued); font-size: 0.8rem; }
+#chat a[href^="#src-"] { text-decoration: none; font-weight: 600; color: var(--color-accent); }
+"""
+
+# [n] links in a reply: open the Sources tab, unfold the reply's group and flash the entry.
+HEAD = """
+<script>
+document.addEventListener("click", function (event) {
+  const link = event.target.closest ? event.target.closest('a[href^="#src-"]') : null;
+  if (!link) { return; }
+  event.preventDefault();
+  event.stopPropagation();
+  const id = link.getAttribute("href").slice(1);
+  const tab = Array.from(document.querySelectorAll('[role="tab"]'))
+    .find(function (button) { return button.textContent.trim() === "Sources"; });
+  if (tab && tab.getAttribute("aria-selected") !== "true") { tab.click(); }
+  setTimeout(function () {
+    const entry = document.getElementById(id);
+    if (!entry) { return; }
+    const group = entry.closest("details");
+    if (group) { group.open = true; }
+    entry.scrollIntoView({behavior: "smooth", block: "center"});
+    entry.classList.remove("flash");
+    void entry.offsetWidth;
+    entry.classList.add("flash");
+  }, 80);
+}, true);
+</script>
+"""
