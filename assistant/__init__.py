@@ -1,6 +1,6 @@
 """Conversational Q&A over news articles: answers that cite the passages they rest on."""
 
-from assistant.api import ask
+from assistant.api import ask, ask_stream
 from assistant.config import Settings
 from assistant.errors import (
     AssistantError,
@@ -26,5 +26,6 @@ __all__ = [
     "SentenceSupport",
     "Settings",
     "ask",
+    "ask_stream",
     "build_index",
 ]

@@ -1,13 +1,15 @@
-"""The one entry point: ask(question, history) -> Answer."""
+"""The one entry point: ask(question, history) -> Answer, and ask_stream for text as it comes."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from assistant.answer import answer_extractively, is_instruction, refuse
-from assistant.chat import condense_question
+from assistant.answer.generate import stream_answer, stream_with_llm
+from assistant.answer.llm import get_llm
+from assistant.chat import condense_question, condense_with_llm
 from assistant.config import Settings
 from assistant.embed import get_embedder
 from assistant.retrieve import Filters, search
@@ -27,22 +29,62 @@ def ask(
     Args:
         question: the user's question; a follow-up may lean on `history`.
         history: earlier (question, answer) turns of the same conversation, oldest first.
-        settings: defaults to Settings() (reads ASSISTANT_* environment variables).
+        settings: defaults to Settings() (reads ASSISTANT_* environment variables);
+            `settings.answer.llm` picks the extractive answerer or an LLM backend.
         filters: restrict the search to outlets and/or a publication date window.
         today: the date relative expressions ("last week") refer to.
+    """
+    for item in ask_stream(question, history, settings, filters=filters, today=today):
+        if isinstance(item, Answer):
+            return item
+    raise AssertionError("ask_stream ended without an Answer")  # pragma: no cover
+
+
+def ask_stream(
+    question: str,
+    history: Sequence[Turn] | None = None,
+    settings: Settings | None = None,
+    *,
+    filters: Filters | None = None,
+    today: date | None = None,
+) -> Iterator[str | Answer]:
+    """Yield the answer's text as it is produced, then the full Answer (as `ask` returns it).
+
+    The text pieces join to `Answer.text`. With an LLM they are its checked sentences as they
+    are generated; the extractive answer yields its sentences.
     """
     settings = settings or Settings()
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    standalone = condense_question(question, list(history or []), settings.chat.carry_turns)
+    llm = None if settings.answer.llm == "extractive" else get_llm(settings)
+    turns = list(history or [])
+    if llm is None:
+        standalone = condense_question(question, turns, settings.chat.carry_turns)
+    else:
+        standalone = condense_with_llm(question, turns, llm, settings.chat.carry_turns)
     timings["condense"] = (time.perf_counter() - started) * 1000
+    answer: Answer | None = None
+    generate_started = time.perf_counter()
     if is_instruction(question):
-        answer = refuse(standalone, "I answer questions from the indexed news articles only.")
+        pieces = stream_answer(
+            refuse(standalone, "I answer questions from the indexed news articles only."))
     else:
         hits = search(standalone, settings, filters=filters, today=today, timings=timings)
         generate_started = time.perf_counter()
-        encode = get_embedder(settings.ingest).embed_array
-        answer = answer_extractively(standalone, question, hits, encode, settings)
+
+        def extractive() -> Answer:
+            encode = get_embedder(settings.ingest).embed_array
+            return answer_extractively(standalone, question, hits, encode, settings)
+
+        pieces = (stream_answer(extractive()) if llm is None else
+                  stream_with_llm(standalone, hits, llm, fallback=extractive, timings=timings))
+    for item in pieces:
+        if isinstance(item, Answer):
+            answer = item
+        else:
+            yield item
+    if "retrieve" in timings:
         timings["generate"] = (time.perf_counter() - generate_started) * 1000
     timings["total"] = (time.perf_counter() - started) * 1000
-    return answer.model_copy(update={"timings_ms": {k: round(v, 1) for k, v in timings.items()}})
+    assert answer is not None
+    yield answer.model_copy(update={"timings_ms": {k: round(v, 1) for k, v in timings.items()}})

@@ -3,13 +3,41 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from assistant.schema import Turn
+
+if TYPE_CHECKING:
+    from assistant.answer.llm import LLM
 
 _REFERS_BACK = re.compile(
     r"\b(he|she|it|they|them|him|her|his|hers|its|their|theirs|this|that|these|those|there|"
     r"the (decision|move|report|article|plan|deal|same))\b|^\s*(and|but|also|so|what about|"
     r"how about|why|when|where)\b",
+    re.I,
+)
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_YEAR = r"(?:19|20)\d\d"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_PERIOD = (
+    rf"(?:(?:early|mid|late)[-\s]+)?(?:{_MONTH}(?:\s+{_DAY})?(?:,?\s+{_YEAR})?|{_DAY}\s+{_MONTH}"
+    rf"(?:,?\s+{_YEAR})?|{_YEAR}(?:-\d\d(?:-\d\d)?)?|(?:spring|summer|autumn|fall|winter)"
+    rf"(?:\s+of)?\s+{_YEAR}|q[1-4]\s+{_YEAR})"
+)
+# A time window the user set: "in October 2023", "since 5 May", "between 2022 and 2023",
+# "last week".
+_WINDOW = re.compile(
+    rf"\b(?:between\s+{_PERIOD}\s+and\s+{_PERIOD}|(?:in|during|since|before|after|until|by|from|"
+    rf"on|throughout|as of)\s+(?:the\s+)?{_PERIOD}|(?:last|this|past|previous)\s+(?:week|month|"
+    rf"year|weekend|(?:few|\d+)\s+(?:days|weeks|months))|yesterday|today)\b(?![\d-])",
+    re.I,
+)
+# Windows relative to an earlier one ("the week after"): the earlier window must come along.
+_RELATIVE = re.compile(
+    r"\b(?:the\s+(?:day|week|month|year|weekend)\s+(?:after|before)|(?:a|one|two|three|\d+)\s+"
+    r"(?:days?|weeks?|months?|years?)\s+(?:later|earlier|after|before)|the\s+(?:following|"
+    r"previous|next)\s+(?:day|week|month|year))\b",
     re.I,
 )
 _STOP = {"What", "Who", "When", "Where", "Why", "How", "Which", "The", "A", "An", "And", "Did",
@@ -37,4 +65,78 @@ def condense_question(question: str, history: list[Turn] | None, carry_turns: in
     if not earlier:
         return question.strip()
     context = earlier[-1].strip().rstrip("?")
-    return f"{question.strip()} (context: {context})"
+    standalone = f"{question.strip()} (context: {context})"
+    return with_window(standalone, carried_window(question, history))
+
+
+def time_window(text: str) -> str | None:
+    """Return the first time window a question sets ("in October 2023"), or None."""
+    match = _WINDOW.search(text)
+    return " ".join(match.group().split()) if match else None
+
+
+def carried_window(question: str, history: list[Turn] | None) -> str | None:
+    """Return the window an earlier turn of this thread set, if the follow-up sets none itself.
+
+    The search walks back from the newest turn and stops at the turn that started the thread
+    (the newest one that did not lean on earlier turns).
+    """
+    relative = bool(_RELATIVE.search(question))
+    if not history or (time_window(question) and not relative):
+        return None
+    if not relative and not needs_context(question):
+        return None
+    for user, _ in reversed(history):
+        window = time_window(user)
+        if window:
+            return window
+        if not needs_context(user):
+            return None
+    return None
+
+
+def with_window(question: str, window: str | None) -> str:
+    """Return the question with the time window appended, unless it already says it."""
+    if not window or window.casefold() in question.casefold():
+        return question
+    return f"{question} ({window})"
+
+
+def condense_with_llm(
+    question: str, history: list[Turn] | None, llm: LLM, carry_turns: int = 2
+) -> str:
+    """Return a standalone question rewritten by the LLM, or the rule-based one if it fails.
+
+    The rewrite is used only when it keeps the follow-up's own words and brings in a word of the
+    conversation; tiny local models often answer or echo instead of rewriting.
+    """
+    from assistant.answer.prompts import build_condense_prompt
+
+    turns = (history or [])[-carry_turns:] if carry_turns else []
+    if not turns or not needs_context(question):
+        return condense_question(question, history, carry_turns)
+    rewritten = _first_line(llm.complete(*build_condense_prompt(question, turns)))
+    if not _is_rewrite(rewritten, question, turns):
+        return condense_question(question, history, carry_turns)
+    return with_window(rewritten, carried_window(question, history))
+
+
+def _first_line(reply: str) -> str:
+    for line in reply.splitlines():
+        line = re.sub(r"^\W*(standalone question|question|rewritten question)\s*:\s*", "",
+                      line.strip(), flags=re.I)
+        line = line.strip(" *\"'“”`")
+        if line:
+            return line
+    return ""
+
+
+def _is_rewrite(rewritten: str, question: str, turns: list[Turn]) -> bool:
+    from assistant.answer.sentences import content_words
+
+    if not 3 <= len(rewritten.split()) <= 60 or "[" in rewritten:
+        return False
+    words, own = content_words(rewritten), content_words(question)
+    earlier = set().union(*(content_words(user) for user, _ in turns)) - own
+    keeps_own = not own or len(words & own) / len(own) >= 0.5
+    return keeps_own and bool(words & earlier)

