@@ -13,7 +13,7 @@ import shutil
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     import gradio as gr
 
 UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
-WORD_DELAY = 0.02  # seconds between words when streaming a finished answer
+WORD_DELAY = 0.015  # seconds between words as a reply is typed out
+_WORD = re.compile(r"(?<=\s)(?=\S)")  # split before each word, keeping all whitespace
 BACKENDS: tuple[str, ...] = get_args(AnswerSettings.model_fields["llm"].annotation)
 Message = dict[str, str]
 
@@ -93,22 +94,29 @@ def conversation_filters(options: Options) -> Filters:
 def stream_answer(
     question: str, history: Sequence[Turn], settings: Settings, filters: Filters
 ) -> Iterator[str | Answer]:
-    """Yield pieces of the answer text, then the final Answer.
+    """Yield the answer text word by word, then the final Answer.
 
-    Uses `assistant.ask_stream` when the package provides it; otherwise asks once and
-    streams the finished text word by word.
+    Uses `assistant.ask_stream` when the package provides it (its pieces may be whole
+    sentences); otherwise asks once and streams the finished text.
     """
     import assistant
 
     ask_stream = getattr(assistant, "ask_stream", None)
     if ask_stream is not None:
-        yield from ask_stream(question, list(history), settings, filters=filters)
-        return
-    answer = assistant.ask(question, list(history), settings, filters=filters)
-    for word in re.findall(r"\S+\s*", answer.text):
-        yield word
-        time.sleep(WORD_DELAY)
-    yield answer
+        pieces: Iterable[str | Answer] = ask_stream(
+            question, list(history), settings, filters=filters
+        )
+    else:
+        answer = assistant.ask(question, list(history), settings, filters=filters)
+        pieces = [answer.text, answer]
+    for piece in pieces:
+        if isinstance(piece, Answer):
+            yield piece
+            continue
+        # Type long pieces out a word at a time: text appearing is the cue that it is working.
+        for word in _WORD.split(piece):
+            yield word
+            time.sleep(WORD_DELAY)
 
 
 def respond(
@@ -288,12 +296,16 @@ def add_uploads(
             shutil.rmtree(Path(skipped.path).parent, ignore_errors=True)
         added = report.articles_added + report.articles_replaced
         lines.append(
-            f"✓ Indexed {added} article{'s' if added != 1 else ''} "
-            f"({report.chunks_added} passages; {report.articles_unchanged} already "
+            f"✓ Indexed {_plural(added, 'article')} "
+            f"({_plural(report.chunks_added, 'passage')}; {report.articles_unchanged} already "
             "indexed). They are searchable now."
         )
     lines += [f"⚠ Skipped {escape_markdown(problem)}" for problem in problems]
     return "\n\n".join(lines)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _keep_upload(settings: Settings, path: Path) -> Path:
@@ -359,8 +371,8 @@ def _layout(
                     autofocus=True,
                     elem_id="question-box",
                 )
-                ui["send"] = gr.Button("Ask", variant="primary", scale=1, min_width=70)
-                ui["new"] = gr.Button("New chat", scale=1, min_width=110)
+                ui["send"] = gr.Button("Ask", variant="primary", scale=0, min_width=80)
+                ui["new"] = gr.Button("New chat", scale=0, min_width=110)
             ui["feedback_status"] = gr.Markdown("", elem_id="feedback-status")
             with gr.Row(visible=False) as ui["reason_row"]:
                 ui["reason"] = gr.Radio(list(REASONS), label="Reason (optional)", scale=3)
@@ -375,6 +387,8 @@ def _layout(
                     components=[ui["box"]],
                     samples=[[q] for q in examples],
                     label="Example questions (click to ask)",
+                    layout="table",
+                    elem_id="examples",
                 )
             with gr.Tab("Upload", id="upload"):
                 gr.Markdown(
@@ -581,6 +595,5 @@ def launch(settings: Settings | None = None, host: str = "127.0.0.1", port: int 
         theme=theme(),
         css=CSS,
         head=HEAD,
-        footer_links=["settings"],
         quiet=False,
     )

@@ -74,27 +74,36 @@ def render_answer(answer: Answer, reply: int) -> str:
 
 
 def highlight_spans(
-    passage: str, spans: Sequence[tuple[int, int]], context: int = CONTEXT_CHARS
+    passage: str,
+    spans: Sequence[tuple[int, int]],
+    context: int = CONTEXT_CHARS,
+    labels: Sequence[int] | None = None,
 ) -> str:
     """Return escaped passage HTML with each (start, end) span wrapped in <mark>.
 
     Text further than `context` characters from every span is cut at a word boundary and
     replaced by an ellipsis, so a long passage stays readable in a narrow panel.
+
+    Args:
+        labels: a citation number per span, shown as a small [n] after its highlight.
     """
-    spans = sorted((max(0, s), min(len(passage), e)) for s, e in spans if e > s)
-    if not spans:
+    tagged = sorted(zip(spans, labels or [0] * len(spans), strict=True))
+    tagged = [((max(0, s), min(len(passage), e)), n) for (s, e), n in tagged if e > s]
+    if not tagged:
         return html.escape(_clip_end(passage, 2 * context))
     out: list[str] = []
     cursor = 0
-    for index, (start, end) in enumerate(spans):
+    for index, ((start, end), n) in enumerate(tagged):
+        label = f'<sup class="mark-n">[{n}]</sup>' if n else ""
         start = max(start, cursor)
-        if end <= start:
+        if end <= start:  # the same sentence cited twice: label the highlight already shown
+            out.append(label)
             continue
         gap = passage[cursor:start]
         out.append(
             html.escape(_clip_start(gap, context) if index == 0 else _clip_middle(gap, context))
         )
-        out.append(f"<mark>{html.escape(passage[start:end])}</mark>")
+        out.append(f"<mark>{html.escape(passage[start:end])}</mark>{label}")
         cursor = end
     out.append(html.escape(_clip_end(passage[cursor:], context)))
     return "".join(out)
@@ -110,28 +119,46 @@ def quote_span(citation: Citation) -> tuple[int, int] | None:
     return (found, found + len(citation.quote)) if found >= 0 else None
 
 
-def render_citation(citation: Citation, reply: int, supports: Sequence[SentenceSupport]) -> str:
-    """Return one source entry: title link, outlet · date · author, highlighted passage."""
-    title = html.escape(citation.title or "Untitled")
-    url = citation.url or ""
+def group_citations(citations: Sequence[Citation]) -> list[list[Citation]]:
+    """Return the citations grouped by the passage they quote, in order of first [n]."""
+    groups: dict[tuple[str, int, str], list[Citation]] = {}
+    for citation in sorted(citations, key=lambda c: c.n):
+        key = (citation.article_id, citation.passage_start, citation.passage or citation.quote)
+        groups.setdefault(key, []).append(citation)
+    return list(groups.values())
+
+
+def render_citation(
+    citations: Sequence[Citation], reply: int, supports: Sequence[SentenceSupport]
+) -> str:
+    """Return one source entry for citations of one passage: title link, outlet · date · author,
+    the passage with each cited sentence highlighted, and the answer sentences it supports."""
+    first = citations[0]
+    title = html.escape(first.title or "Untitled")
+    url = first.url or ""
     if url.startswith(("http://", "https://")):
         title = (
             f'<a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
         )
-    date = citation.published_at.date().isoformat() if citation.published_at else None
-    meta = " · ".join(html.escape(p) for p in (citation.source, date, citation.author) if p)
+    date = first.published_at.date().isoformat() if first.published_at else None
+    meta = " · ".join(html.escape(p) for p in (first.source, date, first.author) if p)
+    numbers = [c.n for c in citations]
+    aliases = "".join(f'<span id="{source_anchor(reply, n)}"></span>' for n in numbers[1:])
     lines = [
-        f'<li class="src" id="{source_anchor(reply, citation.n)}">',
-        f'<div class="src-head"><span class="src-n">[{citation.n}]</span> {title}</div>',
+        f'<li class="src" id="{source_anchor(reply, first.n)}">{aliases}',
+        f'<div class="src-head"><span class="src-n">{"".join(f"[{n}]" for n in numbers)}</span>'
+        f" {title}</div>",
         f'<div class="src-meta">{meta or "unknown outlet"}</div>',
     ]
-    if citation.also_in:
+    if first.also_in:
         lines.append(
-            f'<div class="src-also">also in: {html.escape(", ".join(citation.also_in))}</div>'
+            f'<div class="src-also">also in: {html.escape(", ".join(first.also_in))}</div>'
         )
-    lines.append(f'<div class="src-passage">{_passage_html(citation)}</div>')
+    lines.append(f'<div class="src-passage">{_passage_html(citations)}</div>')
     marks = [
-        _support_mark(i, s) for i, s in enumerate(supports, start=1) if citation.n in s.citations
+        _support_mark(i, s)
+        for i, s in enumerate(supports, start=1)
+        if set(numbers) & set(s.citations)
     ]
     if marks:
         lines.append(f'<div class="src-support">{" ".join(marks)}</div>')
@@ -148,7 +175,8 @@ def render_reply_sources(view: ReplyView, open_: bool) -> str:
         body, count = '<p class="src-empty">No sources: the articles don\'t say.</p>', "0 sources"
     else:
         items = [
-            render_citation(c, view.number, view.answer.sentences) for c in view.answer.citations
+            render_citation(group, view.number, view.answer.sentences)
+            for group in group_citations(view.answer.citations)
         ]
         body = '<ol class="src-list">\n' + "\n".join(items) + "\n</ol>"
         n = len(view.answer.citations)
@@ -194,13 +222,16 @@ def render_corpus(info: dict[str, Any]) -> str:
     )
 
 
-def _passage_html(citation: Citation) -> str:
-    if not citation.passage:
-        return f"<mark>{html.escape(citation.quote)}</mark>"
-    span = quote_span(citation)
-    if span is None:  # offsets and text disagree: show the quote itself rather than nothing
-        return f"<mark>{html.escape(citation.quote)}</mark>"
-    return highlight_spans(citation.passage, [span])
+def _passage_html(citations: Sequence[Citation]) -> str:
+    passage = citations[0].passage
+    spans = [(c, quote_span(c)) for c in citations]
+    # A quote whose offsets and text disagree is shown on its own rather than not at all.
+    lost = "".join(f"<mark>{html.escape(c.quote)}</mark> " for c, span in spans if span is None)
+    found = [(span, c.n) for c, span in spans if span is not None]
+    if not passage or not found:
+        return lost.strip()
+    labels = [n for _, n in found] if len(citations) > 1 else None
+    return lost + highlight_spans(passage, [span for span, _ in found], labels=labels)
 
 
 def _support_mark(number: int, sentence: SentenceSupport) -> str:
@@ -321,6 +352,7 @@ CSS = """
   padding: 6px 10px; border-left: 3px solid var(--border-color-accent);
   background: var(--background-fill-secondary); border-radius: 4px; }
 .src-passage mark { background: #fde68a; color: #1f2937; padding: 1px 2px; border-radius: 3px; }
+.mark-n { color: var(--color-accent); font-weight: 600; margin-left: 1px; }
 .src-support { margin-top: 4px; font-size: 0.8rem; }
 .support { display: inline-block; padding: 0 6px; border-radius: 10px; margin-right: 4px; }
 .support.ok { background: #dcfce7; color: #166534; }
@@ -348,10 +380,11 @@ document.addEventListener("click", function (event) {
     if (!entry) { return; }
     const group = entry.closest("details");
     if (group) { group.open = true; }
-    entry.scrollIntoView({behavior: "smooth", block: "center"});
-    entry.classList.remove("flash");
-    void entry.offsetWidth;
-    entry.classList.add("flash");
+    (entry.closest(".src") || entry).scrollIntoView({behavior: "smooth", block: "center"});
+    const box = entry.closest(".src") || entry;
+    box.classList.remove("flash");
+    void box.offsetWidth;
+    box.classList.add("flash");
   }, 80);
 }, true);
 </script>

@@ -1,0 +1,231 @@
+"""The web UI in a real headless Chromium: ask, stream, cite, highlight, upload, escape.
+
+Starts `python ui.py` on a free 127.0.0.1 port; the app builds its index from a seeds folder
+holding the seed article and a planted article full of HTML. Uses Debian's chromium
+(/usr/bin/chromium, `apt-get install -y chromium`); no browser is downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_90de7eadea1c8602.txt"
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SEED_QUESTION = "Who approved Ukraine's use of long-range US missiles inside Russia?"
+SCRIPT_ARTICLE = {
+    "id": "xss-1",
+    "title": "Port Ellery council audits its website",
+    "source": "Harbour Gazette",
+    "published_at": "2024-10-02",
+    "author": "Mina Okafor",
+    "body": (
+        "The Port Ellery harbour council said its new website safely displayed the test string "
+        "<script>alert(1)</script> during a security audit on Tuesday. Auditors also pasted the "
+        "snippet <img src=x onerror=alert(2)> into the visitor comments form. The council said "
+        "no visitor data had been exposed."
+    ),
+}
+UPLOAD_TEXT = (
+    " date 2024-12-02 Glenmoor ferry resumes crossings after storm repairs\n\n"
+    "By Ana Ruiz \u2013 Coastal Courier\n\n"
+    "The Glenmoor ferry resumed its crossings to Kessock Island on Monday after three weeks of "
+    "storm repairs. The repairs to the slipway cost 1.3 million pounds, the harbour trust said. "
+    "Islanders had relied on a small water taxi while the ferry was out of service.\n"
+)
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the UI exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"the UI did not answer at {url} within {timeout:.0f}s")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the UI over a fresh index built by `launch` from a seeds folder in tmp."""
+    base = tmp_path_factory.mktemp("browser")
+    seeds = base / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED, seeds / SEED.name)
+    (seeds / "planted.jsonl").write_text(json.dumps(SCRIPT_ARTICLE) + "\n", encoding="utf-8")
+    port = _free_port()
+    env = {**os.environ, "ASSISTANT_SEEDS_DIR": str(seeds), "ASSISTANT_INDEX_DIR": str(base / "ix")}
+    env.pop("ASSISTANT_UI_USER", None)
+    env.pop("ASSISTANT_UI_PASSWORD", None)
+    log = (base / "ui.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "ui.py", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/", process, timeout=120)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+        print((base / "ui.log").read_text(errors="replace")[-3000:])
+
+
+@dataclass
+class Browsed:
+    """The page under test and what it did that it should not have."""
+
+    page: Any
+    dialogs: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)  # requests leaving 127.0.0.1
+
+
+@pytest.fixture(scope="module")
+def browsed(app_url: str) -> Iterator[Browsed]:
+    """A Chromium page on the app that records dialogs and requests leaving the machine."""
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        seen = Browsed(page)
+
+        def on_dialog(dialog: Any) -> None:
+            seen.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        def on_request(request: Any) -> None:
+            if not request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
+                seen.outside.append(request.url)
+
+        page.on("dialog", on_dialog)
+        page.on("request", on_request)
+        page.goto(app_url)
+        page.wait_for_selector("#question-box textarea", timeout=60_000)
+        yield seen
+        browser.close()
+
+
+@pytest.fixture
+def page(browsed: Browsed) -> Any:
+    """The shared page, one conversation across the tests in order."""
+    return browsed.page
+
+
+def _ask(page: Any, question: str, reply: int) -> Any:
+    """Type a question, wait for reply number `reply` and its sources; return the sources."""
+    page.fill("#question-box textarea", question)
+    page.keyboard.press("Enter")
+    group = page.locator(f"#sources-panel #reply-{reply}")
+    group.wait_for(timeout=90_000)
+    return group
+
+
+def test_seed_question_streams_a_cited_answer_with_the_sentence_highlighted(page: Any) -> None:
+    # Record every text the reply shows, to see it arrive piece by piece.
+    page.evaluate(
+        """() => { window.replyTexts = [];
+        new MutationObserver(() => {
+          const bots = document.querySelectorAll('#chat .bot, #chat [data-testid="bot"]');
+          const last = bots[bots.length - 1];
+          if (last) { window.replyTexts.push(last.innerText); }
+        }).observe(document.querySelector('#chat'),
+                   {childList: true, subtree: true, characterData: true}); }"""
+    )
+    sources = _ask(page, SEED_QUESTION, reply=1)
+    texts = [t for t in dict.fromkeys(page.evaluate("window.replyTexts")) if t.strip()]
+    assert len(texts) >= 3, texts  # the reply grew in steps before it was complete
+    reply = page.locator('#chat [data-testid="bot"]').last
+    assert "Biden" in reply.inner_text()
+    link = reply.locator('a[href="#src-1-1"]')
+    assert link.inner_text() == "[1]"
+    entry = sources.locator("#src-1-1")
+    assert "The Postmillennial" in entry.inner_text()
+    assert "2024-11-18" in entry.inner_text()
+    assert "Hayden Cunningham" in entry.inner_text()
+    assert "President Joe Biden has approved" in entry.locator("mark").first.inner_text()
+    page.screenshot(path=str(SHOTS / "01_seed_answer.png"))
+
+    page.get_by_role("tab", name="Corpus").click()
+    assert "2 articles" in page.locator("#corpus-panel").inner_text()
+    link.click()  # a [n] link brings the Sources tab back and flashes the entry
+    page.wait_for_selector("#src-1-1.flash", timeout=5_000)
+    assert entry.is_visible()
+
+
+def test_uploaded_article_is_searchable_and_cited(page: Any, tmp_path: Path) -> None:
+    article = tmp_path / "glenmoor_ferry.txt"
+    article.write_text(UPLOAD_TEXT, encoding="utf-8")
+    page.get_by_role("tab", name="Upload").click()
+    page.locator("#upload input[type=file]").set_input_files(str(article))
+    status = page.locator("#upload-status")
+    status.get_by_text("Indexed 1 article").wait_for(timeout=60_000)
+    page.screenshot(path=str(SHOTS / "02_upload.png"))
+
+    sources = _ask(page, "How much did the repairs to the Glenmoor ferry slipway cost?", reply=2)
+    assert "Glenmoor ferry resumes crossings" in sources.inner_text()
+    assert "Coastal Courier" in sources.inner_text()
+    marked = sources.locator("mark").all_inner_texts()
+    assert marked
+    assert all(text in UPLOAD_TEXT for text in marked)  # the highlights are the upload's sentences
+    assert "[1]" in page.locator('#chat [data-testid="bot"]').last.inner_text()
+    page.screenshot(path=str(SHOTS / "03_upload_answer.png"))
+
+
+def test_article_html_renders_as_text(page: Any, browsed: Browsed) -> None:
+    sources = _ask(page, "What test string did the Port Ellery website display?", reply=3)
+    assert "<script>alert(1)</script>" in sources.inner_text()
+    reply = page.locator('#chat [data-testid="bot"]').last
+    assert "<script>alert(1)</script>" in reply.inner_text()
+    assert page.locator("#sources-panel script, #chat script").count() == 0
+    assert page.locator('img[src="x"]').count() == 0
+    time.sleep(0.5)  # an injected handler would have fired by now
+    assert browsed.dialogs == []
+    page.screenshot(path=str(SHOTS / "04_script_article.png"))
+
+
+def test_no_request_leaves_the_machine_and_new_chat_clears(page: Any, browsed: Browsed) -> None:
+    assert browsed.outside == []
+    page.get_by_role("button", name="New chat").click()
+    page.wait_for_function("document.querySelectorAll('#sources-panel details').length === 0")
+    assert page.locator('#chat [data-testid="bot"]').count() == 0
