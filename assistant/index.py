@@ -27,7 +27,8 @@ class Index:
         return Path(self.settings.index_dir)
 
 
-_OPEN: dict[tuple[str, str | None, str], Index] = {}
+# Catalog connections and Chroma collections are opened once per process and shared.
+_OPEN: dict[tuple[str, str | None, str], tuple[Catalog, VectorStore]] = {}
 
 
 def manifest_for(settings: Settings) -> dict[str, str]:
@@ -45,7 +46,7 @@ def open_index(settings: Settings, create: bool = False) -> Index:
     directory = Path(settings.index_dir)
     key = (str(directory.resolve()), settings.store.url, settings.store.collection)
     if key in _OPEN and (directory / CATALOG_FILE).exists():
-        return _OPEN[key]
+        return Index(settings, *_OPEN[key])
     if not (directory / CATALOG_FILE).exists():
         if not create:
             raise IndexNotFoundError(
@@ -53,9 +54,8 @@ def open_index(settings: Settings, create: bool = False) -> Index:
                 + (f" --index {directory}" if str(directory) != "index" else "")
             )
         directory.mkdir(parents=True, exist_ok=True)
-    index = Index(settings, Catalog(directory / CATALOG_FILE), open_store(settings))
-    _OPEN[key] = index
-    return index
+    _OPEN[key] = (Catalog(directory / CATALOG_FILE), open_store(settings))
+    return Index(settings, *_OPEN[key])
 
 
 def open_index_for_search(settings: Settings) -> Index:
@@ -96,7 +96,7 @@ def delete_index(settings: Settings) -> None:
     """Remove the index folder's catalog, BM25 files and collection (for --rebuild)."""
     directory = Path(settings.index_dir)
     for key in [k for k in _OPEN if k[0] == str(directory.resolve())]:
-        _OPEN.pop(key).catalog.close()
+        _OPEN.pop(key)[0].close()
     reset_store(settings)
     for name in (CATALOG_FILE, f"{CATALOG_FILE}-wal", f"{CATALOG_FILE}-shm"):
         (directory / name).unlink(missing_ok=True)

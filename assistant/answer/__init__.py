@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer.cite import check_support
-from assistant.answer.extractive import Scored, choose_sentences, score_sentences
+from assistant.answer.extractive import Scored, choose_sentences, missing_names, score_sentences
 from assistant.answer.extractive import Encode as Encode
 from assistant.config import Settings
 from assistant.schema import Answer, Citation, Hit
@@ -19,10 +19,11 @@ _INSTRUCTION = re.compile(
 _TASK = re.compile(r"^\s*(please\s+)?(write|compose|generate|draft|translate|tell me a joke|"
                    r"give me a recipe|sing|code)\b", re.I)
 _METADATA = re.compile(
-    r"\b(who (wrote|authored|reported)|author|byline|which (outlet|publication|newspaper|site|"
-    r"source)|what (outlet|publication|source|site)|(when|what date) was (the|this|it) "
-    r"(article|story|report)? ?(published|written|posted)|publication date)\b",
-    re.I,
+    r"\b(who (wrote|authored)|author|byline|which (outlet|publication|site|newspaper) "
+    r"(published|ran|carried|reported)|what (outlet|publication|site) (published|ran)|"
+    r"(when|what date|what day|what year) was (the|this|it)\b.{0,120}\b(published|written|posted)|"
+    r"publication date|(date|year) of publication)\b",
+    re.I | re.S,
 )
 
 
@@ -48,7 +49,11 @@ def answer_extractively(
     scored = score_sentences(question, focus, hits, encode)
     if _METADATA.search(question) and scored and scored[0].score >= 0.1:
         return _metadata_answer(question, hits[scored[0].hit])
-    chosen = choose_sentences(scored, settings.answer.min_relevance, settings.answer.max_sentences)
+    absent = missing_names(focus, hits)
+    if absent:
+        return refuse(question, f"They don't mention {', '.join(absent)}.")
+    chosen = choose_sentences(scored, settings.answer.min_relevance, settings.answer.max_sentences,
+                              focus)
     if not chosen:
         return refuse(question, "No passage in the indexed articles answers that question.")
     return _compose(question, hits, chosen)

@@ -14,10 +14,15 @@ from assistant.schema import Hit
 Encode = Callable[[list[str]], np.ndarray]
 
 _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|"
-                     r"million|billion|dozen)\b", re.I)
+                     r"million|billion|dozen|hours?|days?|weeks?|months?|years?|decades?)\b", re.I)
+_CAUSE = re.compile(r"\b(because|in response to|due to|after|amid|citing|since|as a result|"
+                    r"so that|in order to|comes as|following|fear|concern)", re.I)
 _DATE = re.compile(r"\b(19|20)\d\d\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
                    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
                    r"week|month|year|day)s?\b|\d+(st|nd|rd|th)\b", re.I)
+_QUESTION_NAME = re.compile(r"(?<=\w[\s,])[A-Z][\w’'-]+")
+_NOT_NAMES = {"I", "US", "U.S.", "UK", "EU", "UN", "The", "A", "An", "In", "On", "Of", "And",
+              "According", "What", "Who", "When", "Where", "Why", "How", "Which"}
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
 
 
@@ -40,18 +45,41 @@ def score_sentences(question: str, focus: str, hits: list[Hit], encode: Encode) 
     cosines = vectors[1:] @ vectors[0]
     words = content_words(focus)
     wanted = _answer_type(focus)
+    why = bool(re.match(r"\s*why\b", focus, re.I))
     scored = []
     for (i, sentence), cosine in zip(candidates, cosines, strict=True):
         lexical = overlap(words, sentence.text)
         score = 0.6 * float(cosine) + 0.4 * lexical - 0.01 * i
         if wanted is not None and not wanted.search(sentence.text):
             score -= 0.1
+        if why and _CAUSE.search(sentence.text):
+            score += 0.1
         scored.append(Scored(i, sentence, score, float(cosine)))
     return sorted(scored, key=lambda s: s.score, reverse=True)
 
 
-def choose_sentences(scored: list[Scored], threshold: float, limit: int) -> list[Scored]:
+def missing_names(question: str, hits: list[Hit]) -> list[str]:
+    """Return names in the question that no retrieved passage or its metadata mentions."""
+    names = [w for w in _QUESTION_NAME.findall(question) if w not in _NOT_NAMES]
+    if not names:
+        return []
+    haystack = " ".join(f"{h.chunk.header()} {h.chunk.author or ''} {h.chunk.text}" for h in hits)
+    known = {w.lower() for w in re.findall(r"\w+", haystack)}
+    return [name for name in names
+            if any(part not in known for part in _name_parts(name))]
+
+
+def _name_parts(name: str) -> list[str]:
+    parts = re.split(r"[-’']", name.lower())
+    return [p for p in parts if len(p) > 1 and p not in {"s", "elect"}]
+
+
+def choose_sentences(scored: list[Scored], threshold: float, limit: int,
+                     focus: str = "") -> list[Scored]:
     """Return the best sentences that clear the threshold, without repeats, at most `limit`."""
+    wanted = _answer_type(focus)
+    if wanted is not None:  # a "how many" question needs a number, a "when" one a date
+        scored = [s for s in scored if wanted.search(s.sentence.text)]
     if not scored or scored[0].score < threshold:
         return []
     floor = max(threshold, scored[0].score - 0.12)

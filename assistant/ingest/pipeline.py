@@ -81,7 +81,7 @@ def build_index(
     index.catalog.set_meta({"dirty": "1"})
     _ingest(index, todo, known, report, progress)
     if prune:
-        seen = {a.origin for a in articles} | {_portable(str(s.path)) for s in report.skipped}
+        seen = {a.origin for a in articles} | {_absolute_origin(str(s.path)) for s in report.skipped}
         _remove(index, [origin for origin in known if origin not in seen], report)
     if report.chunks_added or report.chunks_removed or not (index.directory / "bm25").exists():
         build_bm25(index.catalog, index.directory)
@@ -95,8 +95,9 @@ def remove_documents(origins: list[str], settings: Settings | None = None) -> In
     settings = settings or Settings()
     index = open_index(settings)
     known = index.catalog.documents()
+    wanted = [_absolute_origin(origin) for origin in origins]
     matches = [o for o in known if any(o == p or o.startswith(p.rstrip("/") + "/")
-                                       or o.startswith(p + "#") for p in origins)]
+                                       or o.startswith(p + "#") for p in wanted)]
     report = IngestReport()
     _remove(index, matches, report)
     build_bm25(index.catalog, index.directory)
@@ -110,19 +111,16 @@ def _load(paths: list[Path], settings: Settings, report: IngestReport) -> list[A
             print(f"warning: skipped {item.path}: {item.reason}", file=sys.stderr)
             report.skipped.append(item)
         else:
-            articles.append(replace(item, origin=_portable(item.origin)))
+            articles.append(replace(item, origin=_absolute_origin(item.origin)))
     return articles
 
 
-def _portable(origin: str) -> str:
-    """Return the origin relative to the working folder when inside it, so clones can move."""
-    path, sep, record = origin.partition("#")
-    resolved = Path(path).resolve()
-    try:
-        path = str(resolved.relative_to(Path.cwd()))
-    except ValueError:
-        path = str(resolved)
-    return path + sep + record
+def _absolute_origin(origin: str) -> str:
+    """Return the origin with its file path made absolute, so any working folder agrees."""
+    if Path(origin).exists() or "#" not in origin:
+        return str(Path(origin).resolve())
+    path, sep, record = origin.rpartition("#")
+    return str(Path(path).resolve()) + sep + record
 
 
 def _ingest(index: Index, todo: list[Article], known: dict, report: IngestReport,

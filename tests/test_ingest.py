@@ -1,0 +1,158 @@
+"""Ingest into a real Chroma in tmp_path with the real packaged embedding model."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.errors import ConfigError
+from assistant.index import open_index
+from assistant.ingest import build_index, remove_documents
+from assistant.retrieve.bm25 import get_bm25
+from tests.conftest import DATA, SEEDS
+
+pytestmark = pytest.mark.slow
+
+
+def _write_articles(folder: Path, count: int, words: int = 60) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        body = " ".join(f"Sentence {j} about topic{i} and the harbour number {i * 7 + j}." for j in
+                        range(words // 8))
+        (folder / f"a{i:03d}.txt").write_text(f"Article {i} headline\n\n{body}\n")
+
+
+def _consistent(settings: Settings) -> tuple[int, int]:
+    index = open_index(settings)
+    catalog_ids = index.catalog.all_chunk_ids()
+    assert index.store.ids() == catalog_ids, "Chroma and the catalog disagree"
+    bm25 = get_bm25(index.catalog, index.directory)
+    assert set(bm25.ids) == catalog_ids, "BM25 and the catalog disagree"
+    return index.catalog.counts()
+
+
+def test_seed_ingest_records_offsets_and_metadata(tmp_path: Path) -> None:
+    settings = Settings(index_dir=tmp_path / "idx")
+    report = build_index([SEEDS], settings)
+    assert (report.articles_added, report.skipped) == (1, [])
+    index = open_index(settings)
+    chunks = list(index.catalog.iter_chunks())
+    text = (SEEDS / "000_90de7eadea1c8602.txt").read_text()
+    for chunk in chunks:
+        assert chunk.text in text
+        assert chunk.source == "The Postmillennial"
+        assert chunk.author == "Hayden Cunningham"
+        assert chunk.published_at is not None and chunk.published_at.date().isoformat() == "2024-11-18"
+    assert chunks[0].start == 0 and chunks[0].text.startswith("President Joe Biden")
+    assert _consistent(settings) == (1, len(chunks))
+
+
+def test_reingest_adds_nothing_and_changed_file_is_replaced(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _write_articles(corpus, 3)
+    settings = Settings(index_dir=tmp_path / "idx")
+    first = build_index([corpus], settings)
+    assert first.articles_added == 3 and first.chunks_added > 0
+    again = build_index([corpus], settings)
+    assert (again.articles_added, again.chunks_added, again.articles_unchanged) == (0, 0, 3)
+    before = _consistent(settings)
+    (corpus / "a001.txt").write_text("Article 1 headline\n\nThe harbour bridge reopened on Monday.\n")
+    changed = build_index([corpus], settings)
+    assert (changed.articles_replaced, changed.articles_unchanged) == (1, 2)
+    after = _consistent(settings)
+    assert after[0] == before[0] == 3
+    texts = [c.text for c in open_index(settings).catalog.iter_chunks()]
+    assert any("reopened on Monday" in t for t in texts)
+    assert not any("topic1 " in t for t in texts)
+
+
+def test_prune_and_remove(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _write_articles(corpus, 3)
+    settings = Settings(index_dir=tmp_path / "idx")
+    build_index([corpus], settings)
+    (corpus / "a002.txt").unlink()
+    pruned = build_index([corpus], settings, prune=True)
+    assert pruned.articles_removed == 1
+    assert _consistent(settings)[0] == 2
+    removed = remove_documents([str(corpus / "a000.txt")], settings)
+    assert removed.articles_removed == 1
+    assert _consistent(settings)[0] == 1
+
+
+def test_bad_files_are_skipped_and_nothing_is_lost(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _write_articles(corpus, 2)
+    settings = Settings(index_dir=tmp_path / "idx")
+    build_index([corpus], settings)
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02binary")
+    (corpus / "latin1.txt").write_bytes("caf\xe9 cr\xe8me".encode("latin-1"))
+    (corpus / "empty.md").write_text("   \n")
+    (corpus / "broken.jsonl").write_text('{"title": "ok", "body": "A fine body text."}\n{oops\n')
+    report = build_index([corpus], settings)
+    assert len(report.skipped) == 4
+    assert report.articles_added == 1  # the good line of broken.jsonl
+    assert "skipped 4" in report.summary()
+    assert _consistent(settings)[0] == 3
+
+
+def test_other_chunk_settings_are_refused(tmp_path: Path) -> None:
+    settings = Settings(index_dir=tmp_path / "idx")
+    build_index([SEEDS], settings)
+    other = settings.model_copy(
+        update={"ingest": settings.ingest.model_copy(update={"chunk_size": 128})}
+    )
+    with pytest.raises(ConfigError, match="rebuild"):
+        build_index([SEEDS], other)
+    rebuilt = build_index([SEEDS], other, rebuild=True)
+    assert rebuilt.articles_added == 1
+
+
+_KILLED_INGEST = """
+import sys
+from pathlib import Path
+from assistant.config import Settings
+from assistant.ingest import build_index
+build_index([Path(sys.argv[1])], Settings(index_dir=Path(sys.argv[2])),
+            progress=lambda done, total: print(done, flush=True))
+"""
+
+
+def test_killed_ingest_resumes_without_duplicates(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _write_articles(corpus, 80, words=200)
+    index_dir = tmp_path / "idx"
+    proc = subprocess.Popen([sys.executable, "-c", _KILLED_INGEST, str(corpus), str(index_dir)],
+                            stdout=subprocess.PIPE, text=True, cwd=tmp_path,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    assert proc.stdout is not None
+    line = proc.stdout.readline()  # the first committed batch
+    assert line.strip(), "the ingest ended before its first batch"
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    settings = Settings(index_dir=index_dir)
+    partial = open_index(settings).catalog.counts()[0]
+    assert 0 < partial < 80
+    report = build_index([corpus], settings)
+    assert report.articles_unchanged == partial
+    assert report.articles_added == 80 - partial
+    articles, chunks = _consistent(settings)
+    assert articles == 80
+    ids = [c.id for c in open_index(settings).catalog.iter_chunks()]
+    assert len(ids) == len(set(ids)) == chunks
+
+
+def test_ingest_of_tiny_corpus_and_seeds(tmp_path: Path) -> None:
+    settings = Settings(index_dir=tmp_path / "idx")
+    report = build_index([SEEDS, DATA / "articles.jsonl"], settings)
+    assert report.articles_added == 9
+    articles, _ = _consistent(settings)
+    assert articles == 9
