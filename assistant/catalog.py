@@ -106,8 +106,16 @@ class Catalog:
             self._delete_origins([article.origin])
             self._conn.execute(
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
-                (article.origin, article.id, content_hash, article.title, article.source, date,
-                 len(chunks), now),
+                (
+                    article.origin,
+                    article.id,
+                    content_hash,
+                    article.title,
+                    article.source,
+                    date,
+                    len(chunks),
+                    now,
+                ),
             )
             self._conn.executemany(
                 "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -204,16 +212,35 @@ _CHUNK_SELECT = (
 
 def _chunk_row(origin: str, seq: int, chunk: Chunk) -> tuple[object, ...]:
     date = chunk.published_at.isoformat() if chunk.published_at else None
-    return (chunk.id, origin, chunk.article_id, seq, chunk.start, chunk.end, chunk.text,
-            chunk.title, chunk.source, chunk.author, date, chunk.url)
+    return (
+        chunk.id,
+        origin,
+        chunk.article_id,
+        seq,
+        chunk.start,
+        chunk.end,
+        chunk.text,
+        chunk.title,
+        chunk.source,
+        chunk.author,
+        date,
+        chunk.url,
+    )
 
 
 def _chunk_from_row(row: tuple[object, ...]) -> Chunk:
     date = datetime.fromisoformat(str(row[8])) if row[8] else None
     return Chunk(
-        id=str(row[0]), article_id=str(row[1]), text=str(row[2]), start=int(str(row[3])),
-        end=int(str(row[4])), title=str(row[5]), source=_opt(row[6]), author=_opt(row[7]),
-        published_at=date, url=_opt(row[9]),
+        id=str(row[0]),
+        article_id=str(row[1]),
+        text=str(row[2]),
+        start=int(str(row[3])),
+        end=int(str(row[4])),
+        title=str(row[5]),
+        source=_opt(row[6]),
+        author=_opt(row[7]),
+        published_at=date,
+        url=_opt(row[9]),
     )
 
 

@@ -63,7 +63,8 @@ def open_index_for_search(settings: Settings) -> Index:
     index = open_index(settings)
     if index.catalog.counts()[0] == 0:
         raise EmptyIndexError(
-            f"the index at {index.directory}/ holds no articles — add some with: assistant ingest PATH"
+            f"the index at {index.directory}/ holds no articles — "
+            "add some with: assistant ingest PATH"
         )
     built_with = index.catalog.get_meta("embed_model")
     if built_with and built_with != settings.ingest.embed_model:
@@ -82,8 +83,11 @@ def check_manifest(index: Index) -> None:
     if all(value is None for value in recorded.values()) or index.catalog.counts()[0] == 0:
         index.catalog.set_meta(wanted)
         return
-    diffs = [f"{k}: index has {recorded[k]}, settings say {wanted[k]}"
-             for k in wanted if recorded[k] != wanted[k]]
+    diffs = [
+        f"{k}: index has {recorded[k]}, settings say {wanted[k]}"
+        for k in wanted
+        if recorded[k] != wanted[k]
+    ]
     if diffs:
         raise ConfigError(
             f"the index at {index.directory}/ was built with other settings ({'; '.join(diffs)}) "

@@ -1,4 +1,4 @@
-"""Describe what an index holds: articles, chunks, outlets, dates and the settings it was built with."""
+"""Describe an index: articles, chunks, outlets, dates and the settings it was built with."""
 
 from __future__ import annotations
 

@@ -11,17 +11,28 @@ from assistant.cli import main
 from tests.conftest import SEED_QUESTION, SEEDS
 
 
-def test_missing_index_prints_the_next_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_index_prints_the_next_step(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(["ask", "anything", "--index", str(tmp_path / "none")])
     err = capsys.readouterr().err
     assert code == 1
-    assert err == (f"Error: no index at {tmp_path / 'none'}/ — build it with: assistant ingest "
-                   f"seeds/ --index {tmp_path / 'none'}\n")
+    assert err == (
+        f"Error: no index at {tmp_path / 'none'}/ — build it with: assistant ingest "
+        f"seeds/ --index {tmp_path / 'none'}\n"
+    )
 
 
 def test_help_works_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
-    for command in (["-h"], ["ingest", "-h"], ["ask", "-h"], ["chat", "-h"], ["info", "-h"],
-                    ["ui", "-h"], ["remove", "-h"]):
+    for command in (
+        ["-h"],
+        ["ingest", "-h"],
+        ["ask", "-h"],
+        ["chat", "-h"],
+        ["info", "-h"],
+        ["ui", "-h"],
+        ["remove", "-h"],
+    ):
         with pytest.raises(SystemExit) as exit_info:
             main(command)
         assert exit_info.value.code == 0
@@ -56,7 +67,9 @@ def test_ingest_info_ask_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["ask", SEED_QUESTION, "--index", index]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].endswith("[1].")
-    assert lines[2] == ("[1] Biden-Harris admin to allow Ukraine to use US long-range missiles to "
-                        "attack targets within Russia: report — The Postmillennial, 2024-11-18")
+    assert lines[2] == (
+        "[1] Biden-Harris admin to allow Ukraine to use US long-range missiles to "
+        "attack targets within Russia: report — The Postmillennial, 2024-11-18"
+    )
     assert main(["ask", "What is the capital of Peru?", "--index", index]) == 0
     assert capsys.readouterr().out.startswith("The articles don't say")

@@ -24,8 +24,10 @@ pytestmark = pytest.mark.slow
 def _write_articles(folder: Path, count: int, words: int = 60) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(count):
-        body = " ".join(f"Sentence {j} about topic{i} and the harbour number {i * 7 + j}." for j in
-                        range(words // 8))
+        body = " ".join(
+            f"Sentence {j} about topic{i} and the harbour number {i * 7 + j}."
+            for j in range(words // 8)
+        )
         (folder / f"a{i:03d}.txt").write_text(f"Article {i} headline\n\n{body}\n")
 
 
@@ -49,7 +51,9 @@ def test_seed_ingest_records_offsets_and_metadata(tmp_path: Path) -> None:
         assert chunk.text in text
         assert chunk.source == "The Postmillennial"
         assert chunk.author == "Hayden Cunningham"
-        assert chunk.published_at is not None and chunk.published_at.date().isoformat() == "2024-11-18"
+        assert (
+            chunk.published_at is not None and chunk.published_at.date().isoformat() == "2024-11-18"
+        )
     assert chunks[0].start == 0 and chunks[0].text.startswith("President Joe Biden")
     assert _consistent(settings) == (1, len(chunks))
 
@@ -63,7 +67,9 @@ def test_reingest_adds_nothing_and_changed_file_is_replaced(tmp_path: Path) -> N
     again = build_index([corpus], settings)
     assert (again.articles_added, again.chunks_added, again.articles_unchanged) == (0, 0, 3)
     before = _consistent(settings)
-    (corpus / "a001.txt").write_text("Article 1 headline\n\nThe harbour bridge reopened on Monday.\n")
+    (corpus / "a001.txt").write_text(
+        "Article 1 headline\n\nThe harbour bridge reopened on Monday.\n"
+    )
     changed = build_index([corpus], settings)
     assert (changed.articles_replaced, changed.articles_unchanged) == (1, 2)
     after = _consistent(settings)
@@ -129,9 +135,13 @@ def test_killed_ingest_resumes_without_duplicates(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     _write_articles(corpus, 80, words=200)
     index_dir = tmp_path / "idx"
-    proc = subprocess.Popen([sys.executable, "-c", _KILLED_INGEST, str(corpus), str(index_dir)],
-                            stdout=subprocess.PIPE, text=True, cwd=tmp_path,
-                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_INGEST, str(corpus), str(index_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline()  # the first committed batch
     assert line.strip(), "the ingest ended before its first batch"

@@ -1,4 +1,4 @@
-"""The embedded default answerer: picks and orders the retrieved sentences that answer the question."""
+"""The embedded default answerer: picks and orders the retrieved sentences that answer."""
 
 from __future__ import annotations
 
@@ -13,16 +13,46 @@ from assistant.schema import Hit
 
 Encode = Callable[[list[str]], np.ndarray]
 
-_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|"
-                     r"million|billion|dozen|hours?|days?|weeks?|months?|years?|decades?)\b", re.I)
-_CAUSE = re.compile(r"\b(because|in response to|due to|after|amid|citing|since|as a result|"
-                    r"so that|in order to|comes as|following|fear|concern)", re.I)
-_DATE = re.compile(r"\b(19|20)\d\d\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
-                   r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
-                   r"week|month|year|day)s?\b|\d+(st|nd|rd|th)\b", re.I)
+_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|"
+    r"million|billion|dozen|hours?|days?|weeks?|months?|years?|decades?)\b",
+    re.I,
+)
+_CAUSE = re.compile(
+    r"\b(because|in response to|due to|after|amid|citing|since|as a result|"
+    r"so that|in order to|comes as|following|fear|concern)",
+    re.I,
+)
+_DATE = re.compile(
+    r"\b(19|20)\d\d\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
+    r"week|month|year|day)s?\b|\d+(st|nd|rd|th)\b",
+    re.I,
+)
 _QUESTION_NAME = re.compile(r"(?<=\w[\s,])[A-Z][\w’'-]+")
-_NOT_NAMES = {"I", "US", "U.S.", "UK", "EU", "UN", "The", "A", "An", "In", "On", "Of", "And",
-              "According", "What", "Who", "When", "Where", "Why", "How", "Which"}
+_NOT_NAMES = {
+    "I",
+    "US",
+    "U.S.",
+    "UK",
+    "EU",
+    "UN",
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "Of",
+    "And",
+    "According",
+    "What",
+    "Who",
+    "When",
+    "Where",
+    "Why",
+    "How",
+    "Which",
+}
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
 
 
@@ -65,8 +95,7 @@ def missing_names(question: str, hits: list[Hit]) -> list[str]:
         return []
     haystack = " ".join(f"{h.chunk.header()} {h.chunk.author or ''} {h.chunk.text}" for h in hits)
     known = {w.lower() for w in re.findall(r"\w+", haystack)}
-    return [name for name in names
-            if any(part not in known for part in _name_parts(name))]
+    return [name for name in names if any(part not in known for part in _name_parts(name))]
 
 
 def _name_parts(name: str) -> list[str]:
@@ -74,8 +103,9 @@ def _name_parts(name: str) -> list[str]:
     return [p for p in parts if len(p) > 1 and p not in {"s", "elect"}]
 
 
-def choose_sentences(scored: list[Scored], threshold: float, limit: int,
-                     focus: str = "") -> list[Scored]:
+def choose_sentences(
+    scored: list[Scored], threshold: float, limit: int, focus: str = ""
+) -> list[Scored]:
     """Return the best sentences that clear the threshold, without repeats, at most `limit`."""
     wanted = _answer_type(focus)
     if wanted is not None:  # a "how many" question needs a number, a "when" one a date

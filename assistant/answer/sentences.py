@@ -10,10 +10,42 @@ from assistant.retrieve.bm25 import tokenize
 # A sentence ends at . ! or ? (optionally followed by closing quotes/brackets) before
 # whitespace and a capital, digit or opening quote; common abbreviations are not ends.
 _END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
-_ABBREVIATIONS = ("Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Jr.", "Sr.", "U.S.", "U.K.", "Gov.",
-                  "Sen.", "Rep.", "Gen.", "Lt.", "Col.", "No.", "vs.", "Inc.", "Co.", "Corp.",
-                  "Jan.", "Feb.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.", "a.m.", "p.m.", "e.g.",
-                  "i.e.", "Prof.", "Rev.", "Mt.")
+_ABBREVIATIONS = (
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "St.",
+    "Jr.",
+    "Sr.",
+    "U.S.",
+    "U.K.",
+    "Gov.",
+    "Sen.",
+    "Rep.",
+    "Gen.",
+    "Lt.",
+    "Col.",
+    "No.",
+    "vs.",
+    "Inc.",
+    "Co.",
+    "Corp.",
+    "Jan.",
+    "Feb.",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+    "a.m.",
+    "p.m.",
+    "e.g.",
+    "i.e.",
+    "Prof.",
+    "Rev.",
+    "Mt.",
+)
 
 
 @dataclass(frozen=True)

@@ -304,12 +304,18 @@ def _record_article(path: Path, record: Any, origin: str, where: str) -> Article
         id=str(raw_id) if raw_id not in (None, "") else _make_id(title, text),
         title=title,
         text=text,
-        source=_name(record.get("source")),
+        source=_name(record.get("source")) or _host(url),
         author=_name(record.get("author") or record.get("authors")),
         published_at=_parse_date(_first_text(record, "published_at", "date", "published")),
         url=url,
         origin=origin,
     )
+
+
+def _host(url: str | None) -> str | None:
+    """Return a URL's site name (cnn.com) as the outlet when a record names none."""
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.").removeprefix("edition.") if host else None
 
 
 def _body(record: dict[str, Any]) -> str | None:
