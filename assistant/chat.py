@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from assistant.schema import Turn
@@ -46,8 +47,14 @@ _STOP = {"What", "Who", "When", "Where", "Why", "How", "Which", "The", "A", "An"
 
 
 def needs_context(question: str) -> bool:
-    """Return True when the question leans on earlier turns (pronouns, 'and …', very short)."""
-    return bool(_REFERS_BACK.search(question)) or len(question.split()) <= 4
+    """Return True when the question leans on earlier turns.
+
+    Pronouns, a leading 'and …', very short questions, and questions that name no one and
+    nothing (no capitalised word after the first) all depend on what was said before.
+    """
+    if _REFERS_BACK.search(question) or len(question.split()) <= 4:
+        return True
+    return not re.search(r"(?<=\w[\s,])[A-Z][\w’'-]+", question)
 
 
 def subject_of(text: str) -> str:
@@ -64,7 +71,13 @@ def condense_question(question: str, history: list[Turn] | None, carry_turns: in
     earlier = [user for user, _ in history[-carry_turns:] if user.strip()]
     if not earlier:
         return question.strip()
-    context = earlier[-1].strip().rstrip("?")
+    # Walk back to the question that started the thread: follow-ups of follow-ups need it too.
+    thread = [earlier[-1]]
+    for user in reversed(earlier[:-1]):
+        if not needs_context(thread[0]):
+            break
+        thread.insert(0, user)
+    context = "; ".join(q.strip().rstrip("?") for q in thread)
     standalone = f"{question.strip()} (context: {context})"
     return with_window(standalone, carried_window(question, history))
 
@@ -115,10 +128,20 @@ def condense_with_llm(
     turns = (history or [])[-carry_turns:] if carry_turns else []
     if not turns or not needs_context(question):
         return condense_question(question, history, carry_turns)
-    rewritten = _first_line(llm.complete(*build_condense_prompt(question, turns)))
+    rewritten = _first_line(_until_first_line(llm.stream(*build_condense_prompt(question, turns))))
     if not _is_rewrite(rewritten, question, turns):
         return condense_question(question, history, carry_turns)
     return with_window(rewritten, carried_window(question, history))
+
+
+def _until_first_line(tokens: Iterator[str], limit: int = 400) -> str:
+    """Return the reply up to its first non-empty line, without generating the rest."""
+    text = ""
+    for token in tokens:
+        text += token
+        if ("\n" in text.strip() and text.strip()) or len(text) > limit:
+            break
+    return text
 
 
 def _first_line(reply: str) -> str:

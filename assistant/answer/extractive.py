@@ -15,8 +15,11 @@ Encode = Callable[[list[str]], np.ndarray]
 
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|"
-    r"million|billion|dozen|hours?|days?|weeks?|months?|years?|decades?)\b",
+    r"million|billion|dozen)\b",
     re.I,
+)
+_DURATION = re.compile(
+    _NUMBER.pattern + r"|\b(hours?|days?|weeks?|months?|years?|decades?)\b", re.I
 )
 _CAUSE = re.compile(
     r"\b(because|in response to|due to|after|amid|citing|since|as a result|"
@@ -131,7 +134,9 @@ def _same_text(a: Scored, b: Scored) -> bool:
 
 def _answer_type(question: str) -> re.Pattern[str] | None:
     lowered = question.lower()
-    if re.search(r"\bhow (many|much|long|far|old)\b|\bwhat (number|percentage|share)\b", lowered):
+    if re.search(r"\bhow long\b|\bhow much time\b", lowered):
+        return _DURATION
+    if re.search(r"\bhow (many|much|far|old)\b|\bwhat (number|percentage|share)\b", lowered):
         return _NUMBER
     if re.search(r"^\s*when\b|\bwhat (date|day|year|month|time)\b", lowered):
         return _DATE
