@@ -213,7 +213,7 @@ def rate(
     )
     append_feedback(feedback_path(settings), row)
     if rating == "down":
-        return "Recorded: not helpful. What was wrong? (optional)", {
+        return "Recorded: not helpful.", {
             "turn": position,
             "rating": rating,
         }
@@ -372,24 +372,28 @@ def _layout(
                     elem_id="question-box",
                 )
                 ui["send"] = gr.Button("Ask", variant="primary", scale=0, min_width=80)
-                ui["new"] = gr.Button("New chat", scale=0, min_width=110)
+                ui["new"] = gr.Button("New chat", scale=0, min_width=110, elem_id="new-chat")
             ui["feedback_status"] = gr.Markdown("", elem_id="feedback-status")
-            with gr.Row(visible=False) as ui["reason_row"]:
-                ui["reason"] = gr.Radio(list(REASONS), label="Reason (optional)", scale=3)
-                ui["note"] = gr.Textbox(label="Note (optional)", scale=3)
-                ui["send_reason"] = gr.Button("Send reason", scale=1, min_width=110)
+            with gr.Group(visible=False) as ui["reason_row"]:
+                ui["reason"] = gr.Radio(list(REASONS), label="What was wrong? (optional)")
+                with gr.Row(equal_height=True):
+                    ui["note"] = gr.Textbox(
+                        placeholder="A note for the maintainers (optional)",
+                        show_label=False,
+                        container=False,
+                        scale=5,
+                    )
+                    ui["send_reason"] = gr.Button(
+                        "Send reason", scale=0, min_width=130, elem_id="send-reason"
+                    )
         with gr.Column(scale=2, min_width=360), gr.Tabs(selected="sources") as ui["tabs"]:
             with gr.Tab("Sources", id="sources"):
                 ui["sources"] = gr.HTML(render_sources([]), elem_id="sources-panel")
             with gr.Tab("Corpus", id="corpus"):
                 ui["corpus"] = gr.HTML(corpus_html, elem_id="corpus-panel")
-                ui["examples"] = gr.Dataset(
-                    components=[ui["box"]],
-                    samples=[[q] for q in examples],
-                    label="Example questions (click to ask)",
-                    layout="table",
-                    elem_id="examples",
-                )
+                gr.Markdown("**Example questions** from the indexed articles: click one to ask.")
+                ui["examples"] = gr.State(examples)
+                _example_buttons(gr, ui)
             with gr.Tab("Upload", id="upload"):
                 gr.Markdown(
                     f"Add articles to the index: {', '.join(UPLOAD_TYPES)}, up to "
@@ -406,6 +410,23 @@ def _layout(
             with gr.Tab("Settings", id="settings"):
                 _settings_controls(gr, settings, outlets, ui)
     return ui
+
+
+def _example_buttons(gr: Any, ui: dict[str, Any]) -> None:
+    """Render one button per example question; clicking one asks it."""
+
+    @gr.render(inputs=ui["examples"])  # type: ignore[untyped-decorator]
+    def show(questions: list[str]) -> None:
+        with gr.Column(elem_id="examples"):
+            for question in questions:
+                button = gr.Button(question, size="sm", elem_classes=["example-q"])
+                ui["ask_after"](
+                    button.click(_constant(("", question)), None, [ui["box"], ui["question"]])
+                )
+
+
+def _constant(value: Any) -> Callable[[], Any]:
+    return lambda: value
 
 
 def _settings_controls(gr: Any, settings: Settings, outlets: list[str], ui: dict[str, Any]) -> None:
@@ -457,12 +478,10 @@ def _wire_chat(gr: Any, settings: Settings, ui: dict[str, Any]) -> None:
     starts = [
         ui["box"].submit(take, ui["box"], [ui["box"], ui["question"]], queue=False),
         ui["send"].click(take, ui["box"], [ui["box"], ui["question"]], queue=False),
-        ui["examples"].click(
-            lambda row: ("", row[0]), ui["examples"], [ui["box"], ui["question"]], queue=False
-        ),
         ui["chat"].example_select(take_example, None, [ui["box"], ui["question"]], queue=False),
     ]
-    for start in starts:
+
+    def ask_after(start: Any) -> None:
         start.then(lambda: gr.Tabs(selected="sources"), None, ui["tabs"], queue=False).then(
             run,
             [ui["question"], ui["turns"], *options],
@@ -470,8 +489,12 @@ def _wire_chat(gr: Any, settings: Settings, ui: dict[str, Any]) -> None:
             show_progress="minimal",
             concurrency_id="index",
         )
+
+    ui["ask_after"] = ask_after
+    for start in starts:
+        ask_after(start)
     ui["new"].click(
-        lambda: ([], [], render_sources([]), "", "", None, gr.Row(visible=False)),
+        lambda: ([], [], render_sources([]), "", "", None, gr.Group(visible=False)),
         None,
         [
             ui["chat"],
@@ -489,7 +512,7 @@ def _wire_chat(gr: Any, settings: Settings, ui: dict[str, Any]) -> None:
 def _wire_feedback(gr: Any, settings: Settings, ui: dict[str, Any]) -> None:
     def on_like(turns: list[ChatTurn], like: Any) -> tuple[str, Any, Any]:
         status, pending = rate(settings, turns, like.index, like.liked)
-        return status, pending, gr.Row(visible=pending is not None)
+        return status, pending, gr.Group(visible=pending is not None)
 
     on_like.__annotations__ = {"like": gr.LikeData}  # Gradio injects by annotation
 
@@ -501,7 +524,7 @@ def _wire_feedback(gr: Any, settings: Settings, ui: dict[str, Any]) -> None:
         return (
             status,
             None if done else pending,
-            gr.Row(visible=not done),
+            gr.Group(visible=not done),
             None if done else gr.skip(),
             "" if done else gr.skip(),
         )
@@ -517,7 +540,11 @@ def _wire_feedback(gr: Any, settings: Settings, ui: dict[str, Any]) -> None:
 def _wire_corpus(gr: Any, settings: Settings, ui: dict[str, Any], app: Any) -> None:
     def refresh() -> tuple[str, Any, Any]:
         html, outlets, examples = corpus_overview(settings)
-        return html, gr.Dropdown(choices=outlets), gr.Dataset(samples=[[q] for q in examples])
+        return (
+            html,
+            gr.Dropdown(choices=outlets),
+            examples,
+        )
 
     # Gradio recognises a progress tracker by this default value.
     def upload(files: list[str] | None, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
@@ -533,7 +560,7 @@ def _wire_corpus(gr: Any, settings: Settings, ui: dict[str, Any], app: Any) -> N
     ui["upload"].upload(
         upload, ui["upload"], [ui["upload_status"], *targets, ui["upload"]], concurrency_id="index"
     )
-    app.load(refresh, None, targets)
+    app.load(refresh, None, targets, show_progress="hidden")
 
 
 def theme() -> Any:
@@ -595,5 +622,7 @@ def launch(settings: Settings | None = None, host: str = "127.0.0.1", port: int 
         theme=theme(),
         css=CSS,
         head=HEAD,
+        footer_links=["api", "settings"],
+        run_history=False,  # its page offers saving runs to a Hugging Face bucket
         quiet=False,
     )

@@ -172,7 +172,10 @@ def render_reply_sources(view: ReplyView, open_: bool) -> str:
     if view.error is not None:
         body, count = f'<p class="src-empty">Error: {html.escape(view.error)}</p>', "error"
     elif view.answer is None or not view.answer.citations:
-        body, count = '<p class="src-empty">No sources: the articles don\'t say.</p>', "0 sources"
+        body, count = (
+            '<p class="src-empty">No sources: the articles don\'t say.</p>',
+            "no citations",
+        )
     else:
         items = [
             render_citation(group, view.number, view.answer.sentences)
@@ -180,7 +183,7 @@ def render_reply_sources(view: ReplyView, open_: bool) -> str:
         ]
         body = '<ol class="src-list">\n' + "\n".join(items) + "\n</ol>"
         n = len(view.answer.citations)
-        count = f"{n} source{'s' if n != 1 else ''}"
+        count = f"{n} citation{'s' if n != 1 else ''}"
     state = " open" if open_ else ""
     return (
         f'<details class="src-reply" id="reply-{view.number}"{state}>'
@@ -204,7 +207,12 @@ def render_corpus(info: dict[str, Any]) -> str:
     """Return the corpus panel: article count, outlets and date range (from describe_index)."""
     outlets: dict[str, int] = info.get("outlets") or {}
     first, last = info.get("first_date"), info.get("last_date")
-    dates = f"{first} to {last}" if first and last else "unknown dates"
+    dates = (
+        f'<span class="nowrap">{html.escape(str(first))}</span> to '
+        f'<span class="nowrap">{html.escape(str(last))}</span>'
+        if first and last
+        else "unknown dates"
+    )
     items = "".join(
         f"<li>{html.escape(name)} <span class='cnt'>{count}</span></li>"
         for name, count in list(outlets.items())[:12]
@@ -215,7 +223,7 @@ def render_corpus(info: dict[str, Any]) -> str:
         '<div class="corpus">'
         f"<p><b>{articles}</b> article{'s' if articles != 1 else ''} from "
         f"<b>{len(outlets)}</b> outlet{'s' if len(outlets) != 1 else ''}, "
-        f"published {html.escape(dates)}.</p>"
+        f"published {dates}.</p>"
         f'<ul class="outlets">{items}{more}</ul>'
         '<p class="hint">Answers come only from these articles: events outside them, or after '
         f"{html.escape(str(last or 'the latest date'))}, are unknown to the assistant.</p></div>"
@@ -264,17 +272,14 @@ def _clip_middle(text: str, limit: int) -> str:
     return _clip_end(text[:limit], limit) + " " + _clip_start(text[-limit:], limit)
 
 
-_NAME = re.compile(r"\b[A-Z][\w\u2019'&.-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w\u2019'&.-]*)*")
-_STARTER_WORDS = "A An The How Why What When Where Who Which New In On At As After Is Are This"
-_STARTERS = frozenset(f"{_STARTER_WORDS} These Here Breaking Watch".split())
 _CLAUSE_END = re.compile(r"\s*(?::|\s[-\u2013\u2014|]\s).*$")
 
 
 def suggest_questions(documents: Sequence[tuple[str, str | None]], limit: int = 4) -> list[str]:
     """Return example questions about indexed articles, given (title, outlet) pairs newest first.
 
-    The questions name the outlet and the people, places or organisations in the headline
-    ("What does Northern Wire report about Grindavik?"), taking one article per outlet first.
+    The questions name the outlet and the gist of the headline ("What does Northern Wire
+    report about “Volcano erupts again near Grindavik”?"), taking one article per outlet first.
     """
     picked: list[tuple[str, str | None]] = []
     seen: set[str | None] = set()
@@ -290,31 +295,29 @@ def suggest_questions(documents: Sequence[tuple[str, str | None]], limit: int = 
 
 
 def question_about(title: str, source: str | None) -> str:
-    """Return a question about one article: its outlet and the key names of its headline."""
+    """Return a question about one article: its outlet and the key phrase of its headline."""
     clause = _CLAUSE_END.sub("", title).strip() or title.strip()
-    subject = _key_names(clause, source) or f"“{_clip_end(clause, 70)}”"
+    subject = f"\u201c{key_phrase(clause)}\u201d"
     if not source:
         return f"What do the articles say about {subject}?"
     verb = "say" if source.casefold().endswith("report") else "report"
     return f"What does {source} {verb} about {subject}?"
 
 
-def _key_names(clause: str, source: str | None) -> str:
-    words = [w for w in clause.split() if len(w) > 3]
-    if words and sum(w[0].isupper() for w in words) / len(words) > 0.7:
-        return ""  # Title Case Headline: capitals say nothing about names
-    found = [(m.start(), m.group(0).rstrip(".-\u2019'")) for m in _NAME.finditer(clause)]
-    outlet = (source or "").casefold()
-    names = [
-        (at, n)
-        for at, n in found
-        if n not in _STARTERS and n.casefold() not in outlet and len(n) > 1
+def key_phrase(headline: str, most: int = 12) -> str:
+    """Return the headline cut to at most `most` words, before a linking word if it can be."""
+    words = headline.split()
+    if len(words) <= most:
+        return headline
+    cuts = [
+        i for i in range(5, most + 1) if words[i].casefold() in _LINKS or words[i - 1][-1] in ",;"
     ]
-    if names and names[0][0] == 0 and " " not in names[0][1]:
-        names = names[1:]  # a single capitalised first word is usually just the sentence start
-    best = sorted(sorted(names, key=lambda item: -len(item[1]))[:2])
-    chosen = [n for _, n in best]
-    return " and ".join(chosen)
+    end = cuts[-1] if cuts else most
+    return " ".join(words[:end]).rstrip(",;") + ("" if cuts else " …")
+
+
+_LINK_WORDS = "to as after amid with for in on over while despite before because but and that which"
+_LINKS = frozenset(_LINK_WORDS.split())
 
 
 SYSTEM_FONTS = (
@@ -360,6 +363,10 @@ CSS = """
 .src-empty, .corpus .hint { color: var(--body-text-color-subdued); }
 .corpus .outlets { columns: 2; padding-left: 18px; margin: 6px 0; }
 .corpus .cnt { color: var(--body-text-color-subdued); font-size: 0.8rem; }
+#new-chat, #send-reason, .nowrap { white-space: nowrap; }
+#feedback-status p { margin: 4px 0; }
+#examples .example-q { justify-content: flex-start; text-align: left; white-space: normal;
+  font-weight: 400; }
 #chat a[href^="#src-"] { text-decoration: none; font-weight: 600; color: var(--color-accent); }
 """
 

@@ -224,6 +224,18 @@ def test_article_html_renders_as_text(page: Any, browsed: Browsed) -> None:
     page.screenshot(path=str(SHOTS / "04_script_article.png"))
 
 
+def test_example_questions_are_asked_with_one_click(page: Any) -> None:
+    page.get_by_role("tab", name="Corpus").click()
+    example = page.locator("#examples .example-q").first
+    question = example.inner_text()
+    assert question.startswith("What does ")
+    example.click()
+    page.locator("#sources-panel #reply-4").wait_for(timeout=90_000)
+    assert page.locator('#chat [data-testid="user"]').last.inner_text() == question
+    page.get_by_role("tab", name="Corpus").click()
+    page.screenshot(path=str(SHOTS / "05_corpus.png"))
+
+
 def test_no_request_leaves_the_machine_and_new_chat_clears(page: Any, browsed: Browsed) -> None:
     assert browsed.outside == []
     page.get_by_role("button", name="New chat").click()

@@ -146,14 +146,25 @@ def test_sources_panel_orders_replies_newest_first_and_shows_errors() -> None:
     assert 'id="reply-1">' in panel  # older replies start folded
 
 
-def test_example_questions_name_the_outlet_and_the_subject() -> None:
+def test_example_questions_name_the_outlet_and_the_headline() -> None:
     records = [json.loads(line) for line in (DATA / "articles.jsonl").read_text().splitlines()]
     questions = suggest_questions([(r["title"], r["source"]) for r in records], limit=4)
     assert questions == [
         "What does Millbrook Herald report about “Millbrook council approves bike-lane budget”?",
-        "What does Northern Wire report about Iceland's Reykjanes?",
-        "What does Market Ledger report about Quillon Systems?",
-        "What does Touchline Daily report about Northfield United?",
+        "What does Northern Wire report about “Volcano erupts again on Iceland's Reykjanes "
+        "peninsula”?",
+        "What does Market Ledger report about “Quillon Systems beats forecasts as cloud revenue "
+        "jumps”?",
+        "What does Touchline Daily report about “Rovere completes record move to Northfield "
+        "United”?",
+    ]
+    long = "Biden-Harris admin to allow Ukraine to use US long-range missiles to attack targets"
+    assert suggest_questions([(f"{long} within Russia: report", "The Postmillennial")]) == [
+        "What does The Postmillennial report about “Biden-Harris admin to allow Ukraine to use "
+        "US long-range missiles”?"
+    ]
+    assert suggest_questions([("Drought in Catalonia", "Iberia Report")]) == [
+        "What does Iberia Report say about “Drought in Catalonia”?"
     ]
 
 
