@@ -335,7 +335,7 @@ MONO_FONTS = ("ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation
 
 CSS = """
 .sources, .corpus { font-size: 0.92rem; line-height: 1.45; }
-#sources-panel { max-height: 72vh; overflow-y: auto; padding-right: 4px; }
+#sources-panel { max-height: max(560px, 72vh); overflow-y: auto !important; padding-right: 4px; }
 .src-reply { border: 1px solid var(--border-color-primary); border-radius: 8px;
   margin: 0 0 10px; padding: 6px 10px; background: var(--background-fill-primary); }
 .src-reply > summary { cursor: pointer; font-weight: 600; display: flex; gap: 8px;
@@ -387,8 +387,12 @@ document.addEventListener("click", function (event) {
     if (!entry) { return; }
     const group = entry.closest("details");
     if (group) { group.open = true; }
-    (entry.closest(".src") || entry).scrollIntoView({behavior: "smooth", block: "center"});
     const box = entry.closest(".src") || entry;
+    const panel = document.getElementById("sources-panel");
+    if (panel) {  // scroll the panel only, so the conversation stays in view
+      const top = box.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+      panel.scrollTo({top: panel.scrollTop + top - 8, behavior: "smooth"});
+    }
     box.classList.remove("flash");
     void box.offsetWidth;
     box.classList.add("flash");
