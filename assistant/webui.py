@@ -432,10 +432,10 @@ def _constant(value: Any) -> Callable[[], Any]:
 def _settings_controls(gr: Any, settings: Settings, outlets: list[str], ui: dict[str, Any]) -> None:
     gr.Markdown("Filters and settings apply to this conversation's next questions.")
     ui["since"] = gr.DateTime(
-        include_time=False, type="string", label="Published from (YYYY-MM-DD)"
+        include_time=False, type="string", label="Published from (YYYY-MM-DD)", elem_id="since"
     )
     ui["until"] = gr.DateTime(
-        include_time=False, type="string", label="Published until (YYYY-MM-DD)"
+        include_time=False, type="string", label="Published until (YYYY-MM-DD)", elem_id="until"
     )
     ui["outlets"] = gr.Dropdown(
         outlets, multiselect=True, label="Outlets", info="None chosen searches every outlet."

@@ -85,7 +85,7 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], timeout: float) -> Non
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """Serve the UI over a fresh index built by `launch` from a seeds folder in tmp."""
     base = tmp_path_factory.mktemp("browser")
     seeds = base / "seeds"
@@ -102,7 +102,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     try:
         _wait_for(f"http://127.0.0.1:{port}/", process, timeout=120)
-        yield f"http://127.0.0.1:{port}/"
+        yield f"http://127.0.0.1:{port}/", base / "ix"
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -120,7 +120,7 @@ class Browsed:
 
 
 @pytest.fixture(scope="module")
-def browsed(app_url: str) -> Iterator[Browsed]:
+def browsed(served: tuple[str, Path]) -> Iterator[Browsed]:
     """A Chromium page on the app that records dialogs and requests leaving the machine."""
     from playwright.sync_api import sync_playwright
 
@@ -140,7 +140,7 @@ def browsed(app_url: str) -> Iterator[Browsed]:
 
         page.on("dialog", on_dialog)
         page.on("request", on_request)
-        page.goto(app_url)
+        page.goto(served[0])
         page.wait_for_selector("#question-box textarea", timeout=60_000)
         yield seen
         browser.close()
@@ -191,6 +191,7 @@ def test_seed_question_streams_a_cited_answer_with_the_sentence_highlighted(page
     link.click()  # a [n] link brings the Sources tab back and flashes the entry
     page.wait_for_selector("#src-1-1.flash", timeout=5_000)
     assert entry.is_visible()
+    assert page.evaluate("window.scrollY") == 0  # only the panel scrolls: the chat stays put
 
 
 def test_uploaded_article_is_searchable_and_cited(page: Any, tmp_path: Path) -> None:
@@ -234,6 +235,29 @@ def test_example_questions_are_asked_with_one_click(page: Any) -> None:
     assert page.locator('#chat [data-testid="user"]').last.inner_text() == question
     page.get_by_role("tab", name="Corpus").click()
     page.screenshot(path=str(SHOTS / "05_corpus.png"))
+
+
+def test_date_filter_and_feedback_apply(page: Any, served: tuple[str, Path]) -> None:
+    page.get_by_role("tab", name="Settings").click()
+    since = page.locator("#since input").first
+    since.fill("2030-01-01")
+    since.press("Enter")
+    sources = _ask(page, SEED_QUESTION, reply=5)
+    assert "no citations" in sources.inner_text()  # nothing was published after 2030
+    assert "The articles don't say" in page.locator('#chat [data-testid="bot"]').last.inner_text()
+
+    page.locator('#chat [data-testid="bot"]').first.hover()
+    page.locator('#chat button[aria-label="Dislike"]').first.click()
+    page.get_by_text("Recorded: not helpful.").wait_for(timeout=10_000)
+    page.get_by_label("not supported by sources").check()
+    page.get_by_role("button", name="Send reason").click()
+    page.get_by_text("Thanks — reason recorded.").wait_for(timeout=10_000)
+    rows = [json.loads(line) for line in (served[1] / "feedback.jsonl").read_text().splitlines()]
+    assert [(r["rating"], r["reason"]) for r in rows] == [
+        ("down", ""),
+        ("down", "not supported by sources"),
+    ]
+    assert rows[-1]["question"] == SEED_QUESTION and rows[-1]["citations"][0]["n"] == 1
 
 
 def test_no_request_leaves_the_machine_and_new_chat_clears(page: Any, browsed: Browsed) -> None:
