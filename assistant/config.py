@@ -55,7 +55,8 @@ class AnswerSettings(Section):
     )
     min_relevance: float = Field(
         0.45,
-        description="Best sentence relevance (0..1) below which the assistant abstains.",
+        description="Best sentence relevance (0..1) below which the assistant abstains "
+        "(calibrated: evals/reports/abstention-calibration.md).",
     )
     max_sentences: int = Field(3, gt=0, description="Sentences an extractive answer may use.")
     model_path: Path | None = Field(None, description="GGUF file for the llamacpp backend.")
@@ -67,12 +68,16 @@ class AnswerSettings(Section):
     context_window: int = Field(
         4096, gt=0, description="Tokens of prompt plus answer the LLM is given (llamacpp: n_ctx)."
     )
-    threads: int | None = Field(None, gt=0, description="CPU threads for llamacpp (default: all).")
+    threads: int | None = Field(
+        None, gt=0, description="CPU threads for llamacpp (default: half the cores, as llama.cpp)."
+    )
     timeout: float = Field(120.0, gt=0, description="Seconds to wait for a server backend's reply.")
-    system_role: bool = Field(
-        True,
-        description="Send instructions as a system message; turn off for server chat templates "
-        "that drop it (llama.cpp's server with --chat_format gemma).",
+    prompt_style: Literal["chat", "user-only", "completion"] = Field(
+        "chat",
+        description="chat: system + user messages; user-only: one user message, for chat "
+        "templates that drop system messages; completion: one plain prompt ending in 'Answer:' "
+        "(the completions endpoint), for base models such as the packaged Gemma 3 270M. "
+        "llamacpp uses completion by itself when the GGUF has no chat template.",
     )
 
 
