@@ -10,16 +10,19 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from assistant.answer.prompts import COMPLETION_STOPS, build_completion_prompt
 from assistant.config import AnswerSettings, Settings
 from assistant.errors import ConfigError, ModelUnavailableError
 
 if TYPE_CHECKING:
     from llama_index.core.llms import LLM as LlamaIndexLLM
 
-PACKAGED_MODEL = "gemma-3-270m-it-q4_k_m.gguf"  # written under <index_dir>/models/ on first use
+PACKAGED_MODEL = "gemma-3-270m-q4_k_m.gguf"  # written under <index_dir>/models/ on first use
 LOCAL_EXTRA = "pip install -e '.[local-llm]'"
+
+PromptStyle = Literal["chat", "user-only", "completion"]
 
 _cache: dict[str, LLM] = {}
 _lock = threading.Lock()
@@ -73,26 +76,28 @@ def packaged_model_path(index_dir: Path) -> Path:
         ) from exc
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
-    assemble(str(partial))
+    assemble(partial, overwrite=True)
     partial.replace(path)  # a crash mid-write never leaves a truncated model behind
     return path
 
 
-class ChatBackend:
-    """A llama-index chat LLM (OpenAI-compatible or Ollama) behind our seam."""
+class ServerBackend:
+    """A llama-index LLM talking to a server (OpenAI-compatible or Ollama) behind our seam."""
 
     def __init__(
         self,
         llm: LlamaIndexLLM,
         where: str,
         errors: tuple[type[Exception], ...],
-        system_role: bool = True,
+        style: PromptStyle = "chat",
     ) -> None:
-        self.llm, self.where, self.errors, self.system_role = llm, where, errors, system_role
+        self.llm, self.where, self.errors, self.style = llm, where, errors, style
 
     def complete(self, system: str, user: str) -> str:
         """Return the server's whole reply."""
         try:
+            if self.style == "completion":
+                return self.llm.complete(build_completion_prompt(system, user), formatted=True).text
             return self.llm.chat(self._messages(system, user)).message.content or ""
         except self.errors as exc:
             raise self._unavailable(exc) from exc
@@ -100,7 +105,12 @@ class ChatBackend:
     def stream(self, system: str, user: str) -> Iterator[str]:
         """Yield the server's reply as it arrives."""
         try:
-            for part in self.llm.stream_chat(self._messages(system, user)):
+            if self.style == "completion":
+                prompt = build_completion_prompt(system, user)
+                parts: Iterator[Any] = self.llm.stream_complete(prompt, formatted=True)
+            else:
+                parts = self.llm.stream_chat(self._messages(system, user))
+            for part in parts:
                 if part.delta:
                     yield part.delta
         except self.errors as exc:
@@ -109,7 +119,7 @@ class ChatBackend:
     def _messages(self, system: str, user: str) -> list[Any]:
         from llama_index.core.llms import ChatMessage, MessageRole
 
-        if not self.system_role:  # some chat templates drop system messages: fold it in
+        if self.style == "user-only":
             return [ChatMessage(role=MessageRole.USER, content=f"{system}\n\n{user}")]
         return [
             ChatMessage(role=MessageRole.SYSTEM, content=system),
@@ -126,8 +136,8 @@ class ChatBackend:
 class LlamaCppBackend:
     """A GGUF model run in-process by llama-cpp-python through llama-index's LlamaCPP.
 
-    Prompts are formatted with the chat template stored in the GGUF itself, so any instruct
-    model works without naming its format.
+    Prompts use the chat template stored in the GGUF; a GGUF without one (a base model such
+    as the packaged Gemma 3 270M) gets a plain completion prompt.
     """
 
     def __init__(self, llm: Any, format_prompt: Callable[[str, str], str]) -> None:
@@ -156,36 +166,42 @@ def _load_llamacpp(answer: AnswerSettings, index_dir: Path) -> LLM:
     path = answer.model_path or packaged_model_path(index_dir)
     if not path.is_file():
         raise ModelUnavailableError(f"no GGUF model at {path} — check --model-path")
-    threads = answer.threads or os.cpu_count() or 1
+    # llama.cpp's default (half the cores) unless set: spinning threads on busy cores stall
+    threads = {"n_threads": answer.threads, "n_threads_batch": answer.threads}
     try:
         llm = LlamaCPP(
             model_path=str(path),
             temperature=answer.temperature,
             max_new_tokens=answer.max_tokens,
             context_window=answer.context_window,
-            model_kwargs={"n_threads": threads, "n_threads_batch": threads, "seed": 0},
+            model_kwargs={"seed": 0, **(threads if answer.threads else {})},
             verbose=False,
         )
     except (ValueError, RuntimeError) as exc:
         raise ModelUnavailableError(f"cannot load the GGUF model {path}: {exc}") from exc
-    format_prompt, stops = _chat_template(llm._model)
+    format_prompt, stops = _prompt_format(llm._model, answer.prompt_style)
     llm.generate_kwargs["stop"] = stops  # LlamaCPP ignores per-call kwargs; set them once
     return LlamaCppBackend(llm, format_prompt)
 
 
-def _chat_template(model: Any) -> tuple[Callable[[str, str], str], list[str]]:
-    """Return a (system, user) -> prompt formatter from the GGUF's template, and its stops."""
+def _prompt_format(model: Any, style: PromptStyle) -> tuple[Callable[[str, str], str], list[str]]:
+    """Return a (system, user) -> prompt formatter for the GGUF, and the stop strings."""
     from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
     template = model.metadata.get("tokenizer.chat_template")
-    if not template:  # no template: plain instruction-style completion
-        return (lambda system, user: f"{system}\n\n{user}\n\nAnswer: "), ["\n\n\n"]
+    if not template or style == "completion":
+        return build_completion_prompt, COMPLETION_STOPS
     bos = model.detokenize([model.token_bos()], special=True).decode("utf-8", "replace")
     eos = model.detokenize([model.token_eos()], special=True).decode("utf-8", "replace")
     formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
 
     def format_prompt(system: str, user: str) -> str:
-        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        messages: list[Any] = [
+            {"role": "system", "content": system},
+            {"role": "user", "content": user},
+        ]
+        if style == "user-only":
+            messages = [{"role": "user", "content": f"{system}\n\n{user}"}]
         prompt: str = formatter(messages=messages).prompt
         # llama.cpp adds BOS when it tokenizes a completion prompt; do not send it twice
         return prompt[len(bos) :] if bos and prompt.startswith(bos) else prompt
@@ -207,18 +223,20 @@ def _load_openai(answer: AnswerSettings, index_dir: Path) -> LLM:
             "the openai backend needs llama-index-llms-openai-like — reinstall with: "
             "pip install -e ."
         ) from exc
+    completion = answer.prompt_style == "completion"
     llm = OpenAILike(
         model=answer.model,
         api_base=answer.base_url,
         api_key=os.environ.get(answer.api_key_env) or "not-needed",  # local servers ignore it
-        is_chat_model=True,
+        is_chat_model=not completion,
+        additional_kwargs={"stop": COMPLETION_STOPS} if completion else {},
         context_window=answer.context_window,
         max_tokens=answer.max_tokens,
         temperature=answer.temperature,
         timeout=answer.timeout,
         max_retries=0,
     )
-    return ChatBackend(llm, answer.base_url, (openai.OpenAIError,), answer.system_role)
+    return ServerBackend(llm, answer.base_url, (openai.OpenAIError,), answer.prompt_style)
 
 
 def _load_ollama(answer: AnswerSettings, index_dir: Path) -> LLM:
@@ -237,10 +255,13 @@ def _load_ollama(answer: AnswerSettings, index_dir: Path) -> LLM:
         temperature=answer.temperature,
         context_window=answer.context_window,  # set, so no /api/show call before each answer
         request_timeout=answer.timeout,
-        additional_kwargs={"num_predict": answer.max_tokens},
+        additional_kwargs={
+            "num_predict": answer.max_tokens,
+            **({"stop": COMPLETION_STOPS} if answer.prompt_style == "completion" else {}),
+        },
     )
     errors = (ollama.ResponseError, httpx.HTTPError, ConnectionError)
-    return ChatBackend(llm, url, errors, answer.system_role)
+    return ServerBackend(llm, url, errors, answer.prompt_style)
 
 
 def _first_line(exc: Exception) -> str:
