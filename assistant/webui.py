@@ -6,11 +6,13 @@ directly; `build_app` only wires them to components. Gradio is imported inside f
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import shutil
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -79,8 +81,13 @@ def conversation_settings(settings: Settings, options: Options) -> Settings:
     update: dict[str, Any] = {"retrieve": settings.retrieve.model_copy(update=retrieve)}
     if options.backend:
         update["answer"] = settings.answer.model_copy(update={"llm": options.backend})
-    checked = Settings.model_validate(settings.model_copy(update=update).model_dump())
-    return checked
+    from pydantic import ValidationError
+
+    try:  # values can come from the HTTP API too, not only from the controls
+        return Settings.model_validate(settings.model_copy(update=update).model_dump())
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"invalid setting ({problems}) — pick one the UI offers") from None
 
 
 def conversation_filters(options: Options) -> Filters:
@@ -612,6 +619,9 @@ def launch(settings: Settings | None = None, host: str = "127.0.0.1", port: int 
         )
     app = build_app(settings)
     app.queue(default_concurrency_limit=1)
+    threading.Thread(target=_warm_up, args=(settings,), daemon=True).start()
+    shown = "localhost" if host in ("127.0.0.1", "::1") else host
+    print(f"news assistant UI on http://{shown}:{port} (Ctrl-C to stop)", flush=True)
     app.launch(
         server_name=host,
         server_port=port,
@@ -624,5 +634,13 @@ def launch(settings: Settings | None = None, host: str = "127.0.0.1", port: int 
         head=HEAD,
         footer_links=["api", "settings"],
         run_history=False,  # its page offers saving runs to a Hugging Face bucket
-        quiet=False,
+        quiet=True,  # Gradio's banner suggests share=True, which this app never uses
     )
+
+
+def _warm_up(settings: Settings) -> None:
+    """Load the embedder and search indexes in the background, so the first question is quick."""
+    from assistant.retrieve import search
+
+    with contextlib.suppress(Exception):  # the first real question reports any problem
+        search("warm up", settings)
