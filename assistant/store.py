@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from assistant.errors import ConfigError
+from assistant.errors import AssistantError, ConfigError
 from assistant.schema import Chunk
 
 if TYPE_CHECKING:
@@ -26,20 +27,22 @@ CHROMA_DIR = "chroma"
 class VectorStore:
     """Chunk vectors in a Chroma collection, queried through llama-index's ChromaVectorStore."""
 
-    def __init__(self, collection: Any) -> None:
+    def __init__(self, collection: Any, url: str | None = None) -> None:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.collection = collection
+        self.url = url
         self._llama = ChromaVectorStore(chroma_collection=collection)
         self._lock = threading.Lock()
+        self._batch: int | None = None
 
-    def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+    def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]] | Any) -> None:
         """Store chunk vectors with the metadata filters need; same id → replaced, not doubled."""
         # ChromaVectorStore.add uses add(), which is not idempotent after a crash: upsert here.
-        batch = self._max_batch()
+        batch = self.max_batch()
         for offset in range(0, len(chunks), batch):
             part = chunks[offset : offset + batch]
-            with self._lock:
+            with self._lock, _reaching(self.url):
                 self.collection.upsert(
                     ids=[chunk.id for chunk in part],
                     embeddings=_as_array(vectors[offset : offset + batch]),
@@ -48,9 +51,11 @@ class VectorStore:
 
     def delete(self, ids: Sequence[str]) -> None:
         """Remove these chunk ids (unknown ids are ignored)."""
-        batch = self._max_batch()
+        if not ids:
+            return
+        batch = self.max_batch()
         for offset in range(0, len(ids), batch):
-            with self._lock:
+            with self._lock, _reaching(self.url):
                 self._llama.delete_nodes(node_ids=list(ids[offset : offset + batch]))
 
     def query(
@@ -64,7 +69,8 @@ class VectorStore:
         query = VectorStoreQuery(
             query_embedding=[float(x) for x in vector], similarity_top_k=top_k, filters=filters
         )
-        result = self._llama.query(query)
+        with _reaching(self.url):
+            result = self._llama.query(query)
         # ChromaVectorStore reports exp(-distance); the collection uses cosine distance.
         sims = [1.0 + math.log(max(s, 1e-12)) for s in result.similarities or []]
         return list(zip(result.ids or [], sims, strict=False))
@@ -74,7 +80,8 @@ class VectorStore:
         found: set[str] = set()
         offset, page = 0, 5000
         while True:
-            got = self.collection.get(include=[], limit=page, offset=offset)
+            with _reaching(self.url):
+                got = self.collection.get(include=[], limit=page, offset=offset)
             found.update(got["ids"])
             if len(got["ids"]) < page:
                 return found
@@ -82,30 +89,42 @@ class VectorStore:
 
     def count(self) -> int:
         """Return the number of stored vectors."""
-        return int(self.collection.count())
+        with _reaching(self.url):
+            return int(self.collection.count())
 
-    def _max_batch(self) -> int:
-        try:
-            return max(1, min(1000, int(self.collection._client.get_max_batch_size())))
-        except Exception:  # older clients have no max batch size; 1,000 is always accepted
-            return 1000
+    def max_batch(self) -> int:
+        """Return the rows one write may carry: the client's limit, at most 1,000."""
+        if self._batch is None:
+            try:
+                with _reaching(self.url):
+                    limit = int(self.collection._client.get_max_batch_size())
+            except AssistantError:
+                raise
+            except Exception:  # older clients have no max batch size; 1,000 is always accepted
+                limit = 1000
+            self._batch = max(1, min(1000, limit))
+        return self._batch
 
 
 def open_store(settings: Settings, create: bool = True) -> VectorStore:
     """Return the collection for these settings, embedded under index_dir or on a server."""
     client = _client(settings, create)
     name = settings.store.collection
-    collection = client.get_or_create_collection(
-        name, embedding_function=None, metadata={"hnsw:space": "cosine"}
-    )
-    return VectorStore(collection)
+    with _reaching(settings.store.url):
+        collection = client.get_or_create_collection(
+            name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+    return VectorStore(collection, settings.store.url)
 
 
 def reset_store(settings: Settings) -> None:
     """Delete the collection (used by --rebuild)."""
     client = _client(settings, create=True)
     try:
-        client.delete_collection(settings.store.collection)
+        with _reaching(settings.store.url):
+            client.delete_collection(settings.store.collection)
+    except AssistantError:
+        raise
     except Exception:  # the collection did not exist yet
         pass
 
@@ -128,17 +147,46 @@ def _client(settings: Settings, create: bool) -> Any:
             parsed = urlparse(url)
             if not parsed.hostname:
                 raise ConfigError(f"store.url {url!r} is not a URL — use http://host:port")
-            client = chromadb.HttpClient(
-                host=parsed.hostname,
-                port=parsed.port or 8000,
-                ssl=parsed.scheme == "https",
-                settings=chroma_settings,
-            )
+            with _reaching(url):
+                client = chromadb.HttpClient(
+                    host=parsed.hostname,
+                    port=parsed.port or 8000,
+                    ssl=parsed.scheme == "https",
+                    settings=chroma_settings,
+                )
         else:
             Path(key).mkdir(parents=True, exist_ok=True)
             client = chromadb.PersistentClient(path=key, settings=chroma_settings)
         _CLIENTS[key] = client
         return client
+
+
+@contextmanager
+def _reaching(url: str | None) -> Iterator[None]:
+    """Turn a Chroma server that does not answer into an error saying how to start one."""
+    if url is None:
+        yield
+        return
+    import httpx
+
+    try:
+        yield
+    except (httpx.TransportError, ValueError) as exc:
+        # HttpClient reports a refused connection as ValueError("Could not connect ...").
+        if isinstance(exc, ValueError) and "connect" not in str(exc).lower():
+            raise
+        raise AssistantError(unreachable_message(url)) from exc
+
+
+def unreachable_message(url: str) -> str:
+    """Return the error shown when the Chroma server at url does not answer."""
+    parsed = urlparse(url)
+    host, port = parsed.hostname or "127.0.0.1", parsed.port or 8000
+    return (
+        f"cannot reach the Chroma server at {url} — start it with: "
+        f"chroma run --path DIR --host {host} --port {port} (DIR: where it keeps the vectors),"
+        " or unset store.url to use the embedded store"
+    )
 
 
 def _as_array(vectors: Sequence[Sequence[float]]) -> Any:

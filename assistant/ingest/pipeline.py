@@ -1,22 +1,40 @@
-"""Build or update the index: load → chunk → embed → store, one committed batch at a time."""
+"""Build or update the index: load → chunk → embed → store, one committed batch at a time.
+
+A background thread chunks the next articles while the main thread encodes the current batch
+(the model releases the GIL). Each batch holds a few hundred chunks, so the encoder can sort
+them by length; a text seen earlier in the run is not encoded twice. Vectors are upserted
+before the catalog commits an article, and a run marks the index dirty until it ends, so a
+killed run leaves only vectors the next run sweeps away.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import queue
 import sys
-from collections.abc import Callable, Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from assistant.config import Settings
-from assistant.embed import get_embedder
+from assistant.config import IngestSettings, Settings
+from assistant.embed import EXACT_BACKENDS, ArrayEmbedder, get_embedder
+from assistant.errors import ConfigError
 from assistant.index import Index, check_manifest, delete_index, open_index
 from assistant.ingest.chunk import chunk_article
 from assistant.ingest.load import Skipped, iter_articles
-from assistant.retrieve.bm25 import build_bm25
+from assistant.retrieve.bm25 import BM25_DIR, build_bm25, get_bm25
 from assistant.schema import Article, Chunk
 
+if TYPE_CHECKING:
+    import numpy as np
+
 ProgressCallback = Callable[[int, int], None]  # (articles done, articles total)
+Chunked = list[tuple[Article, list[Chunk]]]  # articles with their chunks, one encode batch
+POOL_CHUNKS = 256  # chunks per encode batch: enough to sort by length, few enough to commit often
+_MAX_REUSED = 100_000  # vectors kept for repeated texts; beyond this the memo starts over
 
 
 @dataclass
@@ -29,8 +47,10 @@ class IngestReport:
     articles_removed: int = 0
     chunks_added: int = 0
     chunks_removed: int = 0
+    chunks_reused: int = 0  # chunks whose text was encoded earlier in the run
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    encode_seconds: float = 0.0
 
     def summary(self) -> str:
         """Return the one-line summary the CLI prints."""
@@ -63,14 +83,13 @@ def build_index(
     progress: bool | ProgressCallback = False,
 ) -> IngestReport:
     """Ingest files and folders into the index; unchanged articles cost nothing."""
-    import time
-
     started = time.perf_counter()
     settings = settings or Settings()
     if rebuild:
         delete_index(settings)
     index = open_index(settings, create=True)
     check_manifest(index)
+    check_vectors(index)
     report = IngestReport()
     articles = _load(list(paths), settings, report)
     known = index.catalog.documents()
@@ -81,10 +100,11 @@ def build_index(
     index.catalog.set_meta({"dirty": "1"})
     _ingest(index, todo, known, report, progress)
     if prune:
-        seen = {a.origin for a in articles} | {_absolute_origin(str(s.path)) for s in report.skipped}
+        seen = {a.origin for a in articles}
+        seen |= {_absolute_origin(str(s.path)) for s in report.skipped}
         _remove(index, [origin for origin in known if origin not in seen], report)
-    if report.chunks_added or report.chunks_removed or not (index.directory / "bm25").exists():
-        build_bm25(index.catalog, index.directory)
+    if report.chunks_added or report.chunks_removed or not (index.directory / BM25_DIR).exists():
+        _refresh_bm25(index)
     index.catalog.set_meta({"dirty": "0"})
     report.seconds = time.perf_counter() - started
     return report
@@ -100,8 +120,30 @@ def remove_documents(origins: list[str], settings: Settings | None = None) -> In
                                        or o.startswith(p + "#") for p in wanted)]
     report = IngestReport()
     _remove(index, matches, report)
-    build_bm25(index.catalog, index.directory)
+    _refresh_bm25(index)
     return report
+
+
+def vectors_kind(backend: str) -> str:
+    """Return the manifest's name for the vectors a backend makes (exact backends agree)."""
+    return "exact" if backend in EXACT_BACKENDS else backend
+
+
+def check_vectors(index: Index) -> None:
+    """Record which vectors the index holds, or refuse a backend whose vectors differ."""
+    wanted = vectors_kind(index.settings.ingest.embed_backend)
+    recorded = index.catalog.get_meta("embed_vectors")
+    if index.catalog.counts()[0] == 0 or recorded == wanted:
+        index.catalog.set_meta({"embed_vectors": wanted,
+                                "embed_backend": index.settings.ingest.embed_backend})
+        return
+    # Indexes from before this key were built with PyTorch.
+    if (recorded or "exact") != wanted:
+        raise ConfigError(
+            f"the index at {index.directory}/ holds {recorded or 'exact'} vectors but "
+            f"ingest.embed_backend={index.settings.ingest.embed_backend} makes {wanted} ones "
+            "— mixing them would skew similarities; rebuild with: assistant ingest --rebuild PATH"
+        )
 
 
 def _load(paths: list[Path], settings: Settings, report: IngestReport) -> list[Article]:
@@ -123,22 +165,24 @@ def _absolute_origin(origin: str) -> str:
     return str(Path(path).resolve()) + sep + record
 
 
-def _ingest(index: Index, todo: list[Article], known: dict, report: IngestReport,
+def _ingest(index: Index, todo: list[Article], known: dict[str, Any], report: IngestReport,
             progress: bool | ProgressCallback) -> None:
     from tqdm import tqdm
 
-    ingest = index.settings.ingest
-    embedder = get_embedder(ingest) if todo else None
+    if not todo:
+        return
+    embedder = get_embedder(index.settings.ingest)
     bar = tqdm(total=len(todo), unit="article", desc="ingest", disable=progress is not True
                or not sys.stderr.isatty())
+    memo: dict[bytes, Any] = {}
     done = 0
-    for batch in _batches(todo, ingest):
-        chunked = [(a, chunk_article(a, ingest.chunk_size, ingest.chunk_overlap)) for a in batch]
-        chunks = [c for _, cs in chunked for c in cs]
-        assert embedder is not None
-        vectors = embedder.embed_array([c.indexed_text() for c in chunks])
+    for batch in iter_chunked(todo, index.settings.ingest):
+        chunks = [c for _, cs in batch for c in cs]
+        started = time.perf_counter()
+        vectors = embed_unique(embedder, chunks, memo, report)
+        report.encode_seconds += time.perf_counter() - started
         index.store.upsert(chunks, vectors)
-        for article, article_chunks in chunked:
+        for article, article_chunks in batch:
             _commit(index, article, article_chunks, known, report)
         done += len(batch)
         bar.update(len(batch))
@@ -147,7 +191,78 @@ def _ingest(index: Index, todo: list[Article], known: dict, report: IngestReport
     bar.close()
 
 
-def _commit(index: Index, article: Article, chunks: list[Chunk], known: dict,
+def embed_unique(embedder: ArrayEmbedder, chunks: list[Chunk], memo: dict[bytes, Any],
+                 report: IngestReport | None = None) -> np.ndarray:
+    """Return one vector per chunk, encoding each distinct indexed text once per run."""
+    import numpy as np
+
+    texts = [chunk.indexed_text() for chunk in chunks]
+    keys = [hashlib.blake2b(text.encode(), digest_size=16).digest() for text in texts]
+    fresh = {key: text for key, text in zip(keys, texts, strict=True) if key not in memo}
+    if len(memo) + len(fresh) > _MAX_REUSED:
+        memo.clear()
+        fresh = dict(zip(keys, texts, strict=True))
+    if fresh:
+        memo.update(zip(fresh, embedder.embed_array(list(fresh.values())), strict=True))
+    if report is not None:
+        report.chunks_reused += len(keys) - len(fresh)
+    if not keys:
+        return np.zeros((0, embedder.dimension()), dtype="float32")
+    return np.stack([memo[key] for key in keys])
+
+
+def iter_chunked(articles: list[Article], ingest: IngestSettings) -> Iterator[Chunked]:
+    """Yield articles with their chunks, about POOL_CHUNKS at a time, chunked by a thread."""
+    out: queue.Queue[object] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in _group(articles, ingest):
+                if not _put(out, batch, stop):
+                    return
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            _put(out, exc, stop)
+            return
+        _put(out, None, stop)
+
+    thread = threading.Thread(target=produce, name="ingest-chunker", daemon=True)
+    thread.start()
+    try:
+        while (item := out.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _group(articles: list[Article], ingest: IngestSettings) -> Iterator[Chunked]:
+    batch: Chunked = []
+    size = 0
+    for article in articles:
+        chunks = chunk_article(article, ingest.chunk_size, ingest.chunk_overlap)
+        batch.append((article, chunks))
+        size += len(chunks)
+        if size >= POOL_CHUNKS or len(batch) >= 64:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _put(out: queue.Queue[object], item: object, stop: threading.Event) -> bool:
+    while not stop.is_set():
+        try:
+            out.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+def _commit(index: Index, article: Article, chunks: list[Chunk], known: dict[str, Any],
             report: IngestReport) -> None:
     old_ids = set(index.catalog.chunk_ids_of([article.origin]))
     index.catalog.replace_document(article, content_hash(article), chunks)
@@ -161,20 +276,6 @@ def _commit(index: Index, article: Article, chunks: list[Chunk], known: dict,
     report.chunks_removed += len(stale)
 
 
-def _batches(articles: list[Article], ingest: object) -> Iterable[list[Article]]:
-    # Enough text per batch for full encoder batches, small enough to commit often.
-    batch: list[Article] = []
-    size = 0
-    for article in articles:
-        batch.append(article)
-        size += len(article.text)
-        if size >= 200_000 or len(batch) >= 64:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
 def _remove(index: Index, origins: list[str], report: IngestReport) -> None:
     if not origins:
         return
@@ -183,6 +284,18 @@ def _remove(index: Index, origins: list[str], report: IngestReport) -> None:
     index.store.delete(ids)
     report.articles_removed += len(origins)
     report.chunks_removed += len(ids)
+
+
+def _refresh_bm25(index: Index) -> None:
+    """Rebuild BM25 for the catalog's new generation through the process-wide cache.
+
+    get_bm25 builds under the cache's lock, so a search in another thread of this process
+    never saves its own rebuild into the same folder at the same moment.
+    """
+    if (index.directory / BM25_DIR).exists():
+        get_bm25(index.catalog, index.directory)
+    else:
+        build_bm25(index.catalog, index.directory)
 
 
 def _sweep_if_interrupted(index: Index) -> None:
