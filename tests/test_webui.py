@@ -315,6 +315,8 @@ def test_upload_rejects_wrong_types_before_touching_the_index(tmp_path: Path) ->
     )
 
 
+# Importing gradio leaves an event loop and sockets of its own unclosed.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_build_app_without_an_index_still_starts(tmp_path: Path) -> None:
     import gradio as gr
 
