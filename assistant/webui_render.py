@@ -389,9 +389,13 @@ document.addEventListener("click", function (event) {
     if (group) { group.open = true; }
     const box = entry.closest(".src") || entry;
     const panel = document.getElementById("sources-panel");
-    if (panel) {  // scroll the panel only, so the conversation stays in view
+    if (panel) {  // scroll within the panel, so the conversation stays in view
       const top = box.getBoundingClientRect().top - panel.getBoundingClientRect().top;
-      panel.scrollTo({top: panel.scrollTop + top - 8, behavior: "smooth"});
+      panel.scrollTo({top: panel.scrollTop + top - 8});
+    }
+    const shown = box.getBoundingClientRect();
+    if (shown.top < 0 || shown.top > window.innerHeight - 60) {  // stacked layout: go there
+      box.scrollIntoView({behavior: "smooth", block: "center"});
     }
     box.classList.remove("flash");
     void box.offsetWidth;
