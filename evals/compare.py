@@ -51,12 +51,17 @@ def _cell(value: float | None, signed: bool = False) -> str:
 
 
 def compare(run_a: Path, run_b: Path, out: TextIO = sys.stdout) -> dict[str, Delta]:
-    """Print the metric deltas from run A to run B, then the flipped cases; return the deltas."""
+    """Print the metric deltas from run A to run B, then the flipped cases; return all deltas.
+
+    Top-level metrics are always printed; nested ones (`by_kind/…`) only when they changed.
+    """
     summary_a, rows_a = read_run(run_a)
     summary_b, rows_b = read_run(run_b)
     deltas = metric_deltas(summary_a, summary_b)
     print(f"{'metric':<40} {'A':>9} {'B':>9} {'B-A':>9}", file=out)
     for key, (a, b, delta) in deltas.items():
+        if "/" in key and delta == 0:  # keep one screen: nested rows only when they moved
+            continue
         print(f"{key:<40} {_cell(a):>9} {_cell(b):>9} {_cell(delta, True):>9}", file=out)
     for label, ids in flipped_cases(rows_a, rows_b).items():
         if ids:

@@ -10,9 +10,13 @@ Definitions (the README repeats them):
 - **Containment** is on whole words: the normalised accepted answer must appear in the
   normalised text with a word boundary on both sides (`war` is not found in `award`).
 - **answer_match**: any accepted answer is contained in the answer text.
+- **Cited evidence** of a citation: its quote (its passage when the quote is empty) plus its
+  article's metadata line (title, outlet, author, publication date as `2024-11-18` and as
+  `November 18, 2024`), since the assistant shows those with every source and metadata
+  questions ("who wrote…") are answered from them.
 - **cited_answer_match**: an accepted answer is contained in the answer text *and* that same
-  accepted answer is contained in the quote or the passage of one of `Answer.citations`
-  (every citation the answer lists counts as cited).
+  accepted answer is contained in the cited evidence or the passage of one of
+  `Answer.citations` (every citation the answer lists counts as cited).
 - **Markers** are `[n]` or `[n, m, …]` in the answer text. A marker belongs to the sentence
   it ends; a marker that starts a sentence (written after the full stop, `… Russia. [1]`)
   belongs to the sentence before it.
@@ -20,9 +24,9 @@ Definitions (the README repeats them):
   the text has no markers.
 - **citation_precision**: share of markers whose citation *supports* the sentence: at least
   half of the sentence's content words (words left after removing markers and `STOP_WORDS`,
-  compared as a set) occur among the content words of the citation's quote (its passage when
-  the quote is empty). A marker without a citation counts as unsupported; so does a sentence
-  with no content words. None when the text has no markers.
+  compared as a set) occur among the content words of the citation's cited evidence. A marker
+  without a citation counts as unsupported; so does a sentence with no content words. None
+  when the text has no markers.
 - **Abstention** aggregates take `(expected_unanswerable, abstained)` pairs, one per case.
 - **Article-level retrieval** takes one article key per retrieved passage in rank order (the
   same article may occur several times); k counts passages.
@@ -41,7 +45,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from assistant.schema import Answer
+from assistant.schema import Answer, Citation
 
 SUPPORT_THRESHOLD = 0.5
 """Share of a sentence's content words its cited quote must contain to support it."""
@@ -95,10 +99,18 @@ def answer_match(answer_text: str, accepted: Iterable[str]) -> bool:
     return bool(matching_answers(answer_text, accepted))
 
 
+def cited_evidence(citation: Citation) -> str:
+    """Return a citation's quote (else its passage) and its article's metadata line."""
+    meta = [citation.title, citation.source, citation.author]
+    if (published := citation.published_at) is not None:
+        meta += [published.date().isoformat(), f"{published:%B} {published.day}, {published.year}"]
+    return f"{citation.quote or citation.passage}\n" + " | ".join(m for m in meta if m)
+
+
 def cited_answer_match(answer: Answer, accepted: Iterable[str]) -> bool:
-    """Return whether a matching accepted answer also occurs in a cited quote or passage."""
+    """Return whether a matching accepted answer also occurs in a citation's evidence."""
     matched = matching_answers(answer.text, accepted)
-    cited = [f"{c.quote}\n{c.passage}" for c in answer.citations]
+    cited = [f"{cited_evidence(c)}\n{c.passage}" for c in answer.citations]
     return any(answer_match(text, matched) for text in cited)
 
 
@@ -117,6 +129,11 @@ def cited_sentences(text: str) -> list[tuple[str, list[int]]]:
 def _marker_numbers(text: str) -> list[int]:
     """Return every number in the [n] / [n, m] markers of `text`, in order."""
     return [int(n) for group in _MARKER.findall(text) for n in group.split(",")]
+
+
+def strip_markers(text: str) -> str:
+    """Return text without its [n] citation markers."""
+    return " ".join(_MARKER.sub(" ", text).split())
 
 
 def citation_validity(answer: Answer) -> float | None:
@@ -144,7 +161,7 @@ def supports(quote: str, sentence: str, threshold: float = SUPPORT_THRESHOLD) ->
 
 def citation_precision(answer: Answer) -> float | None:
     """Return the share of [n] markers whose citation supports their sentence, or None."""
-    by_n = {c.n: c.quote or c.passage for c in answer.citations}
+    by_n = {c.n: cited_evidence(c) for c in answer.citations}
     checks = [
         n in by_n and supports(by_n[n], sentence)
         for sentence, numbers in cited_sentences(answer.text)

@@ -55,7 +55,7 @@ def plot_hits(rows: list[dict[str, Any]], path: Path) -> bool:
     ax.set(xlabel="k (passages)", ylabel="hits@k", ylim=(0, 1.02), title="hits@k")
     ax.set_xticks(range(1, RETRIEVAL_DEPTH + 1))
     ax.grid(alpha=0.3)
-    ax.legend()
+    ax.legend(loc="lower right")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
@@ -65,19 +65,26 @@ def plot_hits(rows: list[dict[str, Any]], path: Path) -> bool:
 def plot_kinds(summary: dict[str, Any], path: Path) -> bool:
     """Draw per-kind bars: answer match, or abstention share for unanswerable kinds."""
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
+    colours = {"answer match": "tab:blue", "abstained (must refuse)": "tab:orange"}
     bars = []
     for kind, row in summary.get("by_kind", {}).items():
         if row["answer_match"] is not None:
-            bars.append((kind, row["answer_match"], "tab:blue"))
+            bars.append((kind, row["answer_match"], colours["answer match"]))
         elif row["abstained"] is not None:
-            bars.append((f"{kind} (abstained)", row["abstained"], "tab:orange"))
+            bars.append((kind, row["abstained"], colours["abstained (must refuse)"]))
     if not bars:
         return False
-    fig, ax = plt.subplots(figsize=(max(6, 0.6 * len(bars)), 4))
+    fig, ax = plt.subplots(figsize=(max(6, 0.6 * len(bars)), 4.5))
     ax.bar([b[0] for b in bars], [b[1] for b in bars], color=[b[2] for b in bars])
     ax.set(ylabel="share of cases", ylim=(0, 1.02), title="answer match / abstention by kind")
-    ax.tick_params(axis="x", labelrotation=45)
+    plt.setp(ax.get_xticklabels(), rotation=40, ha="right")
+    ax.legend(
+        handles=[Patch(color=c, label=label) for label, c in colours.items()],
+        fontsize=8,
+        loc="lower left",
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

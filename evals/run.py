@@ -155,7 +155,7 @@ def score_case(case: EvalCase, answer: Answer, hits: Sequence[Hit]) -> dict[str,
             f"mhr_{k}": v
             for k, v in metrics.mhr_retrieval_scores(chunk_texts, case.gold_facts).items()
         }
-    if case.reference_answer is not None and not case.choices:
+    if case.reference_answer is not None and not case.choices:  # a MultiHop-RAG case
         output = answer.text if answer.answered else MHR_NO_ANSWER
         scores["mhr_lenient"] = metrics.mhr_lenient_match(output, case.reference_answer)
         scores["mhr_strict"] = metrics.mhr_strict_match(output, case.reference_answer)
@@ -178,8 +178,8 @@ def _article_scores(case: EvalCase, hits: Sequence[Hit]) -> dict[str, Any]:
 
 
 def _realtime_scores(case: EvalCase, answer: Answer, hits: Sequence[Hit]) -> dict[str, Any]:
-    """Return RealTime QA's multiple-choice and generation scores for one case."""
-    text = answer.text if answer.answered else ""
+    """Return RealTime QA's multiple-choice and generation scores (markers removed first)."""
+    text = metrics.strip_markers(answer.text) if answer.answered else ""
     chosen = pick_choice(text, [h.chunk.text for h in hits], case.choices)
     gold = case.reference_answer or case.answers[0]
     return {
@@ -309,7 +309,7 @@ def _format(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:.0f}" if value >= 100 else f"{value:.3f}"
+        return f"{value:.1f}" if abs(value) >= 10 else f"{value:.3f}"
     return str(value)
 
 

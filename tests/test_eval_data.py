@@ -9,9 +9,14 @@ from typing import Any
 
 import pytest
 
+from assistant.config import Settings
 from assistant.errors import InputError
+from assistant.schema import Answer, Chunk, Citation, Hit
+from evals.__main__ import main
 from evals.benchmarks import load_multihop_queries, load_realtimeqa_queries, pick_choice
 from evals.dataset import EvalCase, load_cases, load_feedback
+from evals.report import write_report
+from evals.run import RunOptions, check_floors, evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
@@ -222,3 +227,151 @@ def test_benchmark_dev_files_load() -> None:
     assert sum(case.kind == "null_query" for case in multihop) == 58
     assert len(realtime) == 47
     assert all(case.choices[case.answer_index or 0] == case.answers[0] for case in realtime)
+
+
+# The runner, end to end on fakes at our own seams (ask and search); the real pipeline is
+# exercised by `assistant eval` itself once assistant.ask exists.
+
+ARTICLE_TEXT = "About 10,000 North Korean troops were deployed. Putin called it an act of war."
+
+
+def fake_search(question: str, settings: Settings, **_: Any) -> list[Hit]:
+    chunk = Chunk("c1", "a1", ARTICLE_TEXT, 0, len(ARTICLE_TEXT), SEED_TITLE, "Outlet")
+    other = Chunk("c2", "a2", "Unrelated text.", 0, 15, "Other", "Outlet")
+    return [Hit(other, 0.9), Hit(chunk, 0.5)]
+
+
+def fake_ask(question: str, history: Any = None, settings: Any = None, **_: Any) -> Answer:
+    if "troops" not in question.lower() and not history:
+        return Answer(
+            text="The articles don't say.", citations=[], question=question, answered=False
+        )
+    quote = ARTICLE_TEXT.split(". ")[0]
+    citation = Citation(
+        n=1, article_id="a1", title=SEED_TITLE, quote=quote, start=0, end=len(quote)
+    )
+    return Answer(
+        text=f"{quote} [1].",
+        citations=[citation],
+        question=question,
+        answered=True,
+        timings_ms={"retrieve": 5.0, "generate": 20.0, "total": 30.0},
+    )
+
+
+def run_fake_eval(tmp_path: Path, name: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    cases = write_jsonl(tmp_path / f"{name}.jsonl", *rows)
+    options = RunOptions(cases_file=cases, out=tmp_path / name)
+    settings = Settings(index_dir=tmp_path / "index")
+    return evaluate(options, settings, ask_fn=fake_ask, search_fn=fake_search, progress=False)
+
+
+SEED_LIKE_ROWS: list[dict[str, Any]] = [
+    {
+        "id": "n1",
+        "kind": "number",
+        "question": "How many troops?",
+        "answers": ["10,000"],
+        "gold_articles": [SEED_TITLE],
+    },
+    {
+        "id": "f1",
+        "kind": "followup",
+        "question": "Along which border?",
+        "answers": ["northern"],
+        "history": [["How many troops?", ""]],
+        "gold_articles": ["a1"],
+    },
+    {"id": "u1", "kind": "unanswerable", "question": "What did Zelensky say?", "answers": []},
+    {"id": "p1", "kind": "people", "question": "Who is Putin?", "answers": ["President"]},
+]
+
+
+def test_evaluate_writes_the_run_folder_with_the_summary_keys(tmp_path: Path) -> None:
+    summary = run_fake_eval(tmp_path, "run", SEED_LIKE_ROWS)
+    for key in (
+        "answer_match", "cited_answer_match", "citation_precision", "citation_validity",
+        "refusal_recall", "refusal_precision", "false_refusal_rate", "hit@1", "hit@5", "hit@10",
+        "mrr@10", "latency_p50_ms", "latency_p95_ms", "latency_retrieve_p50_ms",
+        "latency_generate_p50_ms", "n", "by_kind",
+    ):  # fmt: skip
+        assert key in summary
+    assert summary["n"] == 4
+    assert summary["answer_match"] == pytest.approx(1 / 3)  # n1 matched; f1 wrong; p1 refused
+    assert summary["refusal_recall"] == 1.0
+    assert summary["refusal_precision"] == 0.5
+    assert summary["false_refusal_rate"] == pytest.approx(1 / 3)
+    assert summary["citation_validity"] == 1.0
+    assert summary["citation_precision"] == 1.0
+    assert summary["hit@1"] == 0.0  # gold matched by title (n1) and by id (f1), both at rank 2
+    assert summary["hit@5"] == 1.0
+    assert summary["mrr@10"] == 0.5
+    assert summary["by_kind"]["number"] == {
+        "n": 1, "answer_match": 1.0, "cited_answer_match": 1.0, "abstained": 0.0,
+    }  # fmt: skip
+    rows = [json.loads(line) for line in (tmp_path / "run" / "results.jsonl").open()]
+    assert [row["id"] for row in rows] == ["n1", "f1", "u1", "p1"]
+    assert rows[1]["history"] == [["How many troops?", ""]]
+    assert rows[0]["retrieved"][1]["title"] == SEED_TITLE
+    settings = json.loads((tmp_path / "run" / "settings.json").read_text())
+    assert settings["settings"]["index_dir"] == str(tmp_path / "index")
+    assert json.loads((tmp_path / "run" / "summary.json").read_text()) == summary
+
+
+def test_report_and_compare_on_two_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_fake_eval(tmp_path, "a", SEED_LIKE_ROWS)
+    changed = [dict(SEED_LIKE_ROWS[0], answers=["ten thousand"]), *SEED_LIKE_ROWS[1:]]
+    run_fake_eval(tmp_path, "b", changed)
+    report = write_report(tmp_path / "b")
+    assert "![hits_at_k.png](hits_at_k.png)" in report.read_text()
+    assert all(
+        (tmp_path / "b" / png).stat().st_size > 0 for png in ("hits_at_k.png", "by_kind.png")
+    )
+    assert main(["compare", str(tmp_path / "a"), str(tmp_path / "b")]) == 0
+    out = capsys.readouterr().out
+    assert "answer_match" in out and "-0.333" in out
+    assert "broken (1): n1" in out
+
+
+def test_main_reports_a_bad_case_file_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = write_jsonl(tmp_path / "bad.jsonl", '{"id": "x"')
+    assert main([str(bad), "--out", str(tmp_path / "run")]) == 1
+    assert capsys.readouterr().err.startswith(f"Error: {bad}, line 1: not valid JSON")
+
+
+def test_check_floors_names_the_metric() -> None:
+    summary = {"answer_match": 0.5, "false_refusal_rate": 0.3, "refusal_recall": None}
+    floors = {
+        "answer_match": {"min": 0.6},
+        "false_refusal_rate": {"max": 0.2},
+        "refusal_recall": {"min": 0.5},
+    }
+    assert check_floors(summary, floors) == [
+        "answer_match = 0.500 is below its floor 0.600",
+        "false_refusal_rate = 0.300 is above its ceiling 0.200",
+        "refusal_recall: not measured in this run (floor {'min': 0.5})",
+    ]
+
+
+def test_evaluate_scores_benchmark_files(tmp_path: Path) -> None:
+    fact = {"title": SEED_TITLE, "fact": "Putin called it an act of war."}
+    multihop = write_jsonl(
+        tmp_path / "mhr.jsonl",
+        {**MULTIHOP_ROWS[0], "query": "How many troops?", "answer": "10,000", "evidence": [fact]},
+        MULTIHOP_ROWS[1],
+    )
+    settings = Settings(index_dir=tmp_path / "index")
+    options = RunOptions(multihop, tmp_path / "mhr", benchmark="multihop-rag")
+    summary = evaluate(options, settings, ask_fn=fake_ask, search_fn=fake_search, progress=False)
+    scores = summary["multihop_rag"]
+    assert (scores["n_retrieval"], scores["mrr@10"], scores["map@10"]) == (1, 0.5, 0.5)
+    assert (scores["lenient"], scores["strict"]) == (1.0, 1.0)  # null query: abstention counts
+    assert summary["refusal_recall"] == 1.0
+
+    row = {**REALTIME_ROW, "query": "How many troops?", "choices": ["5,000", "10,000", "1", "2"]}
+    realtime = write_jsonl(tmp_path / "rt.jsonl", {**row, "answer": "10,000", "answer_index": 1})
+    options = RunOptions(realtime, tmp_path / "rt", benchmark="realtimeqa")
+    summary = evaluate(options, settings, ask_fn=fake_ask, search_fn=fake_search, progress=False)
+    assert summary["realtimeqa"] == {"n": 1, "choice_correct": 1.0, "em": 0.0, "f1": 0.25}

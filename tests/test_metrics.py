@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import pytest
 
 from assistant.schema import Answer, Citation
@@ -13,6 +16,7 @@ from evals.metrics import (
     citation_precision,
     citation_validity,
     cited_answer_match,
+    cited_evidence,
     cited_sentences,
     false_refusal_rate,
     hit_at_k,
@@ -30,6 +34,7 @@ from evals.metrics import (
     rtqa_exact_match,
     rtqa_f1,
     rtqa_normalize,
+    strip_markers,
     supports,
 )
 
@@ -39,9 +44,11 @@ QUOTE = (
 )
 
 
-def make_answer(text: str, *quotes: str, passage: str = "") -> Answer:
+def make_answer(text: str, *quotes: str, passage: str = "", **meta: Any) -> Answer:
     citations = [
-        Citation(n=n, article_id="a1", title="T", quote=q, start=0, end=len(q), passage=passage)
+        Citation(
+            n=n, article_id="a1", quote=q, start=0, end=1, passage=passage, **{"title": "T", **meta}
+        )
         for n, q in enumerate(quotes, 1)
     ]
     return Answer(text=text, citations=citations, question="q", answered=True)
@@ -128,6 +135,33 @@ def test_citation_precision_checks_each_marker_against_its_quote() -> None:
     # [1] supports sentence 1; [1] does not support sentence 2, [2] does; [3] has no citation
     assert citation_precision(answer) == 2 / 4
     assert citation_precision(make_answer("Nothing cited.", QUOTE)) is None
+
+
+META: dict[str, Any] = {
+    "title": "Biden-Harris admin to allow Ukraine to use US long-range missiles: report",
+    "source": "The Postmillennial",
+    "author": "Hayden Cunningham",
+    "published_at": datetime(2024, 11, 18),
+}
+
+
+def test_cited_evidence_adds_the_article_metadata() -> None:
+    (citation,) = make_answer("x", "A quote.", **META).citations
+    assert cited_evidence(citation) == (
+        "A quote.\nBiden-Harris admin to allow Ukraine to use US long-range missiles: report"
+        " | The Postmillennial | Hayden Cunningham | 2024-11-18 | November 18, 2024"
+    )
+    (bare,) = make_answer("x", "", passage="The passage.").citations
+    assert cited_evidence(bare) == "The passage.\nT"
+
+
+def test_metadata_answers_are_cited_by_the_citation_metadata() -> None:
+    text = "The report was written by Hayden Cunningham in The Postmillennial on 2024-11-18 [1]."
+    answer = make_answer(text, "Biden approved long-range strikes.", **META)
+    assert cited_answer_match(answer, ["Hayden Cunningham"])
+    assert cited_answer_match(answer, ["November 18, 2024", "2024-11-18"])
+    assert citation_precision(answer) == 1.0
+    assert not cited_answer_match(make_answer(text, "Biden approved."), ["Hayden Cunningham"])
 
 
 def test_citation_precision_falls_back_to_the_passage_for_an_empty_quote() -> None:
@@ -324,3 +358,7 @@ def test_rtqa_f1() -> None:
     assert rtqa_f1("", "Europe") == 0.0
     # repeated tokens count as often as both sides have them
     assert rtqa_f1("the the the", "the") == pytest.approx(0.5)
+
+
+def test_strip_markers() -> None:
+    assert strip_markers("Europe [1]. Asia [2, 3] too.") == "Europe . Asia too."
