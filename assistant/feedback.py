@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from assistant.config import Settings
 from assistant.schema import Answer, Turn
+from assistant.webui_render import ChatTurn, history_of
 
 FEEDBACK_FILE = "feedback.jsonl"
 REASONS = ("wrong", "not supported by sources", "missing")
@@ -70,3 +71,50 @@ def read_feedback(path: Path) -> list[dict[str, Any]]:
             row = json.loads(line)
             latest[str(row.get("id"))] = row
     return [row for row in latest.values() if row.get("rating") != "withdrawn"]
+
+
+# ---- the UI's handlers -----------------------------------------------------------------------
+
+
+def rate(
+    settings: Settings, turns: Sequence[ChatTurn], index: int | Sequence[int], liked: bool | str
+) -> tuple[str, dict[str, Any] | None]:
+    """Record a 👍/👎 on the reply at chat message `index`; return (status, pending reason).
+
+    Args:
+        liked: Gradio's LikeData.liked: True/False, or "" when a rating is clicked off again.
+    """
+    position = (index if isinstance(index, int) else index[0]) // 2  # user, reply, user, …
+    if not 0 <= position < len(turns) or turns[position].answer is None:
+        return "Only answers can be rated.", None
+    ratings: dict[bool | str, Rating] = {True: "up", "Like": "up", False: "down", "Dislike": "down"}
+    rating = ratings.get(liked, "withdrawn")
+    _record(settings, turns, position, rating, "")
+    if rating == "down":
+        return "Recorded: not helpful.", {"turn": position, "rating": rating}
+    return ("Thanks — recorded: helpful." if rating == "up" else "Rating withdrawn."), None
+
+
+def add_reason(
+    settings: Settings,
+    turns: Sequence[ChatTurn],
+    pending: dict[str, Any] | None,
+    reason: str | None,
+    note: str | None,
+) -> str:
+    """Record the optional reason for the last 👎; return the status line."""
+    if not pending or not (reason or (note or "").strip()):
+        return "Choose a reason or write a note first."
+    text = "; ".join(part for part in (reason or "", (note or "").strip()) if part)
+    _record(settings, turns, int(pending["turn"]), pending["rating"], text)
+    return "Thanks — reason recorded."
+
+
+def _record(
+    settings: Settings, turns: Sequence[ChatTurn], position: int, rating: Rating, reason: str
+) -> None:
+    turn = turns[position]
+    assert turn.answer is not None
+    history = history_of(turns[:position])
+    row = feedback_row(turn.id, turn.question, turn.answer, rating, reason=reason, history=history)
+    append_feedback(feedback_path(settings), row)

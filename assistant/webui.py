@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, get_args
 
 from assistant.config import AnswerSettings, Settings
 from assistant.errors import AssistantError, ConfigError, InputError
-from assistant.feedback import REASONS, append_feedback, feedback_path, feedback_row
+from assistant.feedback import REASONS, add_reason, rate
 from assistant.retrieve.filters import Filters
 from assistant.schema import Answer, Turn
 from assistant.webui_render import (
@@ -31,11 +31,12 @@ from assistant.webui_render import (
     HEAD,
     MONO_FONTS,
     SYSTEM_FONTS,
-    ReplyView,
+    ChatTurn,
+    Message,
     escape_markdown,
-    render_answer,
+    history_of,
     render_corpus,
-    render_reply,
+    render_messages,
     render_sources,
     suggest_questions,
 )
@@ -47,17 +48,6 @@ UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
 WORD_DELAY = 0.015  # seconds between words as a reply is typed out
 _WORD = re.compile(r"(?<=\s)(?=\S)")  # split before each word, keeping all whitespace
 BACKENDS: tuple[str, ...] = get_args(AnswerSettings.model_fields["llm"].annotation)
-Message = dict[str, str]
-
-
-@dataclass(frozen=True)
-class ChatTurn:
-    """One exchange of a conversation: the question and its answer or error."""
-
-    id: str
-    question: str
-    answer: Answer | None = None
-    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,12 +125,12 @@ def respond(
     """Yield (chat messages, turns, sources panel HTML) as the answer streams in."""
     question = (question or "").strip()
     if not question:
-        yield render_messages(turns), turns, render_sources(_views(turns))
+        yield render_messages(turns), turns, render_sources(turns)
         return
     history = history_of(turns)
     turn = ChatTurn(id=uuid.uuid4().hex, question=question)
     turns = [*turns, turn]
-    yield render_messages(turns), turns, render_sources(_views(turns[:-1]))
+    yield render_messages(turns), turns, render_sources(turns[:-1])
     text = ""
     try:
         filters = conversation_filters(options)
@@ -150,43 +140,13 @@ def respond(
                 turn = replace(turn, answer=piece)
             else:
                 text += piece
-                yield render_messages(turns, partial=text), turns, render_sources(_views(turns))
+                yield render_messages(turns, partial=text), turns, render_sources(turns)
     except AssistantError as exc:
         turn = replace(turn, error=str(exc))
     if turn.answer is None and turn.error is None:
         turn = replace(turn, error="the answer stream ended without an answer — ask again")
     turns = [*turns[:-1], turn]
-    yield render_messages(turns), turns, render_sources(_views(turns))
-
-
-def history_of(turns: Sequence[ChatTurn]) -> list[Turn]:
-    """Return the (question, answer text) pairs of the answered turns, oldest first."""
-    return [(t.question, t.answer.text) for t in turns if t.answer is not None]
-
-
-def render_messages(turns: Sequence[ChatTurn], partial: str | None = None) -> list[Message]:
-    """Return the Chatbot messages; the last turn shows `partial` text while it streams."""
-    messages: list[Message] = []
-    for number, turn in enumerate(turns, start=1):
-        messages.append({"role": "user", "content": escape_markdown(turn.question)})
-        if turn.answer is not None:
-            content = render_answer(turn.answer, number)
-        elif turn.error is not None:
-            content = f"⚠ **Error:** {escape_markdown(turn.error)}"
-        elif partial:
-            content = render_reply(partial, number) + " ▍"
-        else:
-            content = "*Searching the articles…*"
-        messages.append({"role": "assistant", "content": content})
-    return messages
-
-
-def _views(turns: Sequence[ChatTurn]) -> list[ReplyView]:
-    return [
-        ReplyView(n, t.question, t.answer, t.error)
-        for n, t in enumerate(turns, start=1)
-        if t.answer is not None or t.error is not None
-    ]
+    yield render_messages(turns), turns, render_sources(turns)
 
 
 def _parse_date(value: str | None, label: str) -> date | None:
@@ -196,60 +156,6 @@ def _parse_date(value: str | None, label: str) -> date | None:
         return date.fromisoformat(str(value).strip()[:10])
     except ValueError:
         raise InputError(f"{label} date {value!r} is not a date — use YYYY-MM-DD") from None
-
-
-# ---- feedback --------------------------------------------------------------------------------
-
-
-def rate(
-    settings: Settings, turns: Sequence[ChatTurn], index: int | Sequence[int], liked: bool | str
-) -> tuple[str, dict[str, Any] | None]:
-    """Record a 👍/👎 on the reply at chat message `index`; return (status, pending reason)."""
-    position = (index if isinstance(index, int) else index[0]) // 2
-    if not 0 <= position < len(turns) or turns[position].answer is None:
-        return "Only answers can be rated.", None
-    rating = {True: "up", "Like": "up", False: "down", "Dislike": "down"}.get(liked, "withdrawn")
-    turn = turns[position]
-    assert turn.answer is not None
-    row = feedback_row(
-        turn.id,
-        turn.question,
-        turn.answer,
-        rating,  # type: ignore[arg-type]
-        history=history_of(turns[:position]),
-    )
-    append_feedback(feedback_path(settings), row)
-    if rating == "down":
-        return "Recorded: not helpful.", {
-            "turn": position,
-            "rating": rating,
-        }
-    return ("Thanks — recorded: helpful." if rating == "up" else "Rating withdrawn."), None
-
-
-def add_reason(
-    settings: Settings,
-    turns: Sequence[ChatTurn],
-    pending: dict[str, Any] | None,
-    reason: str | None,
-    note: str | None,
-) -> str:
-    """Record the optional reason for the last 👎; return the status line."""
-    if not pending or not (reason or (note or "").strip()):
-        return "Choose a reason or write a note first."
-    turn = turns[int(pending["turn"])]
-    assert turn.answer is not None
-    text = "; ".join(part for part in (reason or "", (note or "").strip()) if part)
-    row = feedback_row(
-        turn.id,
-        turn.question,
-        turn.answer,
-        pending["rating"],
-        reason=text,
-        history=history_of(turns[: int(pending["turn"])]),
-    )
-    append_feedback(feedback_path(settings), row)
-    return "Thanks — reason recorded."
 
 
 # ---- corpus and upload -----------------------------------------------------------------------

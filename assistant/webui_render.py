@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.schema import Answer, Citation, SentenceSupport
+from assistant.schema import Answer, Citation, SentenceSupport, Turn
 
 CONTEXT_CHARS = 320  # passage text kept on each side of the highlighted span
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -20,14 +20,22 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$])")
 _MD_LINE_START = re.compile(r"^(\s*)(\d+)\.(\s)", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class ReplyView:
-    """One assistant reply as the sources panel shows it."""
+Message = dict[str, str]  # a Chatbot message: {"role": ..., "content": ...}
 
-    number: int  # 1-based position of the reply in the conversation
+
+@dataclass(frozen=True)
+class ChatTurn:
+    """One exchange of a conversation: the question and its answer or error."""
+
+    id: str
     question: str
     answer: Answer | None = None
     error: str | None = None
+
+
+def history_of(turns: Sequence[ChatTurn]) -> list[Turn]:
+    """Return the (question, answer text) pairs of the answered turns, oldest first."""
+    return [(t.question, t.answer.text) for t in turns if t.answer is not None]
 
 
 def source_anchor(reply: int, n: int) -> str:
@@ -71,6 +79,23 @@ def render_answer(answer: Answer, reply: int) -> str:
         plural = "s are" if len(weak) > 1 else " is"
         body += f"\n\n⚠ {len(weak)} sentence{plural} not clearly supported by the cited sources."
     return body
+
+
+def render_messages(turns: Sequence[ChatTurn], partial: str | None = None) -> list[Message]:
+    """Return the Chatbot messages; the last turn shows `partial` text while it streams."""
+    messages: list[Message] = []
+    for number, turn in enumerate(turns, start=1):
+        messages.append({"role": "user", "content": escape_markdown(turn.question)})
+        if turn.answer is not None:
+            content = render_answer(turn.answer, number)
+        elif turn.error is not None:
+            content = f"⚠ **Error:** {escape_markdown(turn.error)}"
+        elif partial:
+            content = render_reply(partial, number) + " ▍"
+        else:
+            content = "*Searching the articles…*"
+        messages.append({"role": "assistant", "content": content})
+    return messages
 
 
 def highlight_spans(
@@ -166,40 +191,43 @@ def render_citation(
     return "\n".join(lines)
 
 
-def render_reply_sources(view: ReplyView, open_: bool) -> str:
-    """Return the collapsible group of sources for one reply."""
-    question = html.escape(_clip_end(view.question, 90))
-    if view.error is not None:
-        body, count = f'<p class="src-empty">Error: {html.escape(view.error)}</p>', "error"
-    elif view.answer is None or not view.answer.citations:
+def render_reply_sources(number: int, turn: ChatTurn, open_: bool) -> str:
+    """Return the collapsible group of sources for reply `number` (1-based)."""
+    question = html.escape(_clip_end(turn.question, 90))
+    if turn.error is not None:
+        body, count = f'<p class="src-empty">Error: {html.escape(turn.error)}</p>', "error"
+    elif turn.answer is None or not turn.answer.citations:
         body, count = (
             '<p class="src-empty">No sources: the articles don\'t say.</p>',
             "no citations",
         )
     else:
         items = [
-            render_citation(group, view.number, view.answer.sentences)
-            for group in group_citations(view.answer.citations)
+            render_citation(group, number, turn.answer.sentences)
+            for group in group_citations(turn.answer.citations)
         ]
         body = '<ol class="src-list">\n' + "\n".join(items) + "\n</ol>"
-        n = len(view.answer.citations)
+        n = len(turn.answer.citations)
         count = f"{n} citation{'s' if n != 1 else ''}"
     state = " open" if open_ else ""
     return (
-        f'<details class="src-reply" id="reply-{view.number}"{state}>'
-        f'<summary><span class="src-q">Reply {view.number}: {question}</span>'
+        f'<details class="src-reply" id="reply-{number}"{state}>'
+        f'<summary><span class="src-q">Reply {number}: {question}</span>'
         f' <span class="src-count">{count}</span></summary>\n{body}\n</details>'
     )
 
 
-def render_sources(views: Sequence[ReplyView]) -> str:
-    """Return the sources panel: one group per reply, newest first and open."""
-    if not views:
+def render_sources(turns: Sequence[ChatTurn]) -> str:
+    """Return the sources panel: one group per finished reply, newest first and open."""
+    done = [
+        (n, t) for n, t in enumerate(turns, start=1) if t.answer is not None or t.error is not None
+    ]
+    if not done:
         return (
             '<div class="sources"><p class="src-empty">Sources for each reply appear here, '
             "with the supporting sentence highlighted.</p></div>"
         )
-    groups = [render_reply_sources(v, open_=i == 0) for i, v in enumerate(reversed(views))]
+    groups = [render_reply_sources(n, t, open_=i == 0) for i, (n, t) in enumerate(reversed(done))]
     return '<div class="sources">\n' + "\n".join(groups) + "\n</div>"
 
 

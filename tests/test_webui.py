@@ -15,11 +15,11 @@ import assistant
 from assistant import webui
 from assistant.config import Settings
 from assistant.errors import InputError
-from assistant.feedback import feedback_path, read_feedback
+from assistant.feedback import add_reason, feedback_path, rate, read_feedback
 from assistant.schema import Answer, Citation, SentenceSupport
-from assistant.webui import ChatTurn, Options
+from assistant.webui import Options
 from assistant.webui_render import (
-    ReplyView,
+    ChatTurn,
     highlight_spans,
     render_corpus,
     render_reply,
@@ -85,7 +85,7 @@ def test_reply_text_shows_html_and_markdown_literally() -> None:
 
 def test_sources_panel_highlights_the_quote_from_its_offsets() -> None:
     citation = _citation(also_in=["Northern Wire", "Market Ledger"])
-    panel = render_sources([ReplyView(1, "How long are the lanes?", _answer(citation))])
+    panel = render_sources([ChatTurn("a", "How long are the lanes?", _answer(citation))])
     assert '<li class="src" id="src-1-1">' in panel
     assert "<mark>The money will pay for 18 kilometres of separated lanes.</mark>" in panel
     assert "Millbrook Herald · 2024-01-16 · Dana Ortiz" in panel
@@ -109,7 +109,7 @@ def test_sources_panel_escapes_article_html_and_drops_unsafe_links() -> None:
         passage=evil + " rest",
         passage_start=0,
     )
-    panel = render_sources([ReplyView(1, evil, _answer(citation))])
+    panel = render_sources([ChatTurn("a", evil, _answer(citation))])
     assert "<script" not in panel and "<img" not in panel and "<b>" not in panel
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in panel
     assert "&lt;img src=x onerror=alert(2)&gt;" in panel
@@ -118,7 +118,7 @@ def test_sources_panel_escapes_article_html_and_drops_unsafe_links() -> None:
 
 def test_quote_is_found_by_text_when_offsets_disagree() -> None:
     citation = _citation(start=0, end=5)  # offsets that do not point at the quote
-    panel = render_sources([ReplyView(1, "q", _answer(citation))])
+    panel = render_sources([ChatTurn("a", "q", _answer(citation))])
     assert "<mark>The money will pay for 18 kilometres of separated lanes.</mark>" in panel
 
 
@@ -126,7 +126,7 @@ def test_citations_of_one_passage_share_an_entry_with_each_sentence_marked() -> 
     first = _citation(1)
     second = _citation(2, quote="Construction starts in April.")
     answer = _answer(first, second, text="Lanes [1]. April [2].")
-    panel = render_sources([ReplyView(3, "q", answer)])
+    panel = render_sources([ChatTurn("a", "x"), ChatTurn("b", "y"), ChatTurn("c", "q", answer)])
     assert panel.count('<li class="src"') == 1
     assert '<span id="src-3-2"></span>' in panel
     assert re.search(r"<mark>The money[^<]*</mark><sup class=\"mark-n\">\[1\]</sup>", panel)
@@ -143,7 +143,7 @@ def test_long_passages_are_clipped_around_the_highlight() -> None:
 
 
 def test_sources_panel_orders_replies_newest_first_and_shows_errors() -> None:
-    views = [ReplyView(1, "first", _answer(_citation())), ReplyView(2, "second", error="boom")]
+    views = [ChatTurn("a", "first", _answer(_citation())), ChatTurn("b", "second", error="boom")]
     panel = render_sources(views)
     assert panel.index('id="reply-2"') < panel.index('id="reply-1"')
     assert "Error: boom" in panel
@@ -263,10 +263,10 @@ def test_feedback_rows_record_rating_reason_answer_and_history(tmp_path: Path) -
         ChatTurn("t-1", "Who voted?", _answer(_citation(), text="The council [1].")),
         ChatTurn("t-2", "How long?", _answer(_citation())),
     ]
-    assert webui.rate(settings, turns, 1, True) == ("Thanks — recorded: helpful.", None)
-    status, pending = webui.rate(settings, turns, 3, False)
+    assert rate(settings, turns, 1, True) == ("Thanks — recorded: helpful.", None)
+    status, pending = rate(settings, turns, 3, False)
     assert status.startswith("Recorded: not helpful") and pending == {"turn": 1, "rating": "down"}
-    assert webui.add_reason(settings, turns, pending, "wrong", "  too vague ") == (
+    assert add_reason(settings, turns, pending, "wrong", "  too vague ") == (
         "Thanks — reason recorded."
     )
     rows = [json.loads(line) for line in feedback_path(settings).read_text().splitlines()]
@@ -280,13 +280,13 @@ def test_feedback_rows_record_rating_reason_answer_and_history(tmp_path: Path) -
     assert last["history"] == [["Who voted?", "The council [1]."]]
     assert last["citations"][0]["quote"].startswith("The money") and "timestamp" in last
     assert [r["id"] for r in read_feedback(feedback_path(settings))] == ["t-1", "t-2"]
-    webui.rate(settings, turns, 1, "")  # clicking 👍 again withdraws it
+    rate(settings, turns, 1, "")  # clicking 👍 again withdraws it
     assert [r["id"] for r in read_feedback(feedback_path(settings))] == ["t-2"]
 
 
 def test_errors_cannot_be_rated(tmp_path: Path) -> None:
     turns = [ChatTurn("t-1", "q", error="boom")]
-    assert webui.rate(Settings(index_dir=tmp_path), turns, 1, True) == (
+    assert rate(Settings(index_dir=tmp_path), turns, 1, True) == (
         "Only answers can be rated.",
         None,
     )
