@@ -57,12 +57,14 @@ def ask_stream(
     started = time.perf_counter()
     timings: dict[str, float] = {}
     llm = None if settings.answer.llm == "extractive" else get_llm(settings)
+    if llm is not None:
+        timings["load_llm"] = (time.perf_counter() - started) * 1000  # ~0 once cached
     turns = list(history or [])
     if llm is None:
         standalone = condense_question(question, turns, settings.chat.carry_turns)
     else:
         standalone = condense_with_llm(question, turns, llm, settings.chat.carry_turns)
-    timings["condense"] = (time.perf_counter() - started) * 1000
+    timings["condense"] = (time.perf_counter() - started) * 1000 - timings.get("load_llm", 0)
     answer: Answer | None = None
     generate_started = time.perf_counter()
     if is_instruction(question):

@@ -22,7 +22,7 @@ import pytest
 from assistant.answer import NO_ANSWER
 from assistant.answer.cite import marker_numbers
 from assistant.answer.generate import answer_with_llm, stream_answer, stream_with_llm
-from assistant.answer.llm import LLM, get_llm, load_llm
+from assistant.answer.llm import LLM, close_llms, get_llm, load_llm
 from assistant.answer.prompts import (
     ANSWER_SYSTEM,
     build_answer_prompt,
@@ -167,6 +167,14 @@ def test_uncited_or_miscited_supported_sentence_is_cited_to_its_passage() -> Non
     )
     assert [c.n for c in answer.citations] == [2]
     _check_citations(answer, hits)
+
+
+def test_fragment_must_answer_the_question_from_its_passage() -> None:
+    hits = _hits("t1", "t2")
+    off_topic = _answer("Lava fountains [2].", hits, "How did the Millbrook council vote?")
+    assert off_topic.text == "extractive fallback"  # in a passage, but not an answer to this
+    on_topic = _answer("7 to 2 [1].", hits, "How did the Millbrook council vote?")
+    assert on_topic.text == "7 to 2 [1]." and [c.n for c in on_topic.citations] == [1]
 
 
 def test_nothing_supported_falls_back_to_the_extractive_answer() -> None:
@@ -378,7 +386,10 @@ def test_ask_stream_with_fake_llm_ends_with_the_answer(
     )
     assert isinstance(answer, Answer) and answer.answered
     assert "".join(map(str, pieces)) == answer.text
-    assert [c.n for c in answer.citations] == [1] and answer.citations[0].title.startswith("Biden")
+    # the seed index has older test articles, so the Biden passage is not [1]: the fake's
+    # miscited sentence is re-cited to the passage that supports it
+    assert len(answer.citations) == 1 and answer.citations[0].title.startswith("Biden")
+    assert answer.text.endswith(f"[{answer.citations[0].n}].")
     assert {"condense", "retrieve", "first_token", "generate", "total"} <= set(answer.timings_ms)
     again = ask("Who approved Ukraine's use of long-range missiles?", settings=settings)
     assert (again.text, again.citations) == (answer.text, answer.citations)
@@ -396,14 +407,24 @@ def test_ask_stream_extractive_yields_sentences_then_the_answer(seed_index: Sett
 # --- real models -----------------------------------------------------------------------------
 
 SEED_QUESTIONS = [
-    "What has President Biden approved Ukraine to do with US weapons?",
     "Which missile system can Ukraine now use for strikes within Russian territory?",
     "What is the population of Mars?",
 ]
 
 
+def _real_settings(seed_index: Settings, **answer: object) -> Settings:
+    """The seed index with an LLM backend; 3 passages and short answers keep CPU time down."""
+    return seed_index.model_copy(
+        update={
+            "answer": AnswerSettings.model_validate({"max_tokens": 48, **answer}),
+            "retrieve": seed_index.retrieve.model_copy(update={"k": 3}),
+        }
+    )
+
+
 def _check_real_answer(answer: Answer) -> None:
     """Structure only: a refusal citing nothing, or checked sentences with valid citations."""
+    assert "first_token" in answer.timings_ms  # the LLM was asked
     if not answer.answered:
         assert answer.citations == []
         return
@@ -426,8 +447,7 @@ def gemma_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_llamacpp_in_process_with_packaged_gemma(seed_index: Settings, gemma_path: Path) -> None:
     from assistant import ask_stream
 
-    answer_settings = AnswerSettings(llm="llamacpp", model_path=gemma_path, max_tokens=96)
-    settings = seed_index.model_copy(update={"answer": answer_settings})
+    settings = _real_settings(seed_index, llm="llamacpp", model_path=gemma_path)
     llm = get_llm(settings)
     assert llm.complete("Reply with one word.", "Say hello.").strip()
     for question in SEED_QUESTIONS:
@@ -475,19 +495,22 @@ def test_openai_backend_against_a_real_llama_cpp_server(
     from assistant import ask
 
     # the packaged Gemma 3 270M is a base model with no chat template: use /v1/completions
-    answer_settings = AnswerSettings(
-        llm="openai", base_url=llama_server, model="gemma", prompt_style="completion", max_tokens=96
+    settings = _real_settings(
+        seed_index, llm="openai", base_url=llama_server, model="gemma", prompt_style="completion"
     )
-    settings = seed_index.model_copy(update={"answer": answer_settings})
-    assert get_llm(settings).complete("Reply with one word.", "Say hello.").strip()
-    streamed = "".join(get_llm(settings).stream("Reply with one word.", "Say hello."))
-    assert streamed.strip()
+    assert "".join(get_llm(settings).stream("Reply with one word.", "Say hello.")).strip()
     for question in SEED_QUESTIONS:
         _check_real_answer(ask(question, settings=settings))
-    history = [(SEED_QUESTIONS[0], "President Biden approved it [1].")]
+    history = [("What did President Biden approve for Ukraine?", "Long-range missiles [1].")]
     follow_up = ask("Which system can they use?", history, settings)
-    assert follow_up.question != "Which system can they use?"
+    assert follow_up.question != "Which system can they use?"  # condensed (LLM or rules)
     _check_real_answer(follow_up)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _release_models() -> Iterator[None]:
+    yield
+    close_llms()
 
 
 def _free_port() -> int:

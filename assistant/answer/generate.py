@@ -31,6 +31,7 @@ Fallback = Callable[[], Answer]
 _SENTINEL = re.compile(r"^\W*the (articles|passages) (don'?t|do not) say\b", re.I)
 # "claim. [1]" → "claim [1]." so the marker stays with the sentence it follows
 _MARKER_AFTER_END = re.compile(r"(?<=\S)\s*([.!?])((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
+_FRAGMENT_WORDS = 4  # fewer content words than this: a short answer, checked with the question
 _LEAD = re.compile(r"^\s*(?:answer\s*:|[-*•]|\d+[.)](?=\s))\s*", re.I)
 
 
@@ -67,7 +68,7 @@ def stream_with_llm(
         yield from stream_answer(fallback())
         return
     passages = order_passages(hits)
-    draft = _Draft(passages)
+    draft = _Draft(passages, question)
     started = time.perf_counter()
     tokens = _timed(llm.stream(*build_answer_prompt(question, passages)), started, timings)
     for sentence in _sentences(tokens):
@@ -99,6 +100,7 @@ class _Draft:
     """The checked sentences so far, against passages numbered [1]..[k] in prompt order."""
 
     passages: list[Hit]
+    question: str = ""
     kept: list[SentenceSupport] = field(default_factory=list)
     refused: bool = False
 
@@ -109,7 +111,7 @@ class _Draft:
             return None
         text = _LEAD.sub("", drop_unknown_markers(raw, set(range(1, len(self.passages) + 1))))
         cited = list(dict.fromkeys(marker_numbers(text)))
-        support = support_score(text, [self._text(n) for n in cited])
+        support = self._support(text, [self._text(n) for n in cited])
         if not cited or support < SUPPORT_THRESHOLD:
             cited, support = self._best_passage(text)
             text = _recite(text, cited)
@@ -135,8 +137,16 @@ class _Draft:
     def _text(self, n: int) -> str:
         return self.passages[n - 1].chunk.text
 
+    def _support(self, text: str, passages: list[str]) -> float:
+        """Return the sentence's support; a fragment ("The White House.") must also support
+        the question it answers, or any passage naming the words would do."""
+        support = support_score(text, passages)
+        if len(content_words(MARKER.sub("", text))) >= _FRAGMENT_WORDS:
+            return support
+        return min(support, support_score(f"{text} {self.question}", passages))
+
     def _best_passage(self, text: str) -> tuple[list[int], float]:
-        scores = [support_score(text, [hit.chunk.text]) for hit in self.passages]
+        scores = [self._support(text, [hit.chunk.text]) for hit in self.passages]
         best = max(range(len(scores)), key=scores.__getitem__)
         return ([best + 1], scores[best]) if scores[best] >= SUPPORT_THRESHOLD else ([], 0.0)
 
@@ -198,9 +208,9 @@ def _recite(text: str, cited: list[int]) -> str:
 def _timed(
     tokens: Iterable[str], started: float, timings: dict[str, float] | None
 ) -> Iterator[str]:
-    first = True
+    """Pass tokens through, noting when the first arrived (or the reply ended empty)."""
+    clock = timings if timings is not None else {}
     for token in tokens:
-        if first and timings is not None:
-            timings["first_token"] = (time.perf_counter() - started) * 1000
-        first = False
+        clock.setdefault("first_token", (time.perf_counter() - started) * 1000)
         yield token
+    clock.setdefault("first_token", (time.perf_counter() - started) * 1000)

@@ -6,6 +6,7 @@ Backends: `llamacpp` (a GGUF run in-process; the packaged Gemma 3 270M by defaul
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -48,6 +49,19 @@ def get_llm(settings: Settings | None = None) -> LLM:
         if key not in _cache:
             _cache[key] = load_llm(settings.answer, settings.index_dir)
         return _cache[key]
+
+
+def close_llms() -> None:
+    """Release every cached model now (llama.cpp otherwise frees it noisily at exit)."""
+    with _lock:
+        for llm in _cache.values():
+            model = getattr(getattr(llm, "llm", None), "_model", None)
+            if model is not None:
+                model.close()
+        _cache.clear()
+
+
+atexit.register(close_llms)
 
 
 def load_llm(answer: AnswerSettings, index_dir: Path) -> LLM:
