@@ -1,12 +1,13 @@
-"""👍/👎 feedback on answers, appended as JSONL rows that can become eval cases.
+"""👍/👎 feedback on answers, kept as JSONL rows that `assistant eval` turns into cases.
 
-One row per rating event: a later row with the same `id` (a reason added, a rating changed or
-withdrawn) supersedes the earlier one, so the file is only ever appended to.
+The file holds one row per rated answer (its `id`): rating again or adding a reason replaces
+that row, and clicking a rating off removes it, so the file always says what users think now.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from assistant.webui_render import ChatTurn, history_of
 
 FEEDBACK_FILE = "feedback.jsonl"
 REASONS = ("wrong", "not supported by sources", "missing")
-Rating = Literal["up", "down", "withdrawn"]
+Rating = Literal["up", "down"]
 
 _LOCK = threading.Lock()
 
@@ -53,24 +54,34 @@ def feedback_row(
     }
 
 
-def append_feedback(path: Path, row: dict[str, Any]) -> None:
-    """Append one row to the JSONL file, creating its folder if needed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(row, ensure_ascii=False) + "\n"
-    with _LOCK, path.open("a", encoding="utf-8") as out:
-        out.write(line)
+def save_feedback(path: Path, row: dict[str, Any]) -> None:
+    """Store a row, replacing the earlier row of the same id; create the file if needed."""
+    _rewrite(path, row["id"], row)
+
+
+def withdraw_feedback(path: Path, row_id: str) -> None:
+    """Remove the row of this id, if any."""
+    _rewrite(path, row_id, None)
 
 
 def read_feedback(path: Path) -> list[dict[str, Any]]:
-    """Return the current rows, the last one per id, without withdrawn ratings."""
+    """Return the stored rows, oldest first."""
     if not path.exists():
         return []
-    latest: dict[str, dict[str, Any]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            latest[str(row.get("id"))] = row
-    return [row for row in latest.values() if row.get("rating") != "withdrawn"]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _rewrite(path: Path, row_id: str, row: dict[str, Any] | None) -> None:
+    # Write a temporary file and rename it, so a crash never leaves half a file behind.
+    with _LOCK:
+        rows = [r for r in read_feedback(path) if r.get("id") != row_id]
+        rows += [row] if row is not None else []
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".jsonl.tmp")
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
 
 
 # ---- the UI's handlers -----------------------------------------------------------------------
@@ -88,11 +99,14 @@ def rate(
     if not 0 <= position < len(turns) or turns[position].answer is None:
         return "Only answers can be rated.", None
     ratings: dict[bool | str, Rating] = {True: "up", "Like": "up", False: "down", "Dislike": "down"}
-    rating = ratings.get(liked, "withdrawn")
+    rating = ratings.get(liked)
+    if rating is None:  # the rating was clicked off
+        withdraw_feedback(feedback_path(settings), turns[position].id)
+        return "Rating withdrawn.", None
     _record(settings, turns, position, rating, "")
     if rating == "down":
         return "Recorded: not helpful.", {"turn": position, "rating": rating}
-    return ("Thanks — recorded: helpful." if rating == "up" else "Rating withdrawn."), None
+    return "Thanks — recorded: helpful.", None
 
 
 def add_reason(
@@ -117,4 +131,4 @@ def _record(
     assert turn.answer is not None
     history = history_of(turns[:position])
     row = feedback_row(turn.id, turn.question, turn.answer, rating, reason=reason, history=history)
-    append_feedback(feedback_path(settings), row)
+    save_feedback(feedback_path(settings), row)

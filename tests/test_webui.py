@@ -257,31 +257,48 @@ def test_empty_question_changes_nothing() -> None:
     assert steps == [([], [], render_sources([]))]
 
 
-def test_feedback_rows_record_rating_reason_answer_and_history(tmp_path: Path) -> None:
+def test_feedback_keeps_one_current_row_per_rated_answer(tmp_path: Path) -> None:
     settings = Settings(index_dir=tmp_path)
     turns = [
         ChatTurn("t-1", "Who voted?", _answer(_citation(), text="The council [1].")),
         ChatTurn("t-2", "How long?", _answer(_citation())),
     ]
     assert rate(settings, turns, 1, True) == ("Thanks — recorded: helpful.", None)
-    status, pending = rate(settings, turns, 3, False)
-    assert status.startswith("Recorded: not helpful") and pending == {"turn": 1, "rating": "down"}
+    assert rate(settings, turns, 3, True)[1] is None
+    status, pending = rate(settings, turns, 3, False)  # changed their mind
+    assert status == "Recorded: not helpful." and pending == {"turn": 1, "rating": "down"}
     assert add_reason(settings, turns, pending, "wrong", "  too vague ") == (
         "Thanks — reason recorded."
     )
-    rows = [json.loads(line) for line in feedback_path(settings).read_text().splitlines()]
+    rows = read_feedback(feedback_path(settings))
     assert [(r["id"], r["rating"], r["reason"]) for r in rows] == [
         ("t-1", "up", ""),
-        ("t-2", "down", ""),
         ("t-2", "down", "wrong; too vague"),
     ]
     last = rows[-1]
     assert last["question"] == "How long?" and last["answer"] == "It pays for 18 km of lanes [1]."
     assert last["history"] == [["Who voted?", "The council [1]."]]
     assert last["citations"][0]["quote"].startswith("The money") and "timestamp" in last
-    assert [r["id"] for r in read_feedback(feedback_path(settings))] == ["t-1", "t-2"]
-    rate(settings, turns, 1, "")  # clicking 👍 again withdraws it
+    assert rate(settings, turns, 1, "") == ("Rating withdrawn.", None)  # 👍 clicked off
     assert [r["id"] for r in read_feedback(feedback_path(settings))] == ["t-2"]
+
+
+def test_feedback_file_loads_as_eval_cases(tmp_path: Path) -> None:
+    from evals import load_feedback
+
+    settings = Settings(index_dir=tmp_path)
+    turns = [
+        ChatTurn("t-1", "How long?", _answer(_citation())),
+        ChatTurn("t-2", "Who voted?", _answer(_citation(), text="The council [1].")),
+    ]
+    rate(settings, turns, 1, True)
+    _, pending = rate(settings, turns, 3, False)
+    add_reason(settings, turns, pending, "missing", "")
+    cases = load_feedback(feedback_path(settings))
+    assert [(c.question, c.answers, c.kind) for c in cases] == [
+        ("How long?", ("The money will pay for 18 kilometres of separated lanes.",), "feedback")
+    ]
+    assert cases[0].gold_articles == ("t1",)
 
 
 def test_errors_cannot_be_rated(tmp_path: Path) -> None:
