@@ -41,6 +41,7 @@ _RELATIVE = re.compile(
     r"previous|next)\s+(?:day|week|month|year))\b",
     re.I,
 )
+_REFUSAL = "The articles don't say"
 _STOP = {"What", "Who", "When", "Where", "Why", "How", "Which", "The", "A", "An", "And", "Did",
          "Does", "Do", "Is", "Are", "Was", "Were", "Can", "Could", "Would", "Should", "According",
          "In", "On", "Of", "To", "For", "I", "It", "This", "That"}
@@ -68,7 +69,9 @@ def condense_question(question: str, history: list[Turn] | None, carry_turns: in
     """Return a standalone question: the follow-up plus the subject of the previous question."""
     if not history or not needs_context(question):
         return question.strip()
-    earlier = [user for user, _ in history[-carry_turns:] if user.strip()]
+    # A refused turn set no subject worth carrying ("capital of Peru?" then "Who approved it?").
+    answered = [(user, reply) for user, reply in history if not reply.startswith(_REFUSAL)]
+    earlier = [user for user, _ in answered[-carry_turns:] if user.strip()]
     if not earlier:
         return question.strip()
     # Walk back to the question that started the thread: follow-ups of follow-ups need it too.

@@ -19,3 +19,8 @@ def test_no_history_means_no_change() -> None:
     assert condense_question("What did he say?", None) == "What did he say?"
     assert needs_context("What did he say?")
     assert not needs_context("How many North Korean troops were sent to Russia's border?")
+
+
+def test_a_refused_turn_is_not_carried() -> None:
+    history = [("What is the capital of Peru?", "The articles don't say. No passage …")]
+    assert condense_question("Who approved the missiles?", history) == "Who approved the missiles?"
