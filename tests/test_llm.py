@@ -260,6 +260,23 @@ def test_stream_of_a_refusal_and_of_a_finished_answer() -> None:
     assert last is done and len(pieces) == 3 and "".join(map(str, pieces)) == done.text
 
 
+def test_repeats_are_dropped_and_a_drifting_model_is_stopped() -> None:
+    consumed: list[str] = []
+
+    class Rambling(FakeLLM):
+        def stream(self, system: str, user: str) -> Iterator[str]:
+            yield "Construction is due to start in April [1]. "
+            for token in ["Construction starts in April [1]. ", "Mars is red. "] * 50:
+                consumed.append(token)
+                yield token
+
+    *_, answer = stream_with_llm("q", _hits("t1"), Rambling(), fallback=_refusing)
+    assert (
+        isinstance(answer, Answer) and answer.text == "Construction is due to start in April [1]."
+    )
+    assert len(consumed) < 6  # three misses in a row end the generation
+
+
 def test_sentinel_stops_generation_early() -> None:
     consumed: list[str] = []
 

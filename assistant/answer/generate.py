@@ -31,6 +31,9 @@ Fallback = Callable[[], Answer]
 _SENTINEL = re.compile(r"^\W*the (articles|passages) (don'?t|do not) say\b", re.I)
 # "claim. [1]" → "claim [1]." so the marker stays with the sentence it follows
 _MARKER_AFTER_END = re.compile(r"(?<=\S)\s*([.!?])((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
+_MAX_MISSES = 3  # dropped sentences in a row before generation is stopped
+_MAX_SENTENCES = 6
+_SAME = 0.8  # share of content words that makes a sentence a repeat of a kept one
 _FRAGMENT_WORDS = 4  # fewer content words than this: a short answer, checked with the question
 _LEAD = re.compile(r"^\s*(?:answer\s*:|[-*•]|\d+[.)](?=\s))\s*", re.I)
 
@@ -70,13 +73,17 @@ def stream_with_llm(
     passages = order_passages(hits)
     draft = _Draft(passages, question)
     started = time.perf_counter()
-    tokens = _timed(llm.stream(*build_answer_prompt(question, passages)), started, timings)
-    for sentence in _sentences(tokens):
-        kept = draft.add(sentence)
-        if draft.refused:
-            break  # the sentinel: stop generating, nothing more is needed
-        if kept is not None:
-            yield kept if len(draft.kept) == 1 else f" {kept}"
+    stream = llm.stream(*build_answer_prompt(question, passages))
+    try:
+        for sentence in _sentences(_timed(stream, started, timings)):
+            kept = draft.add(sentence)
+            if kept is not None:
+                yield kept if len(draft.kept) == 1 else f" {kept}"
+            if draft.done():
+                break  # sentinel, enough said, or the model has drifted: stop generating
+    finally:
+        if hasattr(stream, "close"):
+            stream.close()  # ends the server request or the local generation now
     if draft.refused or not draft.kept:
         yield from stream_answer(refuse(question) if draft.refused else fallback())
         return
@@ -103,12 +110,27 @@ class _Draft:
     question: str = ""
     kept: list[SentenceSupport] = field(default_factory=list)
     refused: bool = False
+    misses: int = 0  # sentences dropped since the last kept one
+
+    def done(self) -> bool:
+        """Return True when reading more of the reply cannot improve the answer."""
+        return self.refused or self.misses >= _MAX_MISSES or len(self.kept) >= _MAX_SENTENCES
 
     def add(self, raw: str) -> str | None:
         """Check one sentence of the reply; return its cited text if it is kept."""
         if _SENTINEL.match(raw.replace("\u2019", "'")):
             self.refused = not self.kept  # a sentinel after supported claims is just dropped
             return None
+        checked = self._check(raw)
+        if checked is None or self._repeats(checked.text):
+            self.misses += 1
+            return None
+        self.misses = 0
+        self.kept.append(checked)
+        return checked.text
+
+    def _check(self, raw: str) -> SentenceSupport | None:
+        """Return the sentence cited to passages that support it, or None."""
         text = _LEAD.sub("", drop_unknown_markers(raw, set(range(1, len(self.passages) + 1))))
         cited = list(dict.fromkeys(marker_numbers(text)))
         support = self._support(text, [self._text(n) for n in cited])
@@ -117,10 +139,9 @@ class _Draft:
             text = _recite(text, cited)
         if not cited or support < SUPPORT_THRESHOLD:
             return None
-        self.kept.append(
-            SentenceSupport(text=text, citations=cited, support=round(support, 4), supported=True)
+        return SentenceSupport(
+            text=text, citations=cited, support=round(support, 4), supported=True
         )
-        return text
 
     def answer(self, question: str) -> Answer:
         """Return the Answer made of the kept sentences and the passages they cite."""
@@ -136,6 +157,14 @@ class _Draft:
 
     def _text(self, n: int) -> str:
         return self.passages[n - 1].chunk.text
+
+    def _repeats(self, text: str) -> bool:
+        words = content_words(MARKER.sub("", text))
+        for earlier in self.kept:
+            seen = content_words(MARKER.sub("", earlier.text))
+            if len(words & seen) / max(1, min(len(words), len(seen))) > _SAME:
+                return True
+        return False
 
     def _support(self, text: str, passages: list[str]) -> float:
         """Return the sentence's support; a fragment ("The White House.") must also support
