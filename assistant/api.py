@@ -69,7 +69,8 @@ def ask_stream(
     generate_started = time.perf_counter()
     if is_instruction(question):
         pieces = stream_answer(
-            refuse(standalone, "I answer questions from the indexed news articles only."))
+            refuse(standalone, "I answer questions from the indexed news articles only.")
+        )
     else:
         hits = search(standalone, settings, filters=filters, today=today, timings=timings)
         generate_started = time.perf_counter()
@@ -78,8 +79,11 @@ def ask_stream(
             encode = get_embedder(settings.ingest).embed_array
             return answer_extractively(standalone, question, hits, encode, settings)
 
-        pieces = (stream_answer(extractive()) if llm is None else
-                  stream_with_llm(standalone, hits, llm, fallback=extractive, timings=timings))
+        pieces = (
+            stream_answer(extractive())
+            if llm is None
+            else stream_with_llm(standalone, hits, llm, fallback=extractive, timings=timings)
+        )
     for item in pieces:
         if isinstance(item, Answer):
             answer = item

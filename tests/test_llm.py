@@ -476,7 +476,8 @@ def test_llamacpp_in_process_with_packaged_gemma(seed_index: Settings, gemma_pat
 @pytest.fixture(scope="module")
 def llama_server(gemma_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """llama.cpp's OpenAI-compatible server with the packaged model, on a free local port."""
-    pytest.importorskip("llama_cpp.server", reason="needs llama-cpp-python[server]")
+    for module in ("llama_cpp.server", "sse_starlette", "starlette_context"):
+        pytest.importorskip(module, reason="needs: pip install 'llama-cpp-python[server]==0.3.36'")
     port = _free_port()
     command = [
         sys.executable,
