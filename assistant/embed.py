@@ -137,6 +137,13 @@ def get_embedder(settings: IngestSettings) -> ArrayEmbedder:
         return _EMBEDDERS[key]
 
 
+def register_embedder(settings: IngestSettings, embedder: ArrayEmbedder) -> None:
+    """Use this embedder wherever these settings ask for one (fakes in tests and benchmarks)."""
+    key = (settings.embed_model, settings.embed_backend, settings.embed_batch_size)
+    with _EMBEDDERS_LOCK:
+        _EMBEDDERS[key] = embedder
+
+
 def make_embedder(model: str, backend: str, batch_size: int = 32) -> ArrayEmbedder:
     """Return a new embedder of a packaged model name or local folder on one backend."""
     path = resolve_model_path(model)
