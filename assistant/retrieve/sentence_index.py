@@ -1,0 +1,220 @@
+"""Sentence vectors of every chunk, embedded once at ingest so reranking is one matrix product.
+
+Rows are keyed by a hash of the sentence text, so overlapping chunks and re-chunked articles
+share them and an update embeds only sentences it has not seen before. Chunk ids are content
+hashes, so a file written at an older catalog generation is still right for every chunk it
+lists; chunks it lacks are embedded at search time (and kept in memory) instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from assistant.catalog import Catalog
+    from assistant.config import IngestSettings
+    from assistant.schema import Chunk
+
+SENTENCES_DIR = "sentences"
+EmbedFn = Callable[[list[str]], Any]  # texts -> float32 array of unit vectors, one row each
+
+# A sentence ends at . ! or ? (maybe followed by closing quotes) before a capital, digit or quote.
+_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_ABBREVIATIONS = ("Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Jr.", "U.S.", "U.K.", "No.", "vs.",
+                  "Inc.", "Co.", "Corp.", "Gov.", "Sen.", "Rep.", "Gen.", "a.m.", "p.m.")
+_MIN_WORDS = 3
+
+
+def split_sentences(text: str) -> list[str]:
+    """Return the sentences of a passage worth embedding (paragraph breaks end one)."""
+    sentences: list[str] = []
+    for para in text.split("\n"):
+        start = 0
+        for match in _END.finditer(para):
+            if para[start : match.start()].endswith(_ABBREVIATIONS):
+                continue
+            sentences.append(para[start : match.start()].strip())
+            start = match.end()
+        sentences.append(para[start:].strip())
+    return [s for s in sentences if len(s.split()) >= _MIN_WORDS]
+
+
+def _key(sentence: str) -> str:
+    return hashlib.blake2b(sentence.encode(), digest_size=10).hexdigest()
+
+
+class SentenceIndex:
+    """Unit vectors of sentences, and which rows make up each chunk (in reading order)."""
+
+    def __init__(self, vectors: np.ndarray, keys: list[str], chunks: dict[str, list[int]],
+                 generation: int) -> None:
+        self.vectors = vectors
+        self.keys = keys
+        self.chunks = chunks
+        self.generation = generation
+        self._extra: dict[str, np.ndarray] = {}  # chunks embedded at search time
+        self._lock = threading.Lock()
+
+    def chunk_vectors(self, chunks: Sequence[Chunk], embed: EmbedFn) -> list[np.ndarray]:
+        """Return each chunk's sentence vectors (float32, one row per sentence; maybe 0 rows)."""
+        import numpy as np
+
+        missing = [c for c in chunks if c.id not in self.chunks and c.id not in self._extra]
+        if missing:
+            self._embed_missing(missing, embed)
+        out: list[np.ndarray] = []
+        for chunk in chunks:
+            rows = self.chunks.get(chunk.id)
+            if rows is not None:
+                out.append(self.vectors[rows].astype("float32"))
+            else:
+                out.append(self._extra.get(chunk.id, np.zeros((0, self.dim()), "float32")))
+        return out
+
+    def dim(self) -> int:
+        """Return the vector size (384 when the index is empty)."""
+        return int(self.vectors.shape[1]) if self.vectors.ndim == 2 and len(self.vectors) else 384
+
+    def _embed_missing(self, chunks: Sequence[Chunk], embed: EmbedFn) -> None:
+        import numpy as np
+
+        texts = [split_sentences(c.text) for c in chunks]
+        flat = [s for sentences in texts for s in sentences]
+        vectors = np.asarray(embed(flat), dtype="float32") if flat else np.zeros((0, self.dim()))
+        with self._lock:
+            offset = 0
+            for chunk, sentences in zip(chunks, texts, strict=True):
+                self._extra[chunk.id] = vectors[offset : offset + len(sentences)]
+                offset += len(sentences)
+
+
+def update_sentence_index(catalog: Catalog, index_dir: Path, embed: EmbedFn,
+                          batch: int = 4096) -> SentenceIndex:
+    """Embed the sentences the saved index lacks, drop unused rows, save, and return it."""
+    import numpy as np
+
+    old = load_sentence_index(index_dir)
+    known = {} if old is None else {key: row for row, key in enumerate(old.keys)}
+    slots: dict[str, int] = {}
+    fresh: list[tuple[int, str]] = []  # (slot, sentence) still to embed
+    chunks: dict[str, list[int]] = {}
+    for chunk in catalog.iter_chunks():
+        rows = chunks[chunk.id] = []
+        for sentence in split_sentences(chunk.text):
+            key = _key(sentence)
+            if key not in slots:
+                slots[key] = len(slots)
+                if key not in known:
+                    fresh.append((slots[key], sentence))
+            rows.append(slots[key])
+    dim = old.dim() if old is not None else None
+    vectors: np.ndarray | None = None
+    for offset in range(0, max(len(fresh), 1), batch):
+        part = fresh[offset : offset + batch]
+        embedded = np.asarray(embed([s for _, s in part]), dtype="float16") if part else None
+        if vectors is None:
+            dim = embedded.shape[1] if embedded is not None else (dim or 384)
+            vectors = _carry_over(old, known, slots, dim)
+        if embedded is not None:
+            vectors[[slot for slot, _ in part]] = embedded
+    assert vectors is not None
+    index = SentenceIndex(vectors, list(slots), chunks, catalog.generation())
+    _save(index, Path(index_dir) / SENTENCES_DIR)
+    return index
+
+
+def _carry_over(old: SentenceIndex | None, known: dict[str, int], slots: dict[str, int],
+                dim: int) -> np.ndarray:
+    import numpy as np
+
+    vectors = np.zeros((len(slots), dim), dtype="float16")
+    if old is not None:
+        reused = [(slot, known[key]) for key, slot in slots.items() if key in known]
+        if reused:
+            new_rows, old_rows = zip(*reused, strict=True)
+            vectors[list(new_rows)] = old.vectors[list(old_rows)]
+    return vectors
+
+
+def refresh_sentence_index(catalog: Catalog, index_dir: Path, ingest: IngestSettings) -> None:
+    """Bring the saved sentence vectors up to the catalog's generation (ingest calls this)."""
+    saved = load_sentence_index(index_dir)
+    if saved is not None and saved.generation == catalog.generation():
+        return
+    from assistant.embed import get_embedder
+
+    update_sentence_index(catalog, index_dir, get_embedder(ingest).embed_array)
+    with _CACHE_LOCK:
+        _CACHE.pop(str(Path(index_dir).resolve()), None)
+
+
+def _save(index: SentenceIndex, target: Path) -> None:
+    import numpy as np
+
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    np.save(tmp / "vectors.npy", index.vectors)
+    meta = {"generation": index.generation, "keys": index.keys, "chunks": index.chunks}
+    (tmp / "index.json").write_text(json.dumps(meta))
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    tmp.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def load_sentence_index(index_dir: Path) -> SentenceIndex | None:
+    """Return the saved sentence index, or None when there is none (or it is unreadable)."""
+    import numpy as np
+
+    target = Path(index_dir) / SENTENCES_DIR
+    try:
+        meta = json.loads((target / "index.json").read_text())
+        vectors = np.load(target / "vectors.npy")
+    except (OSError, ValueError, KeyError):
+        return None
+    return SentenceIndex(vectors, list(meta["keys"]), dict(meta["chunks"]),
+                         int(meta["generation"]))
+
+
+_CACHE: dict[str, tuple[float, SentenceIndex]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def get_sentence_index(index_dir: Path) -> SentenceIndex:
+    """Return the process-wide sentence index of this folder (empty when none was saved)."""
+    import numpy as np
+
+    key = str(Path(index_dir).resolve())
+    stamp = _stamp(Path(index_dir) / SENTENCES_DIR / "index.json")
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is None or cached[0] != stamp:
+            loaded = load_sentence_index(Path(index_dir))
+            empty = SentenceIndex(np.zeros((0, 384), "float16"), [], {}, -1)
+            cached = (stamp, loaded or empty)
+            _CACHE[key] = cached
+        return cached[1]
+
+
+def _stamp(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return -1.0
+
+
+def sentence_count(chunks: Iterable[Chunk]) -> int:
+    """Return how many sentences these chunks would add (for progress estimates)."""
+    return sum(len(split_sentences(chunk.text)) for chunk in chunks)
