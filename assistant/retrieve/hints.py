@@ -1,8 +1,9 @@
-"""Read a question for the outlets and dates it names, and split it into per-outlet aspects.
+"""Read a question for the outlets and dates it names, and split it into sub-queries.
 
-"Did TechCrunch on October 6, 2023 and The Verge both report …?" names two outlets and a day;
-search boosts passages from those outlets and days, and runs one sub-query per aspect so that
-each named report is looked for on its own (multi-hop questions need every one of them).
+"Did TechCrunch on October 6, 2023 and The Verge both report …?" names two outlets and a day:
+search boosts passages from those outlets and days. A multi-hop question also becomes
+sub-queries, one per outlet mention (its neighbouring words, outlet and date) and one per clause,
+so that each report it needs is looked for on its own.
 """
 
 from __future__ import annotations
@@ -14,7 +15,17 @@ from functools import lru_cache
 
 from assistant.retrieve.dates import DateMention, find_dates
 
-DISTINCT_MENTIONS = True
+# Clauses end at a comma (not one inside a date), a semicolon, or "while"/"whereas".
+_CLAUSE_BREAK = re.compile(
+    r",\s+(?!\d{4})(?:and\s+|while\s+|but\s+|whereas\s+)?|;\s+|\s+(?:while|whereas)\s+"
+)
+_CLAUSE_WORDS = 4  # content words a clause or segment needs to be searched on its own
+_FUNCTION_WORDS = frozenset(
+    "the a an of by to in on for and or is was were be been has have had as that this which who "
+    "what with from at its it their his her does did do article articles report reports reported "
+    "according both between".split()
+)
+
 _SUFFIX = re.compile(r"\s+(?:\||-|–|—|:)\s+.*$")  # "Cnbc | World Business News Leader" → "Cnbc"
 
 
@@ -28,11 +39,11 @@ class OutletMention:
 
 
 @dataclass(frozen=True)
-class Aspect:
-    """One report a question asks about: its outlets, its date window and its own words."""
+class SubQuery:
+    """One report or one hop a question asks about: its own words, outlets and date window."""
 
     text: str
-    sources: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # outlets it is about (empty: any)
     window: DateMention | None = None
 
 
@@ -42,7 +53,7 @@ class QueryHints:
 
     outlets: tuple[OutletMention, ...] = ()
     dates: tuple[DateMention, ...] = ()
-    aspects: tuple[Aspect, ...] = field(default=())
+    subqueries: tuple[SubQuery, ...] = field(default=())
 
     def sources(self) -> set[str]:
         """Return every outlet the question names."""
@@ -82,30 +93,46 @@ def find_outlets(question: str, sources: tuple[str, ...]) -> list[OutletMention]
 
 def read_hints(question: str, sources: tuple[str, ...], today: date | None = None,
                default_year: int | None = None) -> QueryHints:
-    """Return the outlets, dates and per-outlet aspects of a question."""
+    """Return the outlets, dates and sub-queries (aspects, then clauses) of a question."""
     outlets = find_outlets(question, sources)
     dates = find_dates(question, today, default_year)
-    return QueryHints(tuple(outlets), tuple(dates), _aspects(question, outlets, dates))
+    subs = _aspects(question, outlets, dates) + _clauses(question, outlets, dates)
+    return QueryHints(tuple(outlets), tuple(dates), subs)
 
 
 def _aspects(question: str, outlets: list[OutletMention],
-             dates: list[DateMention]) -> tuple[Aspect, ...]:
-    """Return one aspect per distinct (outlet, date) the question names; dates alone count too."""
+             dates: list[DateMention]) -> tuple[SubQuery, ...]:
+    """Return one sub-query per outlet mention (with its date), or per date when no outlet."""
     if not outlets:
-        return tuple(Aspect(_segment(question, d.start, d.end, [], dates), (), d) for d in dates)
+        return tuple(SubQuery(_segment(question, d.start, d.end, []), (), d) for d in dates)
     owner = _date_owners(outlets, dates)
-    seen: set[tuple[tuple[str, ...], DateMention | None, str]] = set()
-    aspects: list[Aspect] = []
+    found: dict[tuple[tuple[str, ...], DateMention | None, str], None] = {}
     for i, mention in enumerate(outlets):
-        windows: list[DateMention | None] = [d for d, o in owner.items() if o == i] or [None]
-        text = _segment(question, mention.start, mention.end, outlets, dates)
-        for window in windows:
-            key = (mention.sources, window, text if DISTINCT_MENTIONS else "")
-            if key in seen:
-                continue
-            seen.add(key)
-            aspects.append(Aspect(text, mention.sources, window))
-    return tuple(aspects)
+        text = _segment(question, mention.start, mention.end, outlets)
+        for window in [d for d, o in owner.items() if o == i] or [None]:
+            found[(mention.sources, window, text)] = None
+    return tuple(SubQuery(text, sources, window) for sources, window, text in found)
+
+
+def _clauses(question: str, outlets: list[OutletMention],
+             dates: list[DateMention]) -> tuple[SubQuery, ...]:
+    """Return one sub-query per clause that says enough (a multi-hop question's single hops)."""
+    named = tuple(sorted({s for mention in outlets for s in mention.sources}))
+    subs: list[SubQuery] = []
+    start = 0
+    for match in [*_CLAUSE_BREAK.finditer(question), None]:
+        end = match.start() if match else len(question)
+        text = question[start:end].strip(" '\"?.")
+        if len(_content_words(text)) >= _CLAUSE_WORDS:
+            own = tuple(sorted({s for o in outlets if start <= o.start < end for s in o.sources}))
+            window = next((d for d in dates if start <= d.start < end), None)
+            subs.append(SubQuery(text, own or named, window))
+        start = match.end() if match else end
+    return tuple(subs) if len(subs) > 1 else ()
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", text.lower()) if w not in _FUNCTION_WORDS]
 
 
 def _date_owners(outlets: list[OutletMention], dates: list[DateMention]) -> dict[DateMention, int]:
@@ -117,10 +144,11 @@ def _date_owners(outlets: list[OutletMention], dates: list[DateMention]) -> dict
     return owners
 
 
-def _segment(question: str, start: int, end: int, outlets: list[OutletMention],
-             dates: list[DateMention]) -> str:
+def _segment(question: str, start: int, end: int, outlets: list[OutletMention]) -> str:
     """Return the words around one mention, up to the neighbouring outlet mentions."""
     edges = sorted({o.start for o in outlets} | {o.end for o in outlets})
-    left = max([e for e in edges if e <= start and e != start] or [0])
-    right = min([e for e in edges if e >= end and e != end] or [len(question)])
-    return question[left:right].strip(" ,;'\"")
+    left = max([e for e in edges if e < start] or [0])
+    right = min([e for e in edges if e > end] or [len(question)])
+    text = question[left:right].strip(" ,;'\"?")
+    # A mention in a list ("by The Age, The Verge and TechCrunch") has no words of its own.
+    return text if len(_content_words(text)) >= _CLAUSE_WORDS else question
