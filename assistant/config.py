@@ -39,13 +39,40 @@ class StoreSettings(Section):
 class RetrieveSettings(Section):
     k: int = Field(6, gt=0, description="Passages handed to the answer step.")
     mode: Literal["dense", "bm25", "hybrid"] = Field("hybrid", description="How hits are found.")
-    candidates: int = Field(30, gt=0, description="Candidates taken from each retriever.")
-    dense_weight: float = Field(
-        0.5, ge=0, le=1, description="Weight of dense scores in hybrid fusion (BM25 gets the rest)."
+    candidates: int = Field(
+        50, gt=0, description="Candidates taken from each retriever (dense, BM25) for the question."
     )
-    rerank: bool = Field(True, description="Rerank candidates with sentence-level signals.")
+    sub_candidates: int = Field(
+        20, ge=0, description="Candidates taken from each retriever for each sub-query."
+    )
+    dense_weight: float = Field(
+        0.3, ge=0, le=1, description="Weight of dense scores in hybrid fusion (BM25 gets the rest)."
+    )
+    rerank: bool = Field(
+        True, description="Second stage: score candidates by their best-matching sentences."
+    )
+    query_hints: bool = Field(
+        True,
+        description="Boost passages from the outlets and dates a question names "
+        "('according to TechCrunch', 'in October 2023', 'last week' before `today`).",
+    )
+    multi_hop: bool = Field(
+        True,
+        description="Split a question into per-outlet and per-clause sub-queries and pick "
+        "passages that cover all of them.",
+    )
+    coverage: float = Field(
+        0.9, ge=0, le=1, description="Weight of covering every sub-query against plain score."
+    )
+    dedup: bool = Field(True, description="Merge near-duplicate passages ('also in: …').")
+    dedup_threshold: float = Field(
+        0.6, gt=0, le=1, description="Word 5-gram Jaccard overlap at which passages are duplicates."
+    )
     cross_encoder: Path | None = Field(
         None, description="Local path of a sentence-transformers cross-encoder used to rerank."
+    )
+    cross_encoder_depth: int = Field(
+        30, gt=0, description="Best candidates the cross-encoder rescores."
     )
 
 

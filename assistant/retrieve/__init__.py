@@ -1,19 +1,48 @@
-"""Find the passages that answer a question: dense, BM25 or hybrid search, then collapse dupes."""
+"""Find the passages that answer a question, best first.
+
+1. Read the question: outlets and dates it names, and its sub-queries (`hints`).
+2. Gather candidates from Chroma and BM25 for the question and each sub-query (`candidates`).
+3. Fuse the normalised dense and BM25 scores (`score.fused_score`).
+4. Rerank by sentence-level evidence (`rerank`), boost named outlets and dates, and optionally
+   rescore the best candidates with a user's cross-encoder (`cross`).
+5. Pick a top k that covers every sub-query (`score.select_covering`) and merge near-duplicate
+   passages (`dedup`).
+"""
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from assistant.config import Settings
 from assistant.embed import get_embedder
 from assistant.index import Index, open_index_for_search
 from assistant.retrieve.bm25 import get_bm25
+from assistant.retrieve.candidates import Pool, gather
+from assistant.retrieve.dedup import collapse_duplicates
 from assistant.retrieve.filters import Filters
-from assistant.retrieve.fuse import fuse_weighted
+from assistant.retrieve.hints import QueryHints, read_hints
+from assistant.retrieve.rerank import Evidence, sentence_evidence
+from assistant.retrieve.score import (
+    Weights,
+    fused_score,
+    hint_score,
+    minmax,
+    rerank_score,
+    select_covering,
+    sub_scores,
+)
+from assistant.retrieve.sentence_index import get_sentence_index
 from assistant.schema import Hit
 
+if TYPE_CHECKING:
+    import numpy as np
+
 __all__ = ["Filters", "search"]
+
+WEIGHTS = Weights()
 
 
 def search(
@@ -25,35 +54,116 @@ def search(
     today: date | None = None,
     timings: dict[str, float] | None = None,
 ) -> list[Hit]:
-    """Return the k best passages for the question, best first."""
+    """Return the k best passages for the question, best first.
+
+    Args:
+        today: the date relative phrases ("last week") count from; None ignores them.
+        timings: filled with milliseconds per stage (`embed`, `candidates`, `rerank`,
+            `select`, and `retrieve` for the whole search).
+    """
     settings = settings or Settings()
+    r = settings.retrieve
     index = open_index_for_search(settings)
     filters = filters or Filters()
-    k = k or settings.retrieve.k
+    k = k or r.k
     clock = timings if timings is not None else {}
     started = time.perf_counter()
-    scored = _candidates(index, question, settings, filters)
-    chunks = index.catalog.get_chunks([chunk_id for chunk_id, _ in scored])
-    hits = [Hit(chunks[cid], score) for cid, score in scored if cid in chunks]
+    hints = _hints(index, question, today, settings)
+    texts = [question] + [sub.text for sub in hints.subqueries]
+    vectors = None
+    if r.mode != "bm25" or r.rerank:
+        vectors = get_embedder(settings.ingest).embed_array(texts)
+    bm25 = get_bm25(index.catalog, index.directory) if r.mode != "dense" or r.rerank else None
+    _lap(clock, "embed", started)
+    pool = gather(
+        index,
+        question,
+        hints,
+        vectors if r.mode != "bm25" else None,
+        bm25 if r.mode != "dense" else None,
+        filters,
+        r.candidates,
+        r.sub_candidates,
+    )
+    overall = fused_score(pool, r.mode, r.dense_weight)
+    _lap(clock, "candidates", started)
+    evidence = None
+    if r.rerank:
+        evidence = sentence_evidence(
+            pool.chunks,
+            texts,
+            vectors,
+            get_sentence_index(index.directory),
+            bm25,
+            get_embedder(settings.ingest).embed_array,
+        )
+        overall = rerank_score(overall, evidence, WEIGHTS)
+    if r.query_hints:
+        overall = hint_score(overall, pool, hints, WEIGHTS)
+    if r.cross_encoder is not None:
+        overall = _cross_rerank(question, pool, overall, settings)
+    _lap(clock, "rerank", started)
+    hits = _select(pool, hints, overall, evidence, k, settings)
+    _lap(clock, "select", started)
     clock["retrieve"] = (time.perf_counter() - started) * 1000
     return hits[:k]
 
 
-def _candidates(
-    index: Index, question: str, settings: Settings, filters: Filters
-) -> list[tuple[str, float]]:
-    mode, depth = settings.retrieve.mode, settings.retrieve.candidates
-    dense: list[tuple[str, float]] = []
-    sparse: list[tuple[str, float]] = []
-    if mode in ("dense", "hybrid"):
-        vector = get_embedder(settings.ingest).embed_array([question])[0]
-        where = filters.to_metadata_filters(list(index.catalog.sources()))
-        dense = index.store.query(vector, depth, where)
-    if mode in ("bm25", "hybrid"):
-        bm25 = get_bm25(index.catalog, index.directory)
-        sparse = bm25.search(question, depth, bm25.mask(filters))
-    if mode == "dense":
-        return dense
-    if mode == "bm25":
-        return sparse
-    return fuse_weighted(dense, sparse, settings.retrieve.dense_weight)
+def _lap(clock: dict[str, float], stage: str, started: float) -> None:
+    """Record a stage's milliseconds: the time since the previous stages ended."""
+    done = sum(v for key, v in clock.items() if key in _STAGES and key != stage)
+    clock[stage] = (time.perf_counter() - started) * 1000 - done
+
+
+_STAGES = ("embed", "candidates", "rerank", "select")
+
+
+def _hints(index: Index, question: str, today: date | None, settings: Settings) -> QueryHints:
+    """Return what the question says about outlets, dates and sub-queries (as settings allow)."""
+    r = settings.retrieve
+    if not (r.query_hints or r.multi_hop):
+        return QueryHints()
+    newest = index.catalog.date_range()[1]
+    year = int(newest[:4]) if newest else None
+    hints = read_hints(question, tuple(index.catalog.sources()), today, year)
+    return hints if r.multi_hop else replace(hints, subqueries=())
+
+
+def _cross_rerank(question: str, pool: Pool, overall: np.ndarray, settings: Settings) -> np.ndarray:
+    """Return scores where the best candidates are reordered by the user's cross-encoder."""
+    import numpy as np
+
+    from assistant.retrieve.cross import cross_encoder_scores
+
+    r = settings.retrieve
+    assert r.cross_encoder is not None
+    best = np.argsort(-overall)[: r.cross_encoder_depth]
+    scores = cross_encoder_scores(r.cross_encoder, question, [pool.chunks[i] for i in best])
+    rescored = overall.copy()
+    # The rescored candidates stay above the rest, in the cross-encoder's order.
+    rescored[best] = float(overall.max()) + minmax(scores)
+    return rescored
+
+
+def _select(
+    pool: Pool,
+    hints: QueryHints,
+    overall: np.ndarray,
+    evidence: Evidence | None,
+    k: int,
+    settings: Settings,
+) -> list[Hit]:
+    """Return the candidates in final order: covering sub-queries, duplicates merged."""
+    import numpy as np
+
+    r = settings.retrieve
+    want = min(len(pool.chunks), 2 * k + 10)  # spare hits for the ones dedup merges away
+    if r.multi_hop and hints.subqueries and r.coverage > 0:
+        subs = sub_scores(pool, hints, overall, evidence, WEIGHTS)
+        order = select_covering(
+            overall, subs, want, r.coverage, WEIGHTS.sharpness, WEIGHTS.confidence
+        )
+    else:
+        order = [int(i) for i in np.argsort(-overall, kind="stable")[:want]]
+    hits = [Hit(pool.chunks[i], float(overall[i])) for i in order]
+    return collapse_duplicates(hits, r.dedup_threshold) if r.dedup else hits

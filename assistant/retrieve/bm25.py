@@ -7,6 +7,7 @@ ingest refreshes it after every change, and a stale one is rebuilt on first sear
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import threading
@@ -48,8 +49,9 @@ def tokenize(text: str) -> list[str]:
 class BM25Index:
     """bm25s scores over chunk ids, in the catalog's order."""
 
-    def __init__(self, model: Any, ids: list[str], generation: int,
-                 sources: list[str], stamps: list[int]) -> None:
+    def __init__(
+        self, model: Any, ids: list[str], generation: int, sources: list[str], stamps: list[int]
+    ) -> None:
         import numpy as np
 
         self.model = model
@@ -58,6 +60,7 @@ class BM25Index:
         self.positions = {chunk_id: i for i, chunk_id in enumerate(ids)}
         self.sources = np.array([s.casefold() for s in sources], dtype=object)
         self.stamps = np.array(stamps, dtype="int64")  # -1 when the article has no date
+        self._df: np.ndarray | None = None
 
     def mask(self, filters: Filters) -> np.ndarray | None:
         """Return a 0/1 weight per chunk for these filters, or None when nothing is filtered."""
@@ -82,10 +85,24 @@ class BM25Index:
         tokens = [t for t in tokenize(query) if t in self.model.vocab_dict]
         if not tokens or not self.ids:
             return np.zeros(len(self.ids), dtype="float32")
-        scores = self.model.get_scores(tokens)
+        scores: np.ndarray = self.model.get_scores(tokens)
         return scores * mask if mask is not None else scores
 
-    def search(self, query: str, top_k: int, mask: np.ndarray | None = None) -> list[tuple[str, float]]:
+    def idf(self, term: str) -> float:
+        """Return the term's inverse document frequency in the index (0 for unknown terms)."""
+        if self._df is None:
+            import numpy as np
+
+            self._df = np.diff(np.asarray(self.model.scores["indptr"])) if self.ids else None
+        position = self.model.vocab_dict.get(term) if self.ids else None
+        if position is None or self._df is None or position >= len(self._df):
+            return 0.0
+        df = float(self._df[position])
+        return math.log(1 + (len(self.ids) - df + 0.5) / (df + 0.5))
+
+    def search(
+        self, query: str, top_k: int, mask: np.ndarray | None = None
+    ) -> list[tuple[str, float]]:
         """Return (chunk id, score) pairs with a positive score, best first."""
         import numpy as np
 
@@ -126,8 +143,12 @@ def _save(index: BM25Index, target: Path) -> None:
     tmp.mkdir(parents=True)
     if index.ids:
         index.model.save(str(tmp))
-    meta = {"generation": index.generation, "ids": index.ids,
-            "sources": [str(s) for s in index.sources], "stamps": index.stamps.tolist()}
+    meta = {
+        "generation": index.generation,
+        "ids": index.ids,
+        "sources": [str(s) for s in index.sources],
+        "stamps": index.stamps.tolist(),
+    }
     (tmp / "ids.json").write_text(json.dumps(meta))
     old = target.with_name(target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
@@ -145,8 +166,13 @@ def _load(target: Path) -> BM25Index | None:
         model = bm25s.BM25.load(str(target)) if meta["ids"] else bm25s.BM25()
     except (OSError, ValueError, KeyError):
         return None
-    return BM25Index(model, list(meta["ids"]), int(meta["generation"]), list(meta["sources"]),
-                     list(meta["stamps"]))
+    return BM25Index(
+        model,
+        list(meta["ids"]),
+        int(meta["generation"]),
+        list(meta["sources"]),
+        list(meta["stamps"]),
+    )
 
 
 _CACHE: dict[str, BM25Index] = {}

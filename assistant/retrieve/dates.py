@@ -51,8 +51,9 @@ class DateMention:
         return self.since <= day <= self.until
 
 
-def find_dates(question: str, today: date | None = None,
-               default_year: int | None = None) -> list[DateMention]:
+def find_dates(
+    question: str, today: date | None = None, default_year: int | None = None
+) -> list[DateMention]:
     """Return the date windows a question names, in the order they occur."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
@@ -70,9 +71,9 @@ def find_dates(question: str, today: date | None = None,
                 taken.append(match.span())
     if today is not None:
         for match in _RELATIVE.finditer(question):
-            window = _relative(match, today)
-            if window is not None and _free(match.span(), taken):
-                found.append(DateMention(*window, *match.span(), exact=False))
+            span = _relative(match, today)
+            if span is not None and _free(match.span(), taken):
+                found.append(DateMention(*span, *match.span(), exact=False))
     return sorted(found, key=lambda mention: mention.start)
 
 

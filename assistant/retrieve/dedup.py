@@ -34,8 +34,9 @@ def collapse_duplicates(hits: list[Hit], threshold: float = 0.6) -> list[Hit]:
     kept: list[tuple[Hit, frozenset[str]]] = []
     for hit in hits:
         grams = shingles(hit.chunk.text)
-        twin = next((i for i, (_, other) in enumerate(kept)
-                     if jaccard(grams, other) >= threshold), None)
+        twin = next(
+            (i for i, (_, other) in enumerate(kept) if jaccard(grams, other) >= threshold), None
+        )
         if twin is None:
             kept.append((hit, grams))
             continue

@@ -58,12 +58,18 @@ class Filters:
             names = [s for s in known_sources if s.casefold() in wanted] or list(self.sources)
             parts.append(MetadataFilter(key="source", value=names, operator=FilterOperator.IN))
         if self.since is not None:
-            parts.append(MetadataFilter(key="published_ts", value=self.since_ts(),
-                                        operator=FilterOperator.GTE))
+            parts.append(
+                MetadataFilter(
+                    key="published_ts", value=self.since_ts(), operator=FilterOperator.GTE
+                )
+            )
         if self.until is not None:
-            parts.append(MetadataFilter(key="published_ts", value=self.until_ts(),
-                                        operator=FilterOperator.LTE))
-        return MetadataFilters(filters=parts) if parts else None  # type: ignore[arg-type]
+            parts.append(
+                MetadataFilter(
+                    key="published_ts", value=self.until_ts(), operator=FilterOperator.LTE
+                )
+            )
+        return MetadataFilters(filters=parts) if parts else None
 
 
 def _utc(day: date, at: time) -> datetime:

@@ -20,11 +20,12 @@ _CLAUSE_BREAK = re.compile(
     r",\s+(?!\d{4})(?:and\s+|while\s+|but\s+|whereas\s+)?|;\s+|\s+(?:while|whereas)\s+"
 )
 _CLAUSE_WORDS = 4  # content words a clause or segment needs to be searched on its own
-_FUNCTION_WORDS = frozenset(
-    "the a an of by to in on for and or is was were be been has have had as that this which who "
-    "what with from at its it their his her does did do article articles report reports reported "
-    "according both between".split()
-)
+_FUNCTION_WORDS_TEXT = """
+the a an of by to in on for and or is was were be been has have had as that this which who what
+with from at its it their his her does did do article articles report reports reported according
+both between
+"""
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 
 _SUFFIX = re.compile(r"\s+(?:\||-|–|—|:)\s+.*$")  # "Cnbc | World Business News Leader" → "Cnbc"
 
@@ -91,8 +92,12 @@ def find_outlets(question: str, sources: tuple[str, ...]) -> list[OutletMention]
     return mentions
 
 
-def read_hints(question: str, sources: tuple[str, ...], today: date | None = None,
-               default_year: int | None = None) -> QueryHints:
+def read_hints(
+    question: str,
+    sources: tuple[str, ...],
+    today: date | None = None,
+    default_year: int | None = None,
+) -> QueryHints:
     """Return the outlets, dates and sub-queries (aspects, then clauses) of a question."""
     outlets = find_outlets(question, sources)
     dates = find_dates(question, today, default_year)
@@ -100,8 +105,9 @@ def read_hints(question: str, sources: tuple[str, ...], today: date | None = Non
     return QueryHints(tuple(outlets), tuple(dates), subs)
 
 
-def _aspects(question: str, outlets: list[OutletMention],
-             dates: list[DateMention]) -> tuple[SubQuery, ...]:
+def _aspects(
+    question: str, outlets: list[OutletMention], dates: list[DateMention]
+) -> tuple[SubQuery, ...]:
     """Return one sub-query per outlet mention (with its date), or per date when no outlet."""
     if not outlets:
         return tuple(SubQuery(_segment(question, d.start, d.end, []), (), d) for d in dates)
@@ -109,13 +115,15 @@ def _aspects(question: str, outlets: list[OutletMention],
     found: dict[tuple[tuple[str, ...], DateMention | None, str], None] = {}
     for i, mention in enumerate(outlets):
         text = _segment(question, mention.start, mention.end, outlets)
-        for window in [d for d, o in owner.items() if o == i] or [None]:
+        windows: list[DateMention | None] = [d for d, o in owner.items() if o == i]
+        for window in windows or [None]:
             found[(mention.sources, window, text)] = None
     return tuple(SubQuery(text, sources, window) for sources, window, text in found)
 
 
-def _clauses(question: str, outlets: list[OutletMention],
-             dates: list[DateMention]) -> tuple[SubQuery, ...]:
+def _clauses(
+    question: str, outlets: list[OutletMention], dates: list[DateMention]
+) -> tuple[SubQuery, ...]:
     """Return one sub-query per clause that says enough (a multi-hop question's single hops)."""
     named = tuple(sorted({s for mention in outlets for s in mention.sources}))
     subs: list[SubQuery] = []

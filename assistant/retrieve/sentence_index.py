@@ -29,8 +29,27 @@ EmbedFn = Callable[[list[str]], Any]  # texts -> float32 array of unit vectors, 
 
 # A sentence ends at . ! or ? (maybe followed by closing quotes) before a capital, digit or quote.
 _END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
-_ABBREVIATIONS = ("Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Jr.", "U.S.", "U.K.", "No.", "vs.",
-                  "Inc.", "Co.", "Corp.", "Gov.", "Sen.", "Rep.", "Gen.", "a.m.", "p.m.")
+_ABBREVIATIONS = (
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "St.",
+    "Jr.",
+    "U.S.",
+    "U.K.",
+    "No.",
+    "vs.",
+    "Inc.",
+    "Co.",
+    "Corp.",
+    "Gov.",
+    "Sen.",
+    "Rep.",
+    "Gen.",
+    "a.m.",
+    "p.m.",
+)
 _MIN_WORDS = 3
 
 
@@ -55,8 +74,9 @@ def _key(sentence: str) -> str:
 class SentenceIndex:
     """Unit vectors of sentences, and which rows make up each chunk (in reading order)."""
 
-    def __init__(self, vectors: np.ndarray, keys: list[str], chunks: dict[str, list[int]],
-                 generation: int) -> None:
+    def __init__(
+        self, vectors: np.ndarray, keys: list[str], chunks: dict[str, list[int]], generation: int
+    ) -> None:
         self.vectors = vectors
         self.keys = keys
         self.chunks = chunks
@@ -97,8 +117,9 @@ class SentenceIndex:
                 offset += len(sentences)
 
 
-def update_sentence_index(catalog: Catalog, index_dir: Path, embed: EmbedFn,
-                          batch: int = 4096) -> SentenceIndex:
+def update_sentence_index(
+    catalog: Catalog, index_dir: Path, embed: EmbedFn, batch: int = 4096
+) -> SentenceIndex:
     """Embed the sentences the saved index lacks, drop unused rows, save, and return it."""
     import numpy as np
 
@@ -132,8 +153,9 @@ def update_sentence_index(catalog: Catalog, index_dir: Path, embed: EmbedFn,
     return index
 
 
-def _carry_over(old: SentenceIndex | None, known: dict[str, int], slots: dict[str, int],
-                dim: int) -> np.ndarray:
+def _carry_over(
+    old: SentenceIndex | None, known: dict[str, int], slots: dict[str, int], dim: int
+) -> np.ndarray:
     import numpy as np
 
     vectors = np.zeros((len(slots), dim), dtype="float16")
@@ -184,8 +206,7 @@ def load_sentence_index(index_dir: Path) -> SentenceIndex | None:
         vectors = np.load(target / "vectors.npy")
     except (OSError, ValueError, KeyError):
         return None
-    return SentenceIndex(vectors, list(meta["keys"]), dict(meta["chunks"]),
-                         int(meta["generation"]))
+    return SentenceIndex(vectors, list(meta["keys"]), dict(meta["chunks"]), int(meta["generation"]))
 
 
 _CACHE: dict[str, tuple[float, SentenceIndex]] = {}

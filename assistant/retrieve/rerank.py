@@ -1,0 +1,102 @@
+"""Stage two without a cross-encoder: sentence-level evidence for each candidate.
+
+Two signals, both per sentence so that a passage is judged by its best sentence rather than by
+its average: the cosine similarity of the query to each sentence vector (stored at ingest), and
+*proximity*, the IDF-weighted share of the query's terms that occur together in one sentence.
+Both are computed for the question and for each of its sub-queries.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assistant.retrieve.bm25 import tokenize
+from assistant.retrieve.sentence_index import EmbedFn, SentenceIndex, split_sentences
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from assistant.retrieve.bm25 import BM25Index
+    from assistant.schema import Chunk
+
+
+@dataclass
+class Evidence:
+    """Sentence-level features: one row for the question, then one per sub-query."""
+
+    similarity: np.ndarray  # (1 + sub-queries, candidates): best sentence cosine similarity
+    proximity: np.ndarray  # (1 + sub-queries, candidates): best sentence's weighted term share
+
+
+def sentence_evidence(
+    chunks: Sequence[Chunk],
+    queries: Sequence[str],
+    vectors: np.ndarray | None,
+    sentences: SentenceIndex | None,
+    bm25: BM25Index | None,
+    embed: EmbedFn | None,
+) -> Evidence:
+    """Return the best-sentence similarity and proximity of each query for each chunk.
+
+    Args:
+        queries: the question, then each sub-query's text.
+        vectors: their unit vectors (same order); None skips similarity.
+        sentences: stored sentence vectors; chunks it lacks are embedded with `embed`.
+    """
+    import numpy as np
+
+    shape = (len(queries), len(chunks))
+    similarity = np.zeros(shape, dtype="float32")
+    if vectors is not None and sentences is not None and embed is not None:
+        per_chunk = sentences.chunk_vectors(chunks, embed)
+        query_vectors = np.asarray(vectors, dtype="float32")
+        for j, rows in enumerate(per_chunk):
+            if len(rows):
+                similarity[:, j] = (query_vectors @ rows.T).max(axis=1)
+    proximity = _proximity(chunks, queries, bm25) if bm25 is not None else np.zeros(shape)
+    return Evidence(similarity, proximity.astype("float32"))
+
+
+def _proximity(chunks: Sequence[Chunk], queries: Sequence[str], bm25: BM25Index) -> np.ndarray:
+    """Return, per query and chunk, the best sentence's IDF-weighted share of the query terms."""
+    import numpy as np
+
+    out = np.zeros((len(queries), len(chunks)), dtype="float64")
+    weighted = [_weights(query, bm25) for query in queries]
+    for j, chunk in enumerate(chunks):
+        for terms in _sentence_terms(chunk):
+            for i, weights in enumerate(weighted):
+                total = sum(weights.values())
+                if total:
+                    share = sum(w for term, w in weights.items() if term in terms) / total
+                    out[i, j] = max(out[i, j], share)
+    return out
+
+
+def _weights(query: str, bm25: BM25Index) -> dict[str, float]:
+    """Return the query's distinct terms with their IDF in the index."""
+    return {term: bm25.idf(term) for term in dict.fromkeys(tokenize(query))}
+
+
+_TERMS: OrderedDict[str, list[frozenset[str]]] = OrderedDict()
+_TERMS_LOCK = threading.Lock()
+_TERMS_MAX = 20_000  # chunks whose tokenised sentences are kept between searches
+
+
+def _sentence_terms(chunk: Chunk) -> list[frozenset[str]]:
+    """Return the stemmed term set of each sentence of the chunk (cached by chunk id)."""
+    with _TERMS_LOCK:
+        cached = _TERMS.get(chunk.id)
+        if cached is not None:
+            _TERMS.move_to_end(chunk.id)
+            return cached
+    terms = [frozenset(tokenize(sentence)) for sentence in split_sentences(chunk.text)]
+    with _TERMS_LOCK:
+        _TERMS[chunk.id] = terms
+        while len(_TERMS) > _TERMS_MAX:
+            _TERMS.popitem(last=False)
+    return terms
