@@ -26,6 +26,7 @@ from assistant.index import Index, check_manifest, delete_index, open_index
 from assistant.ingest.chunk import chunk_article
 from assistant.ingest.load import Skipped, iter_articles
 from assistant.retrieve.bm25 import BM25_DIR, build_bm25, get_bm25
+from assistant.retrieve.sentence_index import refresh_sentence_index
 from assistant.schema import Article, Chunk
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ def build_index(
         _remove(index, [origin for origin in known if origin not in seen], report)
     if report.chunks_added or report.chunks_removed or not (index.directory / BM25_DIR).exists():
         _refresh_bm25(index)
+    refresh_sentence_index(index.catalog, index.directory, settings.ingest)
     index.catalog.set_meta({"dirty": "0"})
     report.seconds = time.perf_counter() - started
     return report
@@ -121,6 +123,7 @@ def remove_documents(origins: list[str], settings: Settings | None = None) -> In
     report = IngestReport()
     _remove(index, matches, report)
     _refresh_bm25(index)
+    refresh_sentence_index(index.catalog, index.directory, settings.ingest)
     return report
 
 

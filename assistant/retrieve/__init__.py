@@ -34,7 +34,7 @@ from assistant.retrieve.score import (
     select_covering,
     sub_scores,
 )
-from assistant.retrieve.sentence_index import get_sentence_index
+from assistant.retrieve.sentence_index import embedder_id, get_sentence_index
 from assistant.schema import Hit
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def search(
             pool.chunks,
             texts,
             vectors,
-            get_sentence_index(index.directory),
+            get_sentence_index(index.directory, embedder_id(settings.ingest)),
             bm25,
             get_embedder(settings.ingest).embed_array,
         )

@@ -13,7 +13,7 @@ import json
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,12 +75,18 @@ class SentenceIndex:
     """Unit vectors of sentences, and which rows make up each chunk (in reading order)."""
 
     def __init__(
-        self, vectors: np.ndarray, keys: list[str], chunks: dict[str, list[int]], generation: int
+        self,
+        vectors: np.ndarray,
+        keys: list[str],
+        chunks: dict[str, list[int]],
+        generation: int,
+        model: str = "",
     ) -> None:
         self.vectors = vectors
         self.keys = keys
         self.chunks = chunks
         self.generation = generation
+        self.model = model  # embedder identity: vectors of another model are never mixed in
         self._extra: dict[str, np.ndarray] = {}  # chunks embedded at search time
         self._lock = threading.Lock()
 
@@ -118,12 +124,14 @@ class SentenceIndex:
 
 
 def update_sentence_index(
-    catalog: Catalog, index_dir: Path, embed: EmbedFn, batch: int = 4096
+    catalog: Catalog, index_dir: Path, embed: EmbedFn, model: str = "", batch: int = 4096
 ) -> SentenceIndex:
     """Embed the sentences the saved index lacks, drop unused rows, save, and return it."""
     import numpy as np
 
     old = load_sentence_index(index_dir)
+    if old is not None and old.model != model:
+        old = None  # another embedder's vectors cannot be reused
     known = {} if old is None else {key: row for row, key in enumerate(old.keys)}
     slots: dict[str, int] = {}
     fresh: list[tuple[int, str]] = []  # (slot, sentence) still to embed
@@ -148,7 +156,7 @@ def update_sentence_index(
         if embedded is not None:
             vectors[[slot for slot, _ in part]] = embedded
     assert vectors is not None
-    index = SentenceIndex(vectors, list(slots), chunks, catalog.generation())
+    index = SentenceIndex(vectors, list(slots), chunks, catalog.generation(), model)
     _save(index, Path(index_dir) / SENTENCES_DIR)
     return index
 
@@ -167,14 +175,27 @@ def _carry_over(
     return vectors
 
 
+def embedder_id(ingest: IngestSettings) -> str:
+    """Return the identity of the vectors these settings make (exact backends agree)."""
+    from assistant.embed import EXACT_BACKENDS
+
+    kind = "exact" if ingest.embed_backend in EXACT_BACKENDS else ingest.embed_backend
+    return f"{ingest.embed_model}|{kind}"
+
+
 def refresh_sentence_index(catalog: Catalog, index_dir: Path, ingest: IngestSettings) -> None:
     """Bring the saved sentence vectors up to the catalog's generation (ingest calls this)."""
     saved = load_sentence_index(index_dir)
-    if saved is not None and saved.generation == catalog.generation():
+    model = embedder_id(ingest)
+    if (
+        saved is not None
+        and (saved.generation, saved.model) == (catalog.generation(), model)
+        and len(saved.chunks) == catalog.counts()[1]
+    ):
         return
     from assistant.embed import get_embedder
 
-    update_sentence_index(catalog, index_dir, get_embedder(ingest).embed_array)
+    update_sentence_index(catalog, index_dir, get_embedder(ingest).embed_array, model)
     with _CACHE_LOCK:
         _CACHE.pop(str(Path(index_dir).resolve()), None)
 
@@ -186,7 +207,12 @@ def _save(index: SentenceIndex, target: Path) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     np.save(tmp / "vectors.npy", index.vectors)
-    meta = {"generation": index.generation, "keys": index.keys, "chunks": index.chunks}
+    meta = {
+        "generation": index.generation,
+        "model": index.model,
+        "keys": index.keys,
+        "chunks": index.chunks,
+    }
     (tmp / "index.json").write_text(json.dumps(meta))
     old = target.with_name(target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
@@ -206,25 +232,33 @@ def load_sentence_index(index_dir: Path) -> SentenceIndex | None:
         vectors = np.load(target / "vectors.npy")
     except (OSError, ValueError, KeyError):
         return None
-    return SentenceIndex(vectors, list(meta["keys"]), dict(meta["chunks"]), int(meta["generation"]))
+    chunks = dict(meta["chunks"])
+    return SentenceIndex(
+        vectors, list(meta["keys"]), chunks, int(meta["generation"]), str(meta.get("model", ""))
+    )
 
 
 _CACHE: dict[str, tuple[float, SentenceIndex]] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def get_sentence_index(index_dir: Path) -> SentenceIndex:
-    """Return the process-wide sentence index of this folder (empty when none was saved)."""
+def get_sentence_index(index_dir: Path, model: str) -> SentenceIndex:
+    """Return the process-wide sentence index of this folder for this embedder.
+
+    Without a saved index (or with one from another embedder) it starts empty and fills
+    in memory as searches embed the sentences of their candidates.
+    """
     import numpy as np
 
     key = str(Path(index_dir).resolve())
     stamp = _stamp(Path(index_dir) / SENTENCES_DIR / "index.json")
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
-        if cached is None or cached[0] != stamp:
+        if cached is None or cached[0] != stamp or cached[1].model != model:
             loaded = load_sentence_index(Path(index_dir))
-            empty = SentenceIndex(np.zeros((0, 384), "float16"), [], {}, -1)
-            cached = (stamp, loaded or empty)
+            if loaded is None or loaded.model != model:
+                loaded = SentenceIndex(np.zeros((0, 384), "float16"), [], {}, -1, model)
+            cached = (stamp, loaded)
             _CACHE[key] = cached
         return cached[1]
 
@@ -234,8 +268,3 @@ def _stamp(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return -1.0
-
-
-def sentence_count(chunks: Iterable[Chunk]) -> int:
-    """Return how many sentences these chunks would add (for progress estimates)."""
-    return sum(len(split_sentences(chunk.text)) for chunk in chunks)
