@@ -37,8 +37,10 @@ TODAY = date(2024, 2, 14)  # a Wednesday
     ("question", "expected"),
     [
         ("published on October 6, 2023?", [("2023-10-06", "2023-10-06", True)]),
-        ("on Oct. 7 and on 3rd of December", [("2023-10-07",) * 2 + (True,),
-                                              ("2023-12-03",) * 2 + (True,)]),
+        (
+            "on Oct. 7 and on 3rd of December",
+            [("2023-10-07",) * 2 + (True,), ("2023-12-03",) * 2 + (True,)],
+        ),
         ("news from 2024-01-29", [("2024-01-29", "2024-01-29", True)]),
         ("What happened in October 2023?", [("2023-10-01", "2023-10-31", False)]),
         ("What happened in January?", [("2024-01-01", "2024-01-31", False)]),
@@ -51,8 +53,10 @@ TODAY = date(2024, 2, 14)  # a Wednesday
     ],
 )
 def test_dates_named_in_a_question(question: str, expected: list[tuple[Any, ...]]) -> None:
-    found = [(m.since.isoformat(), m.until.isoformat(), m.exact)
-             for m in find_dates(question, today=TODAY, default_year=2023)]
+    found = [
+        (m.since.isoformat(), m.until.isoformat(), m.exact)
+        for m in find_dates(question, today=TODAY, default_year=2023)
+    ]
     assert found == expected
 
 
@@ -62,7 +66,9 @@ def test_relative_dates_need_today() -> None:
 
 def test_outlet_aliases_and_mentions() -> None:
     assert outlet_aliases("Cnbc | World Business News Leader") == {
-        "Cnbc | World Business News Leader", "Cnbc"}
+        "Cnbc | World Business News Leader",
+        "Cnbc",
+    }
     assert "Verge" in outlet_aliases("The Verge") and "Age" not in outlet_aliases("The Age")
     question = "Did CNBC and The Age agree with Fortune, a fortune at the age of 30?"
     named = [m.sources for m in find_outlets(question, SOURCES)]
@@ -70,9 +76,11 @@ def test_outlet_aliases_and_mentions() -> None:
 
 
 def test_multi_hop_question_becomes_sub_queries() -> None:
-    question = ("Who was accused by Fortune of hiding customer losses, claimed by The Verge to "
-                "have struggled with running the exchange, and reported by TechCrunch on "
-                "October 7, 2023 to have committed fraud?")
+    question = (
+        "Who was accused by Fortune of hiding customer losses, claimed by The Verge to "
+        "have struggled with running the exchange, and reported by TechCrunch on "
+        "October 7, 2023 to have committed fraud?"
+    )
     hints = read_hints(question, SOURCES, default_year=2023)
     assert hints.sources() == {"Fortune", "The Verge", "TechCrunch"}
     by_outlet = {s.sources: s for s in hints.subqueries if len(s.sources) == 1}
@@ -101,7 +109,7 @@ def test_weighted_fusion_normalises_each_list() -> None:
     assert normalize_scores(sparse) == {"b": 1.0, "c": 0.0}
     fused = dict(fuse_weighted(dense, sparse, dense_weight=0.3))
     assert fused == pytest.approx({"a": 0.3, "b": 0.7, "c": 0.0})
-    assert [cid for cid, _ in fuse_weighted(dense, sparse, 1.0)][0] == "a"
+    assert fuse_weighted(dense, sparse, 1.0)[0][0] == "a"
 
 
 def test_minmax_handles_constant_scores() -> None:
@@ -118,13 +126,16 @@ def test_covering_selection_serves_every_sub_query_before_seconds() -> None:
 
 
 def _chunk(cid: str, text: str, source: str) -> Chunk:
-    return Chunk(id=cid, article_id=cid, text=text, start=0, end=len(text), title=cid,
-                 source=source)
+    return Chunk(
+        id=cid, article_id=cid, text=text, start=0, end=len(text), title=cid, source=source
+    )
 
 
 def test_near_duplicates_collapse_into_the_better_hit() -> None:
-    story = ("The central bank raised its main interest rate by a quarter point on Thursday, "
-             "its fifth increase this year, citing stubborn inflation in services and wages.")
+    story = (
+        "The central bank raised its main interest rate by a quarter point on Thursday, "
+        "its fifth increase this year, citing stubborn inflation in services and wages."
+    )
     hits = [
         Hit(_chunk("a", story, "Wire One"), 0.9),
         Hit(_chunk("b", "A different story about a football transfer fee.", "Sports Daily"), 0.8),
@@ -139,14 +150,16 @@ def test_near_duplicates_collapse_into_the_better_hit() -> None:
 def test_sentences_split_at_ends_not_abbreviations() -> None:
     text = "Mr. Smith met Dr. Jones on Monday. They agreed on 4.2 million.\nNew paragraph here now"
     assert split_sentences(text) == [
-        "Mr. Smith met Dr. Jones on Monday.", "They agreed on 4.2 million.",
-        "New paragraph here now"]
+        "Mr. Smith met Dr. Jones on Monday.",
+        "They agreed on 4.2 million.",
+        "New paragraph here now",
+    ]
 
 
 def test_missing_cross_encoder_is_a_clear_error(tmp_path: Path) -> None:
     from assistant.retrieve.cross import check_cross_encoder
 
-    with pytest.raises(ModelUnavailableError, match="retrieve.cross_encoder"):
+    with pytest.raises(ModelUnavailableError, match=r"retrieve\.cross_encoder"):
         check_cross_encoder(tmp_path / "no-such-model")
 
 
@@ -176,8 +189,9 @@ MODES = [
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("case", QUESTIONS, ids=[q["article_id"] for q in QUESTIONS])
-def test_each_question_finds_its_article(tiny_index: Settings, mode: dict[str, Any],
-                                         case: dict[str, str]) -> None:
+def test_each_question_finds_its_article(
+    tiny_index: Settings, mode: dict[str, Any], case: dict[str, str]
+) -> None:
     hits = search(case["question"], _with(tiny_index, **mode), k=1)
     assert hits[0].chunk.article_id == case["article_id"]
 
@@ -217,8 +231,13 @@ def test_timings_name_each_stage(tiny_index: Settings) -> None:
 
 def _article(article_id: str, title: str, body: str, day: int) -> dict[str, str]:
     stamp = datetime(2024, 3, day, tzinfo=UTC).isoformat()
-    return {"id": article_id, "title": title, "body": body, "source": "Test Wire",
-            "published_at": stamp}
+    return {
+        "id": article_id,
+        "title": title,
+        "body": body,
+        "source": "Test Wire",
+        "published_at": stamp,
+    }
 
 
 def _in_step(settings: Settings) -> set[str]:
@@ -236,10 +255,20 @@ def test_bm25_and_sentences_stay_in_step_through_add_replace_remove(tmp_path: Pa
     settings = Settings(index_dir=tmp_path / "idx")
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    first = _article("x1", "Harbour bridge closes", "The harbour bridge closed for repairs. "
-                     "Ferries will run every ten minutes until it reopens in May.", 1)
-    second = _article("x2", "Library extends hours", "The central library will open until "
-                      "ten at night. Students asked for longer hours during exams.", 2)
+    first = _article(
+        "x1",
+        "Harbour bridge closes",
+        "The harbour bridge closed for repairs. "
+        "Ferries will run every ten minutes until it reopens in May.",
+        1,
+    )
+    second = _article(
+        "x2",
+        "Library extends hours",
+        "The central library will open until "
+        "ten at night. Students asked for longer hours during exams.",
+        2,
+    )
     (corpus / "a.jsonl").write_text(json.dumps(first) + "\n")
     (corpus / "b.jsonl").write_text(json.dumps(second) + "\n")
     build_index([corpus], settings)
