@@ -5,19 +5,23 @@ from __future__ import annotations
 import re
 
 from assistant.answer.cite import check_support
-from assistant.answer.extractive import Scored, choose_sentences, missing_names, score_sentences
 from assistant.answer.extractive import Encode as Encode
+from assistant.answer.extractive import Scored, choose_sentences, missing_names, score_sentences
 from assistant.config import Settings
 from assistant.schema import Answer, Citation, Hit
 
 NO_ANSWER = "The articles don't say."
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(articles?|instructions?|sources?|context|"
-    r"passages?|rules?|above|previous|prompt)\b|\b(system prompt|you are now|pretend (to be|you))\b",
+    r"passages?|rules?|above|previous|prompt)\b|"
+    r"\b(system prompt|you are now|pretend (to be|you))\b",
     re.I | re.S,
 )
-_TASK = re.compile(r"^\s*(please\s+)?(write|compose|generate|draft|translate|tell me a joke|"
-                   r"give me a recipe|sing|code)\b", re.I)
+_TASK = re.compile(
+    r"^\s*(please\s+)?(write|compose|generate|draft|translate|tell me a joke|"
+    r"give me a recipe|sing|code)\b",
+    re.I,
+)
 _METADATA = re.compile(
     r"\b(who (wrote|authored)|author|byline|which (outlet|publication|site|newspaper) "
     r"(published|ran|carried|reported)|what (outlet|publication|site) (published|ran)|"
@@ -52,8 +56,9 @@ def answer_extractively(
     absent = missing_names(focus, hits)
     if absent:
         return refuse(question, f"They don't mention {', '.join(absent)}.")
-    chosen = choose_sentences(scored, settings.answer.min_relevance, settings.answer.max_sentences,
-                              focus)
+    chosen = choose_sentences(
+        scored, settings.answer.min_relevance, settings.answer.max_sentences, focus, question
+    )
     if not chosen:
         return refuse(question, "No passage in the indexed articles answers that question.")
     return _compose(question, hits, chosen)
@@ -68,8 +73,10 @@ def _compose(question: str, hits: list[Hit], chosen: list[Scored]) -> Answer:
     citations: list[Citation] = []
     parts: list[str] = []
     for article_id in articles:
-        group = sorted((c for c in chosen if hits[c.hit].chunk.article_id == article_id),
-                       key=lambda c: (hits[c.hit].chunk.start + c.sentence.start))
+        group = sorted(
+            (c for c in chosen if hits[c.hit].chunk.article_id == article_id),
+            key=lambda c: hits[c.hit].chunk.start + c.sentence.start,
+        )
         texts = []
         for item in group:
             citation = _citation(len(citations) + 1, hits[item.hit], item)
@@ -78,17 +85,31 @@ def _compose(question: str, hits: list[Hit], chosen: list[Scored]) -> Answer:
         lead = _attribution(hits[group[0].hit]) if len(articles) > 1 else ""
         parts.append(lead + " ".join(texts))
     text = "\n\n".join(parts) if len(articles) > 1 else parts[0]
-    return Answer(text=text, citations=citations, question=question, answered=True,
-                  sentences=check_support(text, citations))
+    return Answer(
+        text=text,
+        citations=citations,
+        question=question,
+        answered=True,
+        sentences=check_support(text, citations),
+    )
 
 
 def _citation(n: int, hit: Hit, item: Scored) -> Citation:
     chunk = hit.chunk
     return Citation(
-        n=n, article_id=chunk.article_id, title=chunk.title, quote=item.sentence.text,
-        start=chunk.start + item.sentence.start, end=chunk.start + item.sentence.end,
-        source=chunk.source, author=chunk.author, published_at=chunk.published_at, url=chunk.url,
-        passage=chunk.text, passage_start=chunk.start, score=round(item.score, 4),
+        n=n,
+        article_id=chunk.article_id,
+        title=chunk.title,
+        quote=item.sentence.text,
+        start=chunk.start + item.sentence.start,
+        end=chunk.start + item.sentence.end,
+        source=chunk.source,
+        author=chunk.author,
+        published_at=chunk.published_at,
+        url=chunk.url,
+        passage=chunk.text,
+        passage_start=chunk.start,
+        score=round(item.score, 4),
         also_in=list(hit.also_in),
     )
 
@@ -97,17 +118,34 @@ def _metadata_answer(question: str, hit: Hit) -> Answer:
     chunk = hit.chunk
     date = chunk.published_at.date().isoformat() if chunk.published_at else "an unknown date"
     byline = f"by {chunk.author}" if chunk.author else "with no byline"
-    text = (f"“{chunk.title}” was published {byline} in {chunk.source or 'an unnamed outlet'} "
-            f"on {date} [1].")
+    text = (
+        f"“{chunk.title}” was published {byline} in {chunk.source or 'an unnamed outlet'} "
+        f"on {date} [1]."
+    )
     first = chunk.text.split("\n", 1)[0]
     citation = Citation(
-        n=1, article_id=chunk.article_id, title=chunk.title, quote=first, start=chunk.start,
-        end=chunk.start + len(first), source=chunk.source, author=chunk.author,
-        published_at=chunk.published_at, url=chunk.url, passage=chunk.text,
-        passage_start=chunk.start, score=hit.score, also_in=list(hit.also_in),
+        n=1,
+        article_id=chunk.article_id,
+        title=chunk.title,
+        quote=first,
+        start=chunk.start,
+        end=chunk.start + len(first),
+        source=chunk.source,
+        author=chunk.author,
+        published_at=chunk.published_at,
+        url=chunk.url,
+        passage=chunk.text,
+        passage_start=chunk.start,
+        score=hit.score,
+        also_in=list(hit.also_in),
     )
-    return Answer(text=text, citations=[citation], question=question, answered=True,
-                  sentences=check_support(text, [citation]))
+    return Answer(
+        text=text,
+        citations=[citation],
+        question=question,
+        answered=True,
+        sentences=check_support(text, [citation]),
+    )
 
 
 def _attribution(hit: Hit) -> str:

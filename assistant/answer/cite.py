@@ -1,4 +1,4 @@
-"""Map [n] markers in answer text to passages, drop unknown ones, and score each sentence's support."""
+"""Map [n] markers to passages, drop unknown ones, and score each sentence's support."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from assistant.schema import Citation, SentenceSupport
 
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 SUPPORT_THRESHOLD = 0.5
+_SPACED_MARKER = re.compile(r"(\s*)" + MARKER.pattern + r"(\s+(?=[.,;:!?]))?")
 
 
 def marker_numbers(text: str) -> list[int]:
@@ -17,13 +18,23 @@ def marker_numbers(text: str) -> list[int]:
 
 
 def drop_unknown_markers(text: str, known: set[int]) -> str:
-    """Remove markers (or numbers inside a marker) that name no passage."""
+    """Remove markers (or numbers inside a marker) that name no passage.
+
+    Only the space before a removed marker goes with it ("Russia [9]." → "Russia."); spacing
+    elsewhere in the text is left alone.
+    """
 
     def keep(match: re.Match[str]) -> str:
-        numbers = [n.strip() for n in match.group(1).split(",") if int(n) in known]
-        return f"[{', '.join(numbers)}]" if numbers else ""
+        before, group, after = match.group(1), match.group(2), match.group(3) or ""
+        numbers = [n.strip() for n in group.split(",") if int(n) in known]
+        if numbers:
+            return f"{before}[{', '.join(numbers)}]{after}"
+        if after:  # the marker sat between its sentence and the punctuation that ends it
+            return ""
+        following = text[match.end() : match.end() + 1]
+        return before if following.isalnum() or following == "[" else ""
 
-    return re.sub(r"\s+(?=[.,;:!?]|$)", "", MARKER.sub(keep, text)) if text else text
+    return _SPACED_MARKER.sub(keep, text)
 
 
 def support_score(sentence: str, quotes: list[str]) -> float:
@@ -42,8 +53,14 @@ def check_support(text: str, citations: list[Citation]) -> list[SentenceSupport]
         numbers = [n for n in marker_numbers(sentence.text) if n in by_n]
         quotes = [by_n[n].passage or by_n[n].quote for n in numbers]
         score = support_score(sentence.text, quotes)
-        checked.append(SentenceSupport(text=sentence.text, citations=numbers, support=score,
-                                       supported=bool(numbers) and score >= SUPPORT_THRESHOLD))
+        checked.append(
+            SentenceSupport(
+                text=sentence.text,
+                citations=numbers,
+                support=score,
+                supported=bool(numbers) and score >= SUPPORT_THRESHOLD,
+            )
+        )
     return checked
 
 

@@ -8,28 +8,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer.entities import answer_type
 from assistant.answer.sentences import Sentence, content_words, overlap, split_sentences
 from assistant.schema import Hit
 
 Encode = Callable[[list[str]], np.ndarray]
 
-_NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|"
-    r"million|billion|dozen)\b",
-    re.I,
-)
-_DURATION = re.compile(
-    _NUMBER.pattern + r"|\b(hours?|days?|weeks?|months?|years?|decades?)\b", re.I
-)
 _CAUSE = re.compile(
     r"\b(because|in response to|due to|after|amid|citing|since|as a result|"
     r"so that|in order to|comes as|following|fear|concern)",
-    re.I,
-)
-_DATE = re.compile(
-    r"\b(19|20)\d\d\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
-    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
-    r"week|month|year|day)s?\b|\d+(st|nd|rd|th)\b",
     re.I,
 )
 _QUESTION_NAME = re.compile(r"(?<=\w[\s,])[A-Z][\w’'-]+")
@@ -56,7 +43,11 @@ _NOT_NAMES = {
     "How",
     "Which",
 }
-_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
+
+_TYPE_WORDS = content_words(
+    "date day year month time number many much city cities town country countries nation state "
+    "place person people individual general official leader"
+)
 
 
 @dataclass(frozen=True)
@@ -77,13 +68,13 @@ def score_sentences(question: str, focus: str, hits: list[Hit], encode: Encode) 
     vectors = encode([question] + [s.text for _, s in candidates])
     cosines = vectors[1:] @ vectors[0]
     words = content_words(focus)
-    wanted = _answer_type(focus)
+    wanted, tied_to = answer_type(focus), question_words(question)
     why = bool(re.match(r"\s*why\b", focus, re.I))
     scored = []
     for (i, sentence), cosine in zip(candidates, cosines, strict=True):
         lexical = overlap(words, sentence.text)
         score = 0.6 * float(cosine) + 0.4 * lexical - 0.01 * i
-        if wanted is not None and not wanted.search(sentence.text):
+        if wanted is not None and not wanted.fits(sentence.text, tied_to):
             score -= 0.1
         if why and _CAUSE.search(sentence.text):
             score += 0.1
@@ -107,12 +98,17 @@ def _name_parts(name: str) -> list[str]:
 
 
 def choose_sentences(
-    scored: list[Scored], threshold: float, limit: int, focus: str = ""
+    scored: list[Scored], threshold: float, limit: int, focus: str = "", question: str = ""
 ) -> list[Scored]:
-    """Return the best sentences that clear the threshold, without repeats, at most `limit`."""
-    wanted = _answer_type(focus)
-    if wanted is not None:  # a "how many" question needs a number, a "when" one a date
-        scored = [s for s in scored if wanted.search(s.sentence.text)]
+    """Return the best sentences that clear the threshold, without repeats, at most `limit`.
+
+    A question that names its answer type only takes sentences holding such an entity tied to
+    the question's words (`entities.AnswerType.fits`).
+    """
+    wanted = answer_type(focus)
+    if wanted is not None:
+        tied_to = question_words(question or focus)
+        scored = [s for s in scored if wanted.fits(s.sentence.text, tied_to)]
     if not scored or scored[0].score < threshold:
         return []
     floor = max(threshold, scored[0].score - 0.12)
@@ -122,7 +118,33 @@ def choose_sentences(
             break
         if not any(_same_text(candidate, other) for other in chosen):
             chosen.append(candidate)
+    return _complete(chosen, [s for s in scored if s.score >= threshold], limit, focus)
+
+
+def _complete(chosen: list[Scored], relevant: list[Scored], limit: int, focus: str) -> list[Scored]:
+    """Add relevant sentences that cover question words the chosen ones leave out.
+
+    "Had Biden previously assured Americans …?" is best matched by a sentence about what Biden
+    approved; the one that says what he had assured, with fewer shared words overall, is added
+    because it holds two or more question words ("assured", "Americans") no chosen sentence has.
+    """
+    wanted = content_words(focus)
+    while len(chosen) < limit:
+        covered = set().union(*(content_words(c.sentence.text) for c in chosen))
+        best, gain = None, 1
+        for candidate in relevant:
+            new = len((content_words(candidate.sentence.text) & wanted) - covered)
+            if new > gain and not any(_same_text(candidate, other) for other in chosen):
+                best, gain = candidate, new
+        if best is None:
+            break
+        chosen.append(best)
     return chosen
+
+
+def question_words(question: str) -> set[str]:
+    """Return the question's content words without the words that name the answer type."""
+    return content_words(question) - _TYPE_WORDS
 
 
 def _same_text(a: Scored, b: Scored) -> bool:
@@ -130,16 +152,3 @@ def _same_text(a: Scored, b: Scored) -> bool:
     if not words_a or not words_b:
         return True
     return len(words_a & words_b) / min(len(words_a), len(words_b)) > 0.8
-
-
-def _answer_type(question: str) -> re.Pattern[str] | None:
-    lowered = question.lower()
-    if re.search(r"\bhow long\b|\bhow much time\b", lowered):
-        return _DURATION
-    if re.search(r"\bhow (many|much|far|old)\b|\bwhat (number|percentage|share)\b", lowered):
-        return _NUMBER
-    if re.search(r"^\s*when\b|\bwhat (date|day|year|month|time)\b", lowered):
-        return _DATE
-    if re.search(r"^\s*who\b|\bwhich (person|official|leader)\b", lowered):
-        return _NAME
-    return None

@@ -131,7 +131,8 @@ class _Draft:
 
     def _check(self, raw: str) -> SentenceSupport | None:
         """Return the sentence cited to passages that support it, or None."""
-        text = _LEAD.sub("", drop_unknown_markers(raw, set(range(1, len(self.passages) + 1))))
+        known = set(range(1, len(self.passages) + 1))
+        text = _LEAD.sub("", drop_unknown_markers(raw, known).rstrip())
         cited = list(dict.fromkeys(marker_numbers(text)))
         support = self._support(text, [self._text(n) for n in cited])
         if not cited or support < SUPPORT_THRESHOLD:

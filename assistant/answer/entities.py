@@ -1,0 +1,200 @@
+"""What kind of answer a question asks for, and whether a sentence holds one tied to the question.
+
+A question that names its answer type ("which cities", "what date", "which general", "how
+many") is only answered by a sentence that holds an entity of that type *and* shares a clause
+with one of the question's own content words: "the talks ended on 5 May" answers "when did the
+talks end?", but a sentence that mentions the talks and, in another clause, some other date
+does not. Without such a sentence the extractive answerer abstains instead of quoting a related
+sentence that does not say the asked detail.
+
+Entities are found by pattern, not by a model: dates (month names, years, weekdays), numbers,
+person names (two or more capitalised words, or a title and a name), places (a capitalised
+name after a locative preposition, or for countries also a demonym such as "North Korean").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answer.sentences import content_words
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_STRICT_DATE = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|"
+    rf"(?:19|20)\d\d\b|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+    rf"(?:january|february|march|april|june|july|august|september|october|november|december)\b)",
+    re.I,
+)
+_LOOSE_DATE = re.compile(
+    _STRICT_DATE.pattern + r"|\b(?:today|yesterday|tomorrow|(?:last|next|this|past)\s+"
+    r"(?:week|month|year|weekend)|(?:days?|weeks?|months?|years?)\s+(?:ago|later|earlier))\b",
+    re.I,
+)
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|thousand|million|billion|dozen|dozens|half)\b",
+    re.I,
+)
+_DURATION = re.compile(
+    _NUMBER.pattern + r"|\b(?:hours?|days?|weeks?|months?|years?|decades?)\b", re.I
+)
+_CAP = r"(?:[A-Z][\w’'-]*\.?|[A-Z]\.)"
+_FIRST_WORDS = {
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "Of",
+    "And",
+    "But",
+    "According",
+    "It",
+    "This",
+    "That",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "His",
+    "Her",
+    "Their",
+    "As",
+    "At",
+    "For",
+    "If",
+    "When",
+    "While",
+    "After",
+    "Before",
+    "Since",
+    "Previously",
+    "However",
+}
+_ORGS = re.compile(
+    r"\b(?:Post|Times|News|House|Inc|Corp|Co|Ltd|Journal|Association|"
+    r"Department|Ministry|Party|Council|Committee|Agency|Bank|Group|System)\b"
+)
+_NAME = re.compile(rf"\b{_CAP}(?:\s+(?:de|van|von|bin|al)?\s*{_CAP})+")
+_TITLED = re.compile(
+    r"\b(?:President|Gen\.|General|Minister|Secretary|Senator|Sen\.|Gov\.|"
+    r"Governor|Mayor|King|Queen|Prince|Pope|Judge|Chancellor|Commander|CEO|"
+    r"Mr\.|Mrs\.|Ms\.|Dr\.)\s+[A-Z][\w’'-]+"
+)
+_PLACE = re.compile(
+    r"\b(?:in|at|near|from|to|into|inside|within|outside|across|around|"
+    r"throughout|towards?)\s+(?:the\s+)?([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)"
+)
+_DEMONYM = re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:an|ian|ese|ish|i|ch))\b")
+_ANY_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
+_CLAUSE = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s|\b(?:said|says|told|according to)\b")
+
+_PERSON_NOUNS = (
+    r"person|people|individual|general|official|officials|leader|leaders|president|"
+    r"minister|secretary|senator|governor|mayor|executive|ceo|founder|chief|player|"
+    r"coach|commander|spokesperson|spokesman|spokeswoman|judge|author|journalist|"
+    r"reporter|actor|actress|singer|star|ambassador|director|manager|lawmaker"
+)
+_AUXILIARIES = r"(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would|should|may|might)"
+_PLACE_NOUNS = r"city|cities|town|towns|village|villages|region|regions|province|provinces|capital"
+_COUNTRY_NOUNS = r"country|countries|nation|nations|state|states"
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """The kind of entity a question asks for, and how strictly it must be tied to it."""
+
+    name: str
+    tied: bool  # the entity must share a clause with a question word
+
+    def fits(self, sentence: str, question_words: set[str]) -> bool:
+        """Return True when the sentence holds an entity of this type (tied, if required)."""
+        spans = _entity_spans(self.name, sentence, question_words)
+        if not self.tied:
+            return bool(spans)
+        return any(_shares_clause(sentence, span, question_words) for span in spans)
+
+
+def answer_type(question: str) -> AnswerType | None:
+    """Return the answer type a question names, or None when it names none."""
+    q = question.lower()
+    # "which North Korean general": up to two modifiers, but not "what do US officials …"
+    which = rf"\b(?:which|what)\s+(?:(?!{_AUXILIARIES}\b)\w+\s+){{0,2}}?"
+    if re.search(r"\bhow long\b|\bhow much time\b", q):
+        return AnswerType("duration", tied=False)
+    if re.search(r"\bhow (?:many|much|far|old)\b|\bwhat (?:number|percentage|share)\b", q):
+        return AnswerType("number", tied=True)
+    if re.search(rf"{which}(?:date|day|year|month)\b", q):
+        return AnswerType("date", tied=True)
+    if re.match(r"\s*when\b", q):
+        return AnswerType("when", tied=False)
+    if re.search(rf"{which}(?:{_PLACE_NOUNS})\b", q):
+        return AnswerType("place", tied=True)
+    if re.search(rf"{which}(?:{_COUNTRY_NOUNS})\b", q):
+        return AnswerType("country", tied=True)
+    if re.match(r"\s*where\b", q):
+        return AnswerType("where", tied=False)
+    if re.search(rf"{which}(?:{_PERSON_NOUNS})\b", q):
+        return AnswerType("person", tied=True)
+    if re.match(r"\s*who\b", q):
+        return AnswerType("who", tied=False)
+    return None
+
+
+def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tuple[int, int]]:
+    """Return the spans of entities of a kind in the sentence (names the question uses excluded)."""
+    if kind == "duration":
+        return [m.span() for m in _DURATION.finditer(sentence)]
+    if kind == "number":
+        return [m.span() for m in _NUMBER.finditer(sentence)]
+    if kind == "date":
+        return [m.span() for m in _STRICT_DATE.finditer(sentence)]
+    if kind == "when":
+        return [m.span() for m in _LOOSE_DATE.finditer(sentence)]
+    if kind == "who":
+        return [m.span() for m in _ANY_NAME.finditer(sentence)]
+    if kind in ("place", "country", "where"):
+        spans = [m.span(1) for m in _PLACE.finditer(sentence)]
+        if kind != "place":
+            spans += [m.span(1) for m in _DEMONYM.finditer(sentence)]
+        return [s for s in spans if _new_name(sentence[s[0] : s[1]], question_words)]
+    return [s for s in _person_spans(sentence) if _new_name(sentence[s[0] : s[1]], question_words)]
+
+
+def _person_spans(sentence: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _TITLED.finditer(sentence)]
+    for match in _NAME.finditer(sentence):
+        words = match.group().split()
+        if words[0] in _FIRST_WORDS:
+            words = words[1:]
+        if len(words) >= 2 and not _ORGS.search(" ".join(words)):
+            spans.append(match.span())
+    return spans
+
+
+def _new_name(name: str, question_words: set[str]) -> bool:
+    """Return True when the name says something the question does not already say."""
+    words = content_words(name)
+    return bool(words) and not all(_known(word, question_words) for word in words)
+
+
+def _known(word: str, question_words: set[str]) -> bool:
+    """Return True when the question uses the word or a form of it ("Russia", "Russian")."""
+    return any(
+        word == q or (min(len(word), len(q)) >= 5 and word[:5] == q[:5]) for q in question_words
+    )
+
+
+def _shares_clause(sentence: str, span: tuple[int, int], question_words: set[str]) -> bool:
+    """Return True when a question word occurs in the clause around the span."""
+    cuts = [0, *(m.start() for m in _CLAUSE.finditer(sentence)), len(sentence)]
+    left = max(c for c in cuts if c <= span[0])
+    right = min((c for c in cuts if c >= span[1]), default=len(sentence))
+    clause = sentence[left:right]
+    own = content_words(sentence[span[0] : span[1]])
+    return bool((content_words(clause) - own) & question_words)
