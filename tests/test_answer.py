@@ -1,13 +1,19 @@
-"""The extractive answerer's parts: marker clean-up, answer-type gates, sentence coverage."""
+"""The extractive answerer: marker clean-up, answer-type gates, coverage, multi-part answers."""
 
 from __future__ import annotations
 
+import zlib
+from datetime import datetime
+
+import numpy as np
 import pytest
 
 from assistant.answer.cite import drop_unknown_markers
 from assistant.answer.entities import answer_type
 from assistant.answer.extractive import Scored, choose_sentences, question_words
-from assistant.answer.sentences import Sentence
+from assistant.answer.multihop import answer_parts, is_multi_part, split_parts
+from assistant.answer.sentences import Sentence, content_words
+from assistant.schema import Chunk, Hit
 
 
 @pytest.mark.parametrize(
@@ -97,3 +103,103 @@ def test_a_sentence_holding_question_words_the_best_one_lacks_is_added() -> None
 def test_no_relevant_sentence_means_no_answer() -> None:
     scored = _scored(("Something unrelated.", 0.2))
     assert choose_sentences(scored, 0.45, 3, "What happened?") == []
+
+
+def _encode(texts: list[str]) -> np.ndarray:
+    """Hashed bag of stemmed words, unit length: similar wording, similar vector."""
+    vectors = np.zeros((len(texts), 64), dtype="float32")
+    for row, text in enumerate(texts):
+        for word in content_words(text):
+            vectors[row, zlib.crc32(word.encode()) % 64] += 1
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1, norms)
+
+
+def _hit(n: int, source: str, day: str, text: str) -> Hit:
+    chunk = Chunk(
+        f"c{n}",
+        f"a{n}",
+        text,
+        0,
+        len(text),
+        f"Story {n}",
+        source,
+        published_at=datetime.fromisoformat(f"{day}T12:00:00+00:00"),
+    )
+    return Hit(chunk, 1.0 - n / 10)
+
+
+HITS = [
+    _hit(
+        1,
+        "TechCrunch",
+        "2023-10-02",
+        "Acme Corp has spent billions to stay the default search "
+        "engine on phones. Analysts were surprised.",
+    ),
+    _hit(
+        2,
+        "The Verge",
+        "2023-10-05",
+        "Publishers accuse Acme Corp of harming their revenue with its search business practices.",
+    ),
+    _hit(3, "Fortune", "2023-10-09", "The weather was mild in October."),
+]
+
+
+def test_a_multi_outlet_question_is_cut_into_parts_with_their_outlets() -> None:
+    question = (
+        "Does TechCrunch report that the company spent billions to stay the default "
+        "search engine, while The Verge says publishers accuse it of harming revenue?"
+    )
+    parts = split_parts(question, HITS)
+    assert [p.sources for p in parts] == [("TechCrunch",), ("The Verge",)]
+    assert is_multi_part(parts)
+    assert not is_multi_part(
+        split_parts("How long until Trump takes office, per the report?", HITS)
+    )
+
+
+def test_each_part_is_quoted_from_its_outlet_with_a_yes_lead() -> None:
+    question = (
+        "Does TechCrunch report that the company spent billions to stay the default "
+        "search engine, while The Verge says publishers accuse it of harming revenue?"
+    )
+    answer = answer_parts(question, question, split_parts(question, HITS), HITS, _encode)
+    assert answer is not None and answer.answered
+    assert answer.text.startswith("Yes.")
+    assert "TechCrunch (2023-10-02): Acme Corp has spent billions" in answer.text
+    assert "The Verge (2023-10-05): Publishers accuse Acme Corp" in answer.text
+    assert [c.source for c in answer.citations] == ["TechCrunch", "The Verge"]
+    assert all(s.supported for s in answer.sentences)
+
+
+def test_which_company_is_named_when_every_part_s_evidence_names_it() -> None:
+    question = (
+        "Which company, reported by both TechCrunch and The Verge, has spent billions to "
+        "stay the default search engine and is accused by publishers of harming revenue?"
+    )
+    answer = answer_parts(question, question, split_parts(question, HITS), HITS, _encode)
+    assert answer is not None
+    assert answer.text.startswith("Acme Corp.")
+
+
+def test_before_or_after_is_read_from_the_publication_dates() -> None:
+    question = (
+        "Did TechCrunch report that the company spent billions on default search engine "
+        "deals before The Verge reported publishers accusing it of harming revenue?"
+    )
+    answer = answer_parts(question, question, split_parts(question, HITS), HITS, _encode)
+    assert answer is not None
+    assert answer.text.startswith("Yes: TechCrunch published on 2023-10-02, before The Verge")
+
+
+def test_a_part_no_passage_supports_is_named_and_gets_no_yes() -> None:
+    question = (
+        "Does TechCrunch report that the company spent billions to stay the default "
+        "search engine, while Fortune reports a record harvest of pumpkins in Ohio?"
+    )
+    answer = answer_parts(question, question, split_parts(question, HITS), HITS, _encode)
+    assert answer is not None
+    assert not answer.text.startswith(("Yes", "No"))
+    assert "No passage found supports: “Fortune reports a record harvest" in answer.text

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.cite import check_support
+from assistant.answer.cite import check_support, make_citation
 from assistant.answer.extractive import Encode as Encode
 from assistant.answer.extractive import Scored, choose_sentences, missing_names, score_sentences
+from assistant.answer.multihop import answer_parts, is_multi_part, split_parts
 from assistant.config import Settings
 from assistant.schema import Answer, Citation, Hit
 
@@ -50,6 +51,11 @@ def answer_extractively(
         return refuse(question, "I answer questions from the indexed news articles only.")
     if not hits:
         return refuse(question, "Nothing in the indexed articles matches the question.")
+    parts = split_parts(focus, hits)
+    if is_multi_part(parts) and not _METADATA.search(question):
+        return answer_parts(question, focus, parts, hits, encode) or refuse(
+            question, "No passage in the indexed articles supports any part of that question."
+        )
     scored = score_sentences(question, focus, hits, encode)
     if _METADATA.search(question) and scored and scored[0].score >= 0.1:
         return _metadata_answer(question, hits[scored[0].hit])
@@ -95,23 +101,7 @@ def _compose(question: str, hits: list[Hit], chosen: list[Scored]) -> Answer:
 
 
 def _citation(n: int, hit: Hit, item: Scored) -> Citation:
-    chunk = hit.chunk
-    return Citation(
-        n=n,
-        article_id=chunk.article_id,
-        title=chunk.title,
-        quote=item.sentence.text,
-        start=chunk.start + item.sentence.start,
-        end=chunk.start + item.sentence.end,
-        source=chunk.source,
-        author=chunk.author,
-        published_at=chunk.published_at,
-        url=chunk.url,
-        passage=chunk.text,
-        passage_start=chunk.start,
-        score=round(item.score, 4),
-        also_in=list(hit.also_in),
-    )
+    return make_citation(n, hit, item.sentence, item.score)
 
 
 def _metadata_answer(question: str, hit: Hit) -> Answer:

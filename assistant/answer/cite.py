@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.sentences import content_words, split_sentences
-from assistant.schema import Citation, SentenceSupport
+from assistant.answer.sentences import Sentence, content_words, split_sentences
+from assistant.schema import Citation, Hit, SentenceSupport
 
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 SUPPORT_THRESHOLD = 0.5
@@ -68,3 +68,24 @@ def keep_cited(citations: list[Citation], text: str) -> list[Citation]:
     """Return only the citations whose number appears in the text."""
     used = set(marker_numbers(text))
     return [c for c in citations if c.n in used]
+
+
+def make_citation(n: int, hit: Hit, sentence: Sentence, score: float) -> Citation:
+    """Return citation n for a sentence of a hit's passage (offsets in the article text)."""
+    chunk = hit.chunk
+    return Citation(
+        n=n,
+        article_id=chunk.article_id,
+        title=chunk.title,
+        quote=sentence.text,
+        start=chunk.start + sentence.start,
+        end=chunk.start + sentence.end,
+        source=chunk.source,
+        author=chunk.author,
+        published_at=chunk.published_at,
+        url=chunk.url,
+        passage=chunk.text,
+        passage_start=chunk.start,
+        score=round(score, 4),
+        also_in=list(hit.also_in),
+    )

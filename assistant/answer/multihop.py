@@ -1,0 +1,342 @@
+"""Answer a multi-part question extractively: one supporting sentence per part, and who says it.
+
+"Does TechCrunch suggest X, while The Verge reports Y?", "Which company, reported by both
+TechCrunch and The Verge, did X and is accused of Y?", "Did Sporting News report X before The
+Roar covered Y?" join several claims, often each tied to an outlet. The answer quotes, for each
+part, the retrieved sentence that best supports it and says which article it comes from:
+"TechCrunch (2023-10-02): … [1]. The Verge (2023-10-05): … [2]."
+
+**Parts.** The question is cut into clauses (at commas, semicolons, "while", "whereas",
+"in contrast to", ", and"); a clause keeps the outlets it names, and a clause naming two
+outlets is cut between them. Clauses with fewer than `_PART_WORDS` content words (besides
+outlet names) only lend their outlets to the parts without one.
+
+**Evidence.** A part's sentences are scored like the single-question answer (0.6 cosine +
+0.4 share of the part's content words) among passages of the part's outlets (and its date, if
+it names one); a part is *supported* when its best sentence scores at least `PART_SUPPORT`.
+Nothing is quoted for an unsupported part, and the answer says so.
+
+**Leads** — the only conclusions stated beyond the quotes, each by a rule on the evidence:
+
+- *Entity* ("Which company …", "Who is the individual …"): the name (capitalised words, not in
+  the question and not an outlet) that occurs in the supporting passages of the most parts; it
+  is stated only when it occurs in at least two parts' passages (or the only part's) and no
+  other name does as well.
+- *Before / after* ("Did A report X before B reported Y?"): both parts supported by dated,
+  different articles: "Yes"/"No" by comparing their publication times.
+- *Yes* (any other yes/no question): every part is supported, from the outlet it names, and
+  no supporting sentence differs from its part in negation ("not", "no", "never", "n't",
+  "without", …). *No*: every part is supported but one differs in negation — the article
+  says the opposite of what the question states. Otherwise there is no yes/no lead.
+
+The whole answer abstains when no part is supported.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from assistant.answer.cite import check_support, make_citation
+from assistant.answer.extractive import Encode
+from assistant.answer.sentences import Sentence, content_words, overlap, split_sentences
+from assistant.retrieve.dates import DateMention, find_dates
+from assistant.retrieve.hints import OutletMention, find_outlets
+from assistant.schema import Answer, Chunk, Citation, Hit, SentenceSupport
+
+PART_SUPPORT = 0.45
+_PART_WORDS = 3
+_CLAUSE_BREAK = re.compile(
+    r",\s+(?!\d{4})(?:and\s+|while\s+|but\s+|whereas\s+)?|;\s+|\s+(?:while|whereas)\s+|"
+    r"\s+in contrast to\s+|\s+and\s+(?=(?:is|was|has|had|also|are|were)\b)"
+)
+_YES_NO = re.compile(
+    r"^\s*(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b|"
+    r",\s*(?:did|does|do|is|was|were|are|has|have|had)\s+(?:there|the|it|they|both|this|that)\b",
+    re.I,
+)
+_ORDER = re.compile(
+    r"\b(before|after|prior to|earlier than|later than|preceding|following)\b", re.I
+)
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|none|neither|nor|without|cannot|lack(?:s|ed|ing)?|fail(?:s|ed)?|"
+    r"den(?:y|ies|ied))\b|n['’]t\b",
+    re.I,
+)
+_ENTITY_QUESTION = re.compile(r"^\s*(?:which|what|who|whose|whom)\b", re.I)
+_PERSON_QUESTION = re.compile(r"^\s*who\b|\b(?:individual|person|figure|ceo|founder)\b", re.I)
+_NAME = re.compile(r"\b[A-Z][\w’'&.-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w’'&.-]*)*")
+_NOT_NAMES_TEXT = (
+    "The A An In On At Of And But For To As It Its This That These Those He She They We I His "
+    "Her Their Our After Before When While If However Meanwhile Still Also According Yes No "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+    "May June July August September October November December Mr Mrs Ms Dr"
+)
+_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
+
+
+@dataclass(frozen=True)
+class Part:
+    """One claim of a multi-part question, with the outlets and date window it names."""
+
+    text: str
+    start: int
+    sources: tuple[str, ...] = ()
+    window: DateMention | None = None
+    lent: bool = False  # sources named elsewhere in the question ("as reported by A and B")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The best sentence found for one part (hit index into the hits), and its score."""
+
+    part: Part
+    hit: int
+    sentence: Sentence
+    score: float
+
+    @property
+    def supported(self) -> bool:
+        """Return True when the sentence supports the part well enough to quote it."""
+        return self.score >= PART_SUPPORT
+
+
+def split_parts(question: str, hits: list[Hit]) -> list[Part]:
+    """Return the parts of a question (one when it is not multi-part)."""
+    sources = tuple(sorted({h.chunk.source for h in hits if h.chunk.source}))
+    outlets = find_outlets(question, sources)
+    dates = find_dates(question)
+    parts: list[Part] = []
+    spare: list[str] = []
+    for start, end in _spans(question, outlets):
+        text = question[start:end].strip(" ,;'\"?.")
+        own = tuple(dict.fromkeys(s for o in outlets if start <= o.start < end for s in o.sources))
+        if len(_claim_words(text, outlets, start)) < _PART_WORDS:
+            spare.extend(own)
+            continue
+        window = next((d for d in dates if start <= d.start < end), None)
+        parts.append(Part(text, start, own, window))
+    spare = list(dict.fromkeys(spare))
+    return [p if p.sources else Part(p.text, p.start, tuple(spare), p.window, True) for p in parts]
+
+
+def answer_parts(
+    question: str, focus: str, parts: list[Part], hits: list[Hit], encode: Encode
+) -> Answer | None:
+    """Return the answer quoting each supported part's sentence, or None when none is.
+
+    Args:
+        question: the standalone question (recorded in the Answer).
+        focus: the user's own question, which the parts were cut from.
+    """
+    evidence = gather_evidence(parts, hits, encode)
+    if not any(e.supported for e in evidence):
+        return None
+    head = lead(focus, evidence, hits)
+    citations: list[Citation] = []
+    lines: list[str] = []
+    numbers: dict[tuple[int, int], int] = {}
+    for item in evidence:
+        key = (item.hit, item.sentence.start)
+        if not item.supported or key in numbers:
+            continue
+        numbers[key] = len(citations) + 1
+        citations.append(make_citation(numbers[key], hits[item.hit], item.sentence, item.score))
+        chunk = hits[item.hit].chunk
+        quote = item.sentence.text.rstrip().rstrip(".")
+        lines.append(f"{_attribution(chunk)} {quote} [{numbers[key]}].")
+    missed = [e.part for e in evidence if not e.supported]
+    note = ""
+    if missed:
+        note = "No passage found supports: " + "; ".join(f"“{p.text}”" for p in missed) + "."
+    text = "\n\n".join(x for x in (head, "\n\n".join(lines), note) if x)
+    checked = check_support("\n\n".join(lines), citations)
+    if head:
+        all_n = [c.n for c in citations]
+        weakest = min(s.support for s in checked) if checked else 0.0
+        checked.insert(
+            0,
+            SentenceSupport(
+                text=head,
+                citations=all_n,
+                support=weakest,
+                supported=all(s.supported for s in checked),
+            ),
+        )
+    return Answer(
+        text=text, citations=citations, question=question, answered=True, sentences=checked
+    )
+
+
+def is_multi_part(parts: list[Part]) -> bool:
+    """Return True when the question asks what several parts or named outlets say."""
+    named = any(p.sources for p in parts)
+    return named and (len(parts) > 1 or any(len(p.sources) > 1 for p in parts))
+
+
+def gather_evidence(parts: list[Part], hits: list[Hit], encode: Encode) -> list[Evidence]:
+    """Return the best sentence for each part (parts naming two outlets get one per outlet)."""
+    candidates = [(i, s) for i, hit in enumerate(hits) for s in split_sentences(hit.chunk.text)]
+    if not candidates:
+        return []
+    jobs: list[tuple[Part, tuple[str, ...]]]
+    # "Did A and B both report X?" needs X from each; "X, as reported by A and B" from either.
+    jobs = [(p, (s,)) for p in parts if len(p.sources) > 1 and not p.lent for s in p.sources]
+    jobs += [(p, p.sources) for p in parts if len(p.sources) <= 1 or p.lent]
+    jobs.sort(key=lambda job: job[0].start)
+    vectors = encode([p.text for p, _ in jobs] + [s.text for _, s in candidates])
+    sentence_vectors = vectors[len(jobs) :]
+    found: list[Evidence] = []
+    for j, (part, sources) in enumerate(jobs):
+        cosines = sentence_vectors @ vectors[j]
+        words = content_words(part.text)
+        best: Evidence | None = None
+        for (i, sentence), cosine in zip(candidates, cosines, strict=True):
+            if not _from(hits[i], sources, part.window, hits):
+                continue
+            score = 0.6 * float(cosine) + 0.4 * overlap(words, sentence.text)
+            if best is None or score > best.score:
+                best = Evidence(replace(part, sources=sources), i, sentence, score)
+        if best is not None:
+            found.append(best)
+    return found
+
+
+def lead(question: str, evidence: list[Evidence], hits: list[Hit]) -> str:
+    """Return the conclusion the evidence allows ("Yes.", "No.", a name), or ''."""
+    supported = [e for e in evidence if e.supported]
+    if not supported:
+        return ""
+    if _YES_NO.search(question):
+        return _yes_no(question, evidence, hits)
+    if _ENTITY_QUESTION.match(question):
+        return _entity(question, supported, hits)
+    return ""
+
+
+def _yes_no(question: str, evidence: list[Evidence], hits: list[Hit]) -> str:
+    if not all(e.supported for e in evidence):
+        return ""
+    order = _ORDER.search(question)
+    if order and len(evidence) >= 2:
+        return _order(order.group(1).lower(), evidence[0], evidence[1], hits)
+    if any(
+        bool(_NEGATION.search(e.part.text)) != bool(_NEGATION.search(e.sentence.text))
+        for e in evidence
+    ):
+        return "No."
+    return "Yes."
+
+
+def _order(relation: str, first: Evidence, second: Evidence, hits: list[Hit]) -> str:
+    a, b = hits[first.hit].chunk, hits[second.hit].chunk
+    if a.article_id == b.article_id or a.published_at is None or b.published_at is None:
+        return ""
+    if a.published_at == b.published_at:
+        return ""
+    earlier = a.published_at < b.published_at
+    wanted_earlier = relation in ("before", "prior to", "earlier than", "preceding")
+    answer = "Yes" if earlier == wanted_earlier else "No"
+    word = "before" if earlier else "after"
+    return (
+        f"{answer}: {_outlet(a)} published on {_day(a.published_at)}, {word} "
+        f"{_outlet(b)} on {_day(b.published_at)}."
+    )
+
+
+def _entity(question: str, supported: list[Evidence], hits: list[Hit]) -> str:
+    asked = {w.lower() for w in re.findall(r"\w+", question)}
+    outlets = {w.lower() for h in hits for w in re.findall(r"\w+", h.chunk.source or "")}
+    person = bool(_PERSON_QUESTION.search(question))
+    texts = [hits[item.hit].chunk.text for item in supported]
+    found: dict[str, tuple[int, int]] = {}
+    for name in set().union(*(_names(text, person) for text in texts)):
+        words = {w.lower() for w in re.findall(r"\w+", name)}
+        if words <= asked or words <= outlets:
+            continue
+        key = re.compile(rf"\b{re.escape(name.split()[-1] if person else name)}\b")
+        starts = {
+            item.part.start for item, text in zip(supported, texts, strict=True) if key.search(text)
+        }
+        found[name] = (len(starts), sum(len(key.findall(text)) for text in set(texts)))
+    if not found:
+        return ""
+    ranked = sorted(found.items(), key=lambda kv: (kv[1], len(kv[0])), reverse=True)
+    name, (covered, _) = ranked[0]
+    if covered < min(2, len({e.part.start for e in supported})):
+        return ""
+    rivals = [n for n, score in ranked[1:] if score == ranked[0][1] and n not in name]
+    return "" if rivals else f"{name}."
+
+
+def _names(text: str, person: bool) -> set[str]:
+    """Return the capitalised names used inside sentences (not only as a sentence's first word)."""
+    names = set()
+    for match in _NAME.finditer(text):
+        if re.search(r"(?:^|[.!?:\n“\"]\s*)$", text[: match.start()]):
+            continue
+        words = [w.strip(".") for w in match.group().split()]
+        while words and words[0] in _NOT_NAMES:
+            words = words[1:]
+        if not words or (person and len(words) < 2):
+            continue
+        names.add(" ".join(words).removesuffix("’s").removesuffix("'s"))
+    return names
+
+
+def _spans(question: str, outlets: list[OutletMention]) -> list[tuple[int, int]]:
+    """Return clause spans, each cut again before its second and later outlet mentions."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _CLAUSE_BREAK.finditer(question):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(question)))
+    cut: list[tuple[int, int]] = []
+    for begin, end in spans:
+        inside = [o for o in outlets if begin < o.start < end]
+        edges = [begin] + [o.start for o in inside if _own_claim(question, o, end)] + [end]
+        cut.extend((a, b) for a, b in itertools.pairwise(edges) if b > a)
+    return cut
+
+
+def _own_claim(question: str, outlet: OutletMention, end: int) -> bool:
+    """Return True when words of its own follow the outlet ('… before The Roar covered X')."""
+    after = question[outlet.end : end]
+    return not re.match(r"\W*(?:and|or|,)\b", after) and len(content_words(after)) >= _PART_WORDS
+
+
+def _claim_words(text: str, outlets: list[OutletMention], offset: int) -> set[str]:
+    names = {w for o in outlets for s in o.sources for w in content_words(s)}
+    return content_words(text) - names - content_words("article report reported according")
+
+
+def _from(hit: Hit, sources: tuple[str, ...], window: DateMention | None, hits: list[Hit]) -> bool:
+    """Return True when the hit may support a part: its outlet and date, when those are known."""
+    present = {h.chunk.source for h in hits}
+    if sources and any(s in present for s in sources) and hit.chunk.source not in sources:
+        return False
+    if window is not None and hit.chunk.published_at is not None:
+        dated = [h for h in hits if h.chunk.published_at and window.contains(_date(h))]
+        return not dated or window.contains(_date(hit))
+    return True
+
+
+def _date(hit: Hit) -> date:
+    assert hit.chunk.published_at is not None
+    return hit.chunk.published_at.date()
+
+
+def _attribution(chunk: Chunk) -> str:
+    date = f" ({chunk.published_at:%Y-%m-%d})" if chunk.published_at else ""
+    return f"{_outlet(chunk)}{date}:"
+
+
+def _outlet(chunk: Chunk) -> str:
+    return chunk.source or chunk.title
+
+
+def _day(moment: datetime) -> str:
+    return moment.date().isoformat()
