@@ -65,9 +65,32 @@ _NEGATION = re.compile(
     r"den(?:y|ies|ied))\b|n['’]t\b",
     re.I,
 )
+# Words about the reporting, not the reported claim.
+_META_WORDS = content_words(
+    "article articles report reports reported reporting according suggest suggests suggesting "
+    "indicate indicates indicating imply implies discuss discusses discussed mention mentioned "
+    "describe described portray portrayal claim claims piece coverage covered state states"
+)
+# Clauses that comment on the other parts rather than state a claim of their own.
+_COMMENT = re.compile(
+    r"\s*(?:indicating|suggesting|implying|highlighting|showing|signalling|signaling|"
+    r"reflecting|demonstrating|without)\b",
+    re.I,
+)
+# Questions about how reports relate (a change, consistency, a difference) get no yes/no lead:
+# finding each report's sentence does not tell whether they agree.
+_RELATION = re.compile(r"\b(?:chang\w*|consisten\w*|differ\w*|same|similar\w*|shift\w*)\b", re.I)
+_TITLES = re.compile(
+    r"^(?:CEO|President|Judge|Senator|Sen|Gov|Governor|Minister|Secretary|Coach|Dr|Mr|Mrs|Ms|"
+    r"Chief|Executive|Founder|Former|Co-founder)\s+"
+)
+_NOT_PERSON = re.compile(
+    r"\b(?:Commission|Exchange|Court|Department|Inc|Corp|Company|Group|Team|Association|"
+    r"Council|Committee|Agency|Bank|Board|Office|University|League|Club|News|Times|Post|of)\b"
+)
 _ENTITY_QUESTION = re.compile(r"^\s*(?:which|what|who|whose|whom)\b", re.I)
 _PERSON_QUESTION = re.compile(r"^\s*who\b|\b(?:individual|person|figure|ceo|founder)\b", re.I)
-_NAME = re.compile(r"\b[A-Z][\w’'&.-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w’'&.-]*)*")
+_NAME = re.compile(r"\b[A-Z][\w’'&.-]*(?:[ \t]+(?:of[ \t]+|de[ \t]+|the[ \t]+)?[A-Z][\w’'&.-]*)*")
 _NOT_NAMES_TEXT = (
     "The A An In On At Of And But For To As It Its This That These Those He She They We I His "
     "Her Their Our After Before When While If However Meanwhile Still Also According Yes No "
@@ -150,7 +173,9 @@ def answer_parts(
     missed = [e.part for e in evidence if not e.supported]
     note = ""
     if missed:
-        note = "No passage found supports: " + "; ".join(f"“{p.text}”" for p in missed) + "."
+        # Worded without "yes"/"no" so that it never reads as a verdict.
+        note = "Not found in the retrieved passages: " + "; ".join(f"“{p.text}”" for p in missed)
+        note += "."
     text = "\n\n".join(x for x in (head, "\n\n".join(lines), note) if x)
     checked = check_support("\n\n".join(lines), citations)
     if head:
@@ -186,12 +211,12 @@ def gather_evidence(parts: list[Part], hits: list[Hit], encode: Encode) -> list[
     jobs = [(p, (s,)) for p in parts if len(p.sources) > 1 and not p.lent for s in p.sources]
     jobs += [(p, p.sources) for p in parts if len(p.sources) <= 1 or p.lent]
     jobs.sort(key=lambda job: job[0].start)
-    vectors = encode([p.text for p, _ in jobs] + [s.text for _, s in candidates])
+    vectors = encode([claim_text(p.text) for p, _ in jobs] + [s.text for _, s in candidates])
     sentence_vectors = vectors[len(jobs) :]
     found: list[Evidence] = []
     for j, (part, sources) in enumerate(jobs):
         cosines = sentence_vectors @ vectors[j]
-        words = content_words(part.text)
+        words = content_words(part.text) - _META_WORDS
         best: Evidence | None = None
         for (i, sentence), cosine in zip(candidates, cosines, strict=True):
             if not _from(hits[i], sources, part.window, hits):
@@ -209,10 +234,10 @@ def lead(question: str, evidence: list[Evidence], hits: list[Hit]) -> str:
     supported = [e for e in evidence if e.supported]
     if not supported:
         return ""
-    if _YES_NO.search(question):
-        return _yes_no(question, evidence, hits)
     if _ENTITY_QUESTION.match(question):
         return _entity(question, supported, hits)
+    if _YES_NO.search(question) and not _RELATION.search(question):
+        return _yes_no(question, evidence, hits)
     return ""
 
 
@@ -272,17 +297,19 @@ def _entity(question: str, supported: list[Evidence], hits: list[Hit]) -> str:
 
 
 def _names(text: str, person: bool) -> set[str]:
-    """Return the capitalised names used inside sentences (not only as a sentence's first word)."""
+    """Return the capitalised names of a text; a lone capitalised word only inside a sentence."""
     names = set()
     for match in _NAME.finditer(text):
-        if re.search(r"(?:^|[.!?:\n“\"]\s*)$", text[: match.start()]):
-            continue
         words = [w.strip(".") for w in match.group().split()]
         while words and words[0] in _NOT_NAMES:
             words = words[1:]
-        if not words or (person and len(words) < 2):
+        name = _TITLES.sub("", " ".join(words)).removesuffix("’s").removesuffix("'s")
+        first = re.search(r"(?:^|[.!?:\n“\"]\s*)$", text[: match.start()])
+        if len(name) < 3 or (first and " " not in name):
             continue
-        names.add(" ".join(words).removesuffix("’s").removesuffix("'s"))
+        if person and (" " not in name or _NOT_PERSON.search(name)):
+            continue
+        names.add(name)
     return names
 
 
@@ -309,8 +336,16 @@ def _own_claim(question: str, outlet: OutletMention, end: int) -> bool:
 
 
 def _claim_words(text: str, outlets: list[OutletMention], offset: int) -> set[str]:
+    if _COMMENT.match(text):
+        return set()
     names = {w for o in outlets for s in o.sources for w in content_words(s)}
-    return content_words(text) - names - content_words("article report reported according")
+    return content_words(text) - names - _META_WORDS
+
+
+def claim_text(text: str) -> str:
+    """Return a part without the words that talk about the reporting ("the article suggests")."""
+    kept = [w for w in text.split() if not (content_words(w) and content_words(w) <= _META_WORDS)]
+    return " ".join(kept)
 
 
 def _from(hit: Hit, sources: tuple[str, ...], window: DateMention | None, hits: list[Hit]) -> bool:
