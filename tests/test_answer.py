@@ -167,7 +167,7 @@ def test_each_part_is_quoted_from_its_outlet_with_a_yes_lead() -> None:
     )
     answer = answer_parts(question, question, split_parts(question, HITS), HITS, _encode)
     assert answer is not None and answer.answered
-    assert answer.text.startswith("Yes.")
+    assert answer.text.startswith("Yes — ")
     assert "TechCrunch (2023-10-02): Acme Corp has spent billions" in answer.text
     assert "The Verge (2023-10-05): Publishers accuse Acme Corp" in answer.text
     assert [c.source for c in answer.citations] == ["TechCrunch", "The Verge"]
@@ -181,7 +181,7 @@ def test_which_company_is_named_when_every_part_s_evidence_names_it() -> None:
     )
     answer = answer_parts(question, question, split_parts(question, HITS), HITS, _encode)
     assert answer is not None
-    assert answer.text.startswith("Acme Corp.")
+    assert answer.text.startswith("Acme Corp — ")
 
 
 def test_before_or_after_is_read_from_the_publication_dates() -> None:
@@ -191,7 +191,7 @@ def test_before_or_after_is_read_from_the_publication_dates() -> None:
     )
     answer = answer_parts(question, question, split_parts(question, HITS), HITS, _encode)
     assert answer is not None
-    assert answer.text.startswith("Yes: TechCrunch published on 2023-10-02, before The Verge")
+    assert answer.text.startswith("Yes — TechCrunch published on 2023-10-02, before The Verge")
 
 
 def test_a_part_no_passage_supports_is_named_and_gets_no_yes() -> None:

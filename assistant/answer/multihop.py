@@ -7,27 +7,37 @@ part, the retrieved sentence that best supports it and says which article it com
 "TechCrunch (2023-10-02): … [1]. The Verge (2023-10-05): … [2]."
 
 **Parts.** The question is cut into clauses (at commas, semicolons, "while", "whereas",
-"in contrast to", ", and"); a clause keeps the outlets it names, and a clause naming two
-outlets is cut between them. Clauses with fewer than `_PART_WORDS` content words (besides
-outlet names) only lend their outlets to the parts without one.
+"in contrast to", "and is/was/has …"); a clause keeps the outlets it names, and a clause that
+names a second outlet followed by words of its own ("… before The Roar covered X") is cut
+there. Clauses with fewer than `_PART_WORDS` content words (outlet names and words about the
+reporting — "article", "suggests", "reported" — not counted) and commentary clauses
+("indicating …", "without …") only lend their outlets to the parts that name none. A question
+is answered this way only when it names an outlet and has two parts or two outlets.
 
 **Evidence.** A part's sentences are scored like the single-question answer (0.6 cosine +
-0.4 share of the part's content words) among passages of the part's outlets (and its date, if
-it names one); a part is *supported* when its best sentence scores at least `PART_SUPPORT`.
-Nothing is quoted for an unsupported part, and the answer says so.
+0.4 share of the part's content words, reporting words removed) among the passages of the
+part's outlets (and of its date, if it names one); "Did A and B both report X?" looks for X in
+each outlet, "X, as reported by A and B" in either. A part is *supported* when its best
+sentence scores at least `PART_SUPPORT` (0.45, the single-answer `min_relevance`). Nothing is
+quoted for an unsupported part, and the answer names it ("Not found in the retrieved
+passages: …").
 
 **Leads** — the only conclusions stated beyond the quotes, each by a rule on the evidence:
 
-- *Entity* ("Which company …", "Who is the individual …"): the name (capitalised words, not in
-  the question and not an outlet) that occurs in the supporting passages of the most parts; it
-  is stated only when it occurs in at least two parts' passages (or the only part's) and no
-  other name does as well.
+- *Entity* ("Which company …", "Who is the individual …"): among the names in the supported
+  parts' passages (capitalised words not in the question and not an outlet; for "who" a
+  multi-word person name, titles dropped), the one found in the passages of the most parts,
+  then the most often; stated only when it is in at least two parts' passages (or the only
+  part's) and no other name ties with it.
 - *Before / after* ("Did A report X before B reported Y?"): both parts supported by dated,
   different articles: "Yes"/"No" by comparing their publication times.
 - *Yes* (any other yes/no question): every part is supported, from the outlet it names, and
   no supporting sentence differs from its part in negation ("not", "no", "never", "n't",
   "without", …). *No*: every part is supported but one differs in negation — the article
-  says the opposite of what the question states. Otherwise there is no yes/no lead.
+  says the opposite of what the question states.
+- Questions about how reports relate ("was there a change / consistency", "a different
+  approach", "similar") get no yes/no lead: finding each report's sentence does not show
+  whether they agree. Neither does a question with an unsupported part.
 
 The whole answer abstains when no part is supported.
 """
@@ -230,7 +240,11 @@ def gather_evidence(parts: list[Part], hits: list[Hit], encode: Encode) -> list[
 
 
 def lead(question: str, evidence: list[Evidence], hits: list[Hit]) -> str:
-    """Return the conclusion the evidence allows ("Yes.", "No.", a name), or ''."""
+    """Return the conclusion the evidence allows ("Yes — …", "No — …", a name), or ''.
+
+    The verdict word stands apart ("Yes — …", not "Yes."), so a reader or a scorer that splits
+    on whitespace sees the bare word.
+    """
     supported = [e for e in evidence if e.supported]
     if not supported:
         return ""
@@ -251,8 +265,8 @@ def _yes_no(question: str, evidence: list[Evidence], hits: list[Hit]) -> str:
         bool(_NEGATION.search(e.part.text)) != bool(_NEGATION.search(e.sentence.text))
         for e in evidence
     ):
-        return "No."
-    return "Yes."
+        return "No — a passage below says the opposite of one part of the question."
+    return "Yes — a passage below supports each part of the question."
 
 
 def _order(relation: str, first: Evidence, second: Evidence, hits: list[Hit]) -> str:
@@ -266,7 +280,7 @@ def _order(relation: str, first: Evidence, second: Evidence, hits: list[Hit]) ->
     answer = "Yes" if earlier == wanted_earlier else "No"
     word = "before" if earlier else "after"
     return (
-        f"{answer}: {_outlet(a)} published on {_day(a.published_at)}, {word} "
+        f"{answer} — {_outlet(a)} published on {_day(a.published_at)}, {word} "
         f"{_outlet(b)} on {_day(b.published_at)}."
     )
 
@@ -293,7 +307,7 @@ def _entity(question: str, supported: list[Evidence], hits: list[Hit]) -> str:
     if covered < min(2, len({e.part.start for e in supported})):
         return ""
     rivals = [n for n, score in ranked[1:] if score == ranked[0][1] and n not in name]
-    return "" if rivals else f"{name}."
+    return "" if rivals else f"{name} — named in the passages that support the question's parts."
 
 
 def _names(text: str, person: bool) -> set[str]:
