@@ -93,10 +93,13 @@ def _search_options(parser: argparse.ArgumentParser, defaults: Settings) -> None
     parser.add_argument("--k", type=int, help=f"passages to consider (default: {r.k})")
     parser.add_argument("--mode", choices=["dense", "bm25", "hybrid"],
                         help=f"retrieval mode (default: {r.mode})")
+    parser.add_argument("--no-rerank", dest="rerank", action="store_false", default=None,
+                        help="skip the second stage (sentence-level rerank)")
     parser.add_argument("--source", action="append", default=[],
                         help="only this outlet (repeatable)")
     parser.add_argument("--since", type=date.fromisoformat, help="published on or after YYYY-MM-DD")
-    parser.add_argument("--until", type=date.fromisoformat, help="published on or before YYYY-MM-DD")
+    parser.add_argument("--until", type=date.fromisoformat,
+                        help="published on or before YYYY-MM-DD")
     parser.add_argument("--today", type=date.fromisoformat,
                         help="the date 'last week' and 'this week' refer to (default: today)")
     a = defaults.answer
@@ -116,6 +119,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     if getattr(args, "store_url", None):
         update["store"] = settings.store.model_copy(update={"url": args.store_url})
     retrieve = {key: getattr(args, key) for key in ("k", "mode") if getattr(args, key, None)}
+    if getattr(args, "rerank", None) is False:
+        retrieve["rerank"] = False
     if retrieve:
         update["retrieve"] = settings.retrieve.model_copy(update=retrieve)
     answer = {key: getattr(args, key) for key in ("llm", "base_url", "model_path")

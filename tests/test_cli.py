@@ -73,3 +73,12 @@ def test_ingest_info_ask_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     )
     assert main(["ask", "What is the capital of Peru?", "--index", index]) == 0
     assert capsys.readouterr().out.startswith("The articles don't say")
+
+
+def test_no_rerank_and_mode_reach_the_settings() -> None:
+    from assistant.cli import _parser, _settings
+
+    args = _parser().parse_args(["ask", "q", "--no-rerank", "--mode", "bm25"])
+    settings = _settings(args)
+    assert (settings.retrieve.rerank, settings.retrieve.mode) == (False, "bm25")
+    assert _settings(_parser().parse_args(["ask", "q"])).retrieve.rerank is True

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 def _splitter(chunk_size: int, chunk_overlap: int) -> SentenceSplitter:
     from llama_index.core.node_parser import SentenceSplitter
 
-    return SentenceSplitter(chunk_size=chunk_size, chunk_overlap=min(chunk_overlap, chunk_size // 2))
+    overlap = min(chunk_overlap, chunk_size // 2)
+    return SentenceSplitter(chunk_size=chunk_size, chunk_overlap=overlap)
 
 
 def chunk_id(article_id: str, start: int, end: int, text: str) -> str:

@@ -106,7 +106,8 @@ def build_index(
         _remove(index, [origin for origin in known if origin not in seen], report)
     if report.chunks_added or report.chunks_removed or not (index.directory / BM25_DIR).exists():
         _refresh_bm25(index)
-    refresh_sentence_index(index.catalog, index.directory, settings.ingest)
+    if settings.retrieve.rerank:  # the second stage's sentence vectors (about half the work)
+        refresh_sentence_index(index.catalog, index.directory, settings.ingest)
     index.catalog.set_meta({"dirty": "0"})
     report.seconds = time.perf_counter() - started
     return report
