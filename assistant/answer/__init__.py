@@ -8,6 +8,7 @@ from assistant.answer.cite import check_support, make_citation
 from assistant.answer.extractive import Encode as Encode
 from assistant.answer.extractive import Scored, choose_sentences, missing_names, score_sentences
 from assistant.answer.multihop import answer_parts, is_multi_part, split_parts
+from assistant.answer.sentences import Sentence
 from assistant.config import Settings
 from assistant.schema import Answer, Citation, Hit
 
@@ -113,22 +114,7 @@ def _metadata_answer(question: str, hit: Hit) -> Answer:
         f"on {date} [1]."
     )
     first = chunk.text.split("\n", 1)[0]
-    citation = Citation(
-        n=1,
-        article_id=chunk.article_id,
-        title=chunk.title,
-        quote=first,
-        start=chunk.start,
-        end=chunk.start + len(first),
-        source=chunk.source,
-        author=chunk.author,
-        published_at=chunk.published_at,
-        url=chunk.url,
-        passage=chunk.text,
-        passage_start=chunk.start,
-        score=hit.score,
-        also_in=list(hit.also_in),
-    )
+    citation = make_citation(1, hit, Sentence(first, 0, len(first)), hit.score)
     return Answer(
         text=text,
         citations=[citation],

@@ -18,12 +18,13 @@ from assistant.answer.cite import (
     MARKER,
     SUPPORT_THRESHOLD,
     drop_unknown_markers,
+    make_citation,
     marker_numbers,
     support_score,
 )
 from assistant.answer.llm import LLM
 from assistant.answer.prompts import build_answer_prompt, order_passages
-from assistant.answer.sentences import content_words, split_sentences
+from assistant.answer.sentences import Sentence, content_words, split_sentences
 from assistant.schema import Answer, Citation, Hit, SentenceSupport
 
 Fallback = Callable[[], Answer]
@@ -187,22 +188,7 @@ class _Draft:
         sentences = split_sentences(chunk.text)
         quote = max(sentences, key=lambda s: len(claims & content_words(s.text)), default=None)
         start, end = (quote.start, quote.end) if quote else (0, len(chunk.text))
-        return Citation(
-            n=n,
-            article_id=chunk.article_id,
-            title=chunk.title,
-            quote=chunk.text[start:end],
-            start=chunk.start + start,
-            end=chunk.start + end,
-            source=chunk.source,
-            author=chunk.author,
-            published_at=chunk.published_at,
-            url=chunk.url,
-            passage=chunk.text,
-            passage_start=chunk.start,
-            score=round(hit.score, 4),
-            also_in=list(hit.also_in),
-        )
+        return make_citation(n, hit, Sentence(chunk.text[start:end], start, end), hit.score)
 
 
 def _sentences(tokens: Iterable[str]) -> Iterator[str]:
