@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import math
 import re
-import shutil
 import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from assistant.retrieve.files import fresh_sibling, swap_in
 
 if TYPE_CHECKING:
     import numpy as np
@@ -138,9 +139,7 @@ def build_bm25(catalog: Catalog, index_dir: Path) -> BM25Index:
 
 
 def _save(index: BM25Index, target: Path) -> None:
-    tmp = target.with_name(target.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    tmp = fresh_sibling(target)
     if index.ids:
         index.model.save(str(tmp))
     meta = {
@@ -150,12 +149,7 @@ def _save(index: BM25Index, target: Path) -> None:
         "stamps": index.stamps.tolist(),
     }
     (tmp / "ids.json").write_text(json.dumps(meta))
-    old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    tmp.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_in(tmp, target)
 
 
 def _load(target: Path) -> BM25Index | None:

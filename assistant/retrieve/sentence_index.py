@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from assistant.retrieve.files import fresh_sibling, swap_in
 
 if TYPE_CHECKING:
     import numpy as np
@@ -203,9 +204,7 @@ def refresh_sentence_index(catalog: Catalog, index_dir: Path, ingest: IngestSett
 def _save(index: SentenceIndex, target: Path) -> None:
     import numpy as np
 
-    tmp = target.with_name(target.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    tmp = fresh_sibling(target)
     np.save(tmp / "vectors.npy", index.vectors)
     meta = {
         "generation": index.generation,
@@ -214,12 +213,7 @@ def _save(index: SentenceIndex, target: Path) -> None:
         "chunks": index.chunks,
     }
     (tmp / "index.json").write_text(json.dumps(meta))
-    old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    tmp.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_in(tmp, target)
 
 
 def load_sentence_index(index_dir: Path) -> SentenceIndex | None:
