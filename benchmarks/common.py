@@ -15,7 +15,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as `python benchmarks/x.py` from a checkout
-MULTIHOP = Path("/work/shared/benchmarks/multihop-rag")
+# The team's copy sits beside the checkout (../shared); elsewhere pass the corpus by path or set
+# ASSISTANT_BENCH_MULTIHOP to the folder holding corpus.jsonl and queries-dev.jsonl.
+MULTIHOP = Path(
+    os.environ.get("ASSISTANT_BENCH_MULTIHOP") or ROOT.parent / "shared/benchmarks/multihop-rag"
+)
 
 
 def load_text() -> str:
