@@ -120,30 +120,29 @@ class AnswerType:
         return any(_shares_clause(sentence, span, question_words) for span in spans)
 
 
+# "which North Korean general": up to two modifiers, but not "what do US officials …"
+_WHICH = rf"\b(?:which|what)\s+(?:(?!{_AUXILIARIES}\b)\w+\s+){{0,2}}?"
+# The first rule whose pattern matches the lower-cased question names the answer type.
+_TYPE_RULES = [
+    (re.compile(pattern), AnswerType(name, tied))
+    for pattern, name, tied in (
+        (r"\bhow long\b|\bhow much time\b", "duration", False),
+        (r"\bhow (?:many|much|far|old)\b|\bwhat (?:number|percentage|share)\b", "number", True),
+        (rf"{_WHICH}(?:date|day|year|month)\b", "date", True),
+        (r"^\s*when\b", "when", False),
+        (rf"{_WHICH}(?:{_PLACE_NOUNS})\b", "place", True),
+        (rf"{_WHICH}(?:{_COUNTRY_NOUNS})\b", "country", True),
+        (r"^\s*where\b", "where", False),
+        (rf"{_WHICH}(?:{_PERSON_NOUNS})\b", "person", True),
+        (r"^\s*who\b", "who", False),
+    )
+]
+
+
 def answer_type(question: str) -> AnswerType | None:
     """Return the answer type a question names, or None when it names none."""
     q = question.lower()
-    # "which North Korean general": up to two modifiers, but not "what do US officials …"
-    which = rf"\b(?:which|what)\s+(?:(?!{_AUXILIARIES}\b)\w+\s+){{0,2}}?"
-    if re.search(r"\bhow long\b|\bhow much time\b", q):
-        return AnswerType("duration", tied=False)
-    if re.search(r"\bhow (?:many|much|far|old)\b|\bwhat (?:number|percentage|share)\b", q):
-        return AnswerType("number", tied=True)
-    if re.search(rf"{which}(?:date|day|year|month)\b", q):
-        return AnswerType("date", tied=True)
-    if re.match(r"\s*when\b", q):
-        return AnswerType("when", tied=False)
-    if re.search(rf"{which}(?:{_PLACE_NOUNS})\b", q):
-        return AnswerType("place", tied=True)
-    if re.search(rf"{which}(?:{_COUNTRY_NOUNS})\b", q):
-        return AnswerType("country", tied=True)
-    if re.match(r"\s*where\b", q):
-        return AnswerType("where", tied=False)
-    if re.search(rf"{which}(?:{_PERSON_NOUNS})\b", q):
-        return AnswerType("person", tied=True)
-    if re.match(r"\s*who\b", q):
-        return AnswerType("who", tied=False)
-    return None
+    return next((kind for pattern, kind in _TYPE_RULES if pattern.search(q)), None)
 
 
 def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tuple[int, int]]:
