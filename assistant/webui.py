@@ -17,7 +17,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
@@ -26,6 +25,7 @@ from assistant.errors import AssistantError, ConfigError, InputError
 from assistant.feedback import REASONS, add_reason, rate
 from assistant.retrieve.filters import Filters
 from assistant.schema import Answer, Turn
+from assistant.webui_api import ask_endpoint, parse_date
 from assistant.webui_render import (
     CSS,
     HEAD,
@@ -82,7 +82,7 @@ def conversation_settings(settings: Settings, options: Options) -> Settings:
 
 def conversation_filters(options: Options) -> Filters:
     """Return the search filters for the conversation's outlets and date window."""
-    since, until = _parse_date(options.since, "From"), _parse_date(options.until, "To")
+    since, until = parse_date(options.since, "From"), parse_date(options.until, "To")
     if since and until and since > until:
         raise InputError(f"the date window is empty: {since} is after {until} — swap the dates")
     return Filters(sources=tuple(options.outlets or ()), since=since, until=until)
@@ -147,15 +147,6 @@ def respond(
         turn = replace(turn, error="the answer stream ended without an answer — ask again")
     turns = [*turns[:-1], turn]
     yield render_messages(turns), turns, render_sources(turns)
-
-
-def _parse_date(value: str | None, label: str) -> date | None:
-    if not value or not str(value).strip():
-        return None
-    try:
-        return date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise InputError(f"{label} date {value!r} is not a date — use YYYY-MM-DD") from None
 
 
 # ---- corpus and upload -----------------------------------------------------------------------
@@ -246,6 +237,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         _wire_chat(gr, settings, ui)
         _wire_feedback(gr, settings, ui)
         _wire_corpus(gr, settings, ui, app)
+        # For scripts: POST /gradio_api/call/ask (see assistant/webui_api.py).
+        gr.api(ask_endpoint(settings), api_name="ask", concurrency_id="index")
     return app
 
 

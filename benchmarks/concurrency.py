@@ -1,11 +1,12 @@
-"""Twenty conversations at once through ask(): errors, mix-ups, throughput, p95.
+"""Twenty conversations at once through ask() and the UI's HTTP API: errors, mix-ups, p95.
 
     python benchmarks/concurrency.py --articles 30 --users 20
 
 Each conversation asks about its own article, then a follow-up that only makes sense with
 its history. The answers given one at a time are the reference: run concurrently (and again
 while another thread ingests more articles) every answer must match it, or differ only
-because a newly ingested article is now cited.
+because a newly ingested article is now cited. The last phase runs the same conversations
+through the web UI's `/ask` endpoint (gradio_client on 127.0.0.1), one client each.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ Turn = tuple[Answer, float]  # an answer and the seconds it took
 
 
 def main() -> None:
-    """Build the slice's index, then run the three phases and print one table."""
+    """Build the slice's index, then run the four phases and print one table."""
     args = _parse()
     args.work.mkdir(parents=True, exist_ok=True)
     records = read_jsonl(MULTIHOP / "corpus.jsonl")
@@ -46,6 +47,10 @@ def main() -> None:
     started = time.perf_counter()
     together = _concurrently(topics, settings)
     rows.append(_summarise(f"{args.users} at once", together, alone, topics,
+                           time.perf_counter() - started, settings))
+    started = time.perf_counter()
+    over_http = _concurrently_over_http(topics, settings)
+    rows.append(_summarise(f"{args.users} at once over HTTP (/ask)", over_http, alone, topics,
                            time.perf_counter() - started, settings))
     started = time.perf_counter()
     during, ingest_seconds = _concurrently_with_ingest(topics, settings, extra)
@@ -124,6 +129,49 @@ def _concurrently_with_ingest(topics: list[tuple[str, str]], settings: Settings,
     results = _concurrently(topics, settings, barrier)
     writer.join()
     return results, seconds[0] if seconds else float("nan")
+
+
+def _concurrently_over_http(topics: list[tuple[str, str]], settings: Settings) -> dict[str, Any]:
+    """Serve the UI app on a free loopback port and hold every conversation through /ask."""
+    from gradio_client import Client
+
+    from assistant.webui import build_app
+
+    app = build_app(settings)
+    app.queue(default_concurrency_limit=1)  # as `assistant ui` serves it
+    _, url, _ = app.launch(server_name="127.0.0.1", server_port=_free_port(),
+                           prevent_thread_lock=True, quiet=True)
+    barrier = threading.Barrier(len(topics))
+
+    def run(title: str) -> list[Turn] | BaseException:
+        try:
+            client = Client(url, verbose=False)
+            barrier.wait()
+            question = _question(title)
+            started = time.perf_counter()
+            first = Answer.model_validate(client.predict(question, [], [], "", "",
+                                                         api_name="/ask"))
+            middle = time.perf_counter()
+            follow = Answer.model_validate(client.predict(FOLLOW_UP, [[question, first.text]],
+                                                          [], "", "", api_name="/ask"))
+            return [(first, middle - started), (follow, time.perf_counter() - middle)]
+        except Exception as exc:  # counted as an error in the table
+            return exc
+
+    try:
+        with ThreadPoolExecutor(len(topics)) as pool:
+            futures = {title: pool.submit(run, title) for title, _ in topics}
+            return {title: future.result() for title, future in futures.items()}
+    finally:
+        app.close()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def _fingerprint(turns: list[Turn]) -> list[tuple[str, list[tuple[str, int, int]]]]:

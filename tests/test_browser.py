@@ -262,3 +262,45 @@ def test_no_request_leaves_the_machine_and_new_chat_clears(page: Any, browsed: B
     page.get_by_role("button", name="New chat").click()
     page.wait_for_function("document.querySelectorAll('#sources-panel details').length === 0")
     assert page.locator('#chat [data-testid="bot"]').count() == 0
+
+
+# ---- the HTTP API beside the page (/ask), many conversations at once -------------------------
+
+CONVERSATIONS = [
+    (SEED_QUESTION, "Biden", "The Postmillennial"),
+    ("What did the Port Ellery council website display during the security audit?",
+     "<script>alert(1)</script>", "Harbour Gazette"),
+]
+
+
+def test_http_api_keeps_concurrent_conversations_apart(served: tuple[str, Path]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    def converse(number: int) -> tuple[int, dict[str, Any], dict[str, Any]]:
+        question, _, _ = CONVERSATIONS[number % 2]
+        client = Client(served[0], verbose=False)
+        first = client.predict(question, [], [], "", "", api_name="/ask")
+        # The follow-up only makes sense with this conversation's own history.
+        follow = client.predict("Which outlet reported it?", [[question, first["text"]]], [],
+                                "", "", api_name="/ask")
+        return number, first, follow
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(converse, range(8)))
+    for number, first, follow in results:
+        _, expected, outlet = CONVERSATIONS[number % 2]
+        assert first["answered"] and expected in first["text"], first
+        assert first["citations"][0]["source"] == outlet
+        assert follow["answered"] and outlet in follow["text"], (number, follow["text"])
+        assert {c["source"] for c in follow["citations"]} == {outlet}
+
+
+def test_http_api_reports_bad_input_clearly(served: tuple[str, Path]) -> None:
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="is not a date — use YYYY-MM-DD"):
+        Client(served[0], verbose=False).predict(SEED_QUESTION, [], [], "last week", "",
+                                                 api_name="/ask")
