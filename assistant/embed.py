@@ -31,6 +31,11 @@ BACKENDS = ("torch", "onnx", "onnx-int8")
 EXACT_BACKENDS = ("torch", "onnx")
 
 
+def vectors_kind(backend: str) -> str:
+    """Return the name of the vectors a backend makes: exact backends share "exact"."""
+    return "exact" if backend in EXACT_BACKENDS else backend
+
+
 class Embedder(Protocol):
     """Anything that maps texts to unit-length vectors."""
 

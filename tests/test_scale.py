@@ -26,7 +26,7 @@ import pytest
 from assistant import Answer, ask
 from assistant.catalog import CATALOG_FILE
 from assistant.config import IngestSettings, Settings
-from assistant.embed import register_embedder
+from assistant.embed import register_embedder, vectors_kind
 from assistant.index import manifest_for, open_index
 from assistant.ingest import build_index
 from assistant.ingest.load import load_articles
@@ -62,7 +62,7 @@ _KILLABLE = """
 import sys
 from pathlib import Path
 from assistant.config import Settings
-from assistant.embed import register_embedder
+from assistant.embed import register_embedder, vectors_kind
 from assistant.ingest import build_index
 from tests.test_scale import FAKE, HashEmbedder
 register_embedder(FAKE, HashEmbedder())
@@ -112,7 +112,7 @@ def _check_consistent(settings: Settings, articles: int) -> None:
     wanted = manifest_for(settings)
     assert {key: index.catalog.get_meta(key) for key in wanted} == wanted
     assert index.catalog.get_meta("dirty") == "0"
-    assert index.catalog.get_meta("embed_vectors") == "exact"
+    assert index.catalog.get_meta("embed_vectors") == vectors_kind(settings.ingest.embed_backend)
 
 
 def _synthetic_corpus(path: Path, count: int) -> None:

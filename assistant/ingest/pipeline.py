@@ -20,9 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.config import IngestSettings, Settings
-from assistant.embed import EXACT_BACKENDS, ArrayEmbedder, get_embedder
-from assistant.errors import ConfigError
-from assistant.index import Index, check_manifest, delete_index, open_index
+from assistant.embed import ArrayEmbedder, get_embedder, vectors_kind
+from assistant.index import (
+    Index,
+    adopt_index_backend,
+    check_manifest,
+    delete_index,
+    open_index,
+)
 from assistant.ingest.chunk import chunk_article
 from assistant.ingest.load import Skipped, iter_articles
 from assistant.retrieve.bm25 import BM25_DIR, build_bm25, get_bm25
@@ -90,6 +95,8 @@ def build_index(
         delete_index(settings)
     index = open_index(settings, create=True)
     check_manifest(index)
+    settings = adopt_index_backend(index)
+    index = replace(index, settings=settings)
     check_vectors(index)
     report = IngestReport()
     articles = _load(list(paths), settings, report)
@@ -115,8 +122,9 @@ def build_index(
 
 def remove_documents(origins: list[str], settings: Settings | None = None) -> IngestReport:
     """Remove documents by origin (a file path, or a path prefix) from the index."""
-    settings = settings or Settings()
-    index = open_index(settings)
+    index = open_index(settings or Settings())
+    settings = adopt_index_backend(index)
+    index = replace(index, settings=settings)
     known = index.catalog.documents()
     wanted = [_absolute_origin(origin) for origin in origins]
     matches = [o for o in known if any(o == p or o.startswith(p.rstrip("/") + "/")
@@ -128,26 +136,10 @@ def remove_documents(origins: list[str], settings: Settings | None = None) -> In
     return report
 
 
-def vectors_kind(backend: str) -> str:
-    """Return the manifest's name for the vectors a backend makes (exact backends agree)."""
-    return "exact" if backend in EXACT_BACKENDS else backend
-
-
 def check_vectors(index: Index) -> None:
-    """Record which vectors the index holds, or refuse a backend whose vectors differ."""
-    wanted = vectors_kind(index.settings.ingest.embed_backend)
-    recorded = index.catalog.get_meta("embed_vectors")
-    if index.catalog.counts()[0] == 0 or recorded == wanted:
-        index.catalog.set_meta({"embed_vectors": wanted,
-                                "embed_backend": index.settings.ingest.embed_backend})
-        return
-    # Indexes from before this key were built with PyTorch.
-    if (recorded or "exact") != wanted:
-        raise ConfigError(
-            f"the index at {index.directory}/ holds {recorded or 'exact'} vectors but "
-            f"ingest.embed_backend={index.settings.ingest.embed_backend} makes {wanted} ones "
-            "— mixing them would skew similarities; rebuild with: assistant ingest --rebuild PATH"
-        )
+    """Record which vectors the index holds (`adopt_index_backend` made the settings match)."""
+    backend = index.settings.ingest.embed_backend
+    index.catalog.set_meta({"embed_vectors": vectors_kind(backend), "embed_backend": backend})
 
 
 def _load(paths: list[Path], settings: Settings, report: IngestReport) -> list[Article]:

@@ -61,9 +61,9 @@ def search(
         timings: filled with milliseconds per stage (`embed`, `candidates`, `rerank`,
             `select`, and `retrieve` for the whole search).
     """
-    settings = settings or Settings()
+    index = open_index_for_search(settings or Settings())
+    settings = index.settings  # with the embedding backend the index was built with
     r = settings.retrieve
-    index = open_index_for_search(settings)
     filters = filters or Filters()
     k = k or r.k
     clock = timings if timings is not None else {}
