@@ -112,7 +112,9 @@ def _run_eval(argv: Sequence[str]) -> int:
 
         write_report(out)
     print(json.dumps(summary, indent=2) if args.json else format_summary(summary))
-    print(f"\nrun written to {out}", file=sys.stderr)
+    run = json.loads((out / "settings.json").read_text(encoding="utf-8"))["run"]
+    print(f"\nindex {run['index_seconds']:.0f} s, questions {run['questions_seconds']:.0f} s; "
+          f"run written to {out}", file=sys.stderr)
     return _gate(summary, args.floors)
 
 

@@ -297,10 +297,16 @@ def evaluate(
 ) -> dict[str, Any]:
     """Run a whole eval as `assistant eval` does, write the run folder, and return the summary."""
     cases = load_run_cases(options.cases_file, options.benchmark)[: options.limit]
+    started = time.perf_counter()
     settings = prepare_settings(options, settings)
+    indexed = time.perf_counter()
     rows = run_eval(cases, settings, ask_fn=ask_fn, search_fn=search_fn, progress=progress)
     summary = summarize(rows)
-    write_run(options.out, rows, summary, settings_record(options, settings, len(cases)))
+    record = settings_record(options, settings, len(cases))
+    # Wall-clock seconds of the run's two phases (index build or reuse, then the questions).
+    record["run"] |= {"index_seconds": round(indexed - started, 1),
+                      "questions_seconds": round(time.perf_counter() - indexed, 1)}
+    write_run(options.out, rows, summary, record)
     return summary
 
 
