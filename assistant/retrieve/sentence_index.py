@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.retrieve.files import fresh_sibling, swap_in
+from assistant.text import split_sentences as split_text
 
 if TYPE_CHECKING:
     import numpy as np
@@ -28,44 +28,12 @@ if TYPE_CHECKING:
 SENTENCES_DIR = "sentences"
 EmbedFn = Callable[[list[str]], Any]  # texts -> float32 array of unit vectors, one row each
 
-# A sentence ends at . ! or ? (maybe followed by closing quotes) before a capital, digit or quote.
-_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
-_ABBREVIATIONS = (
-    "Mr.",
-    "Mrs.",
-    "Ms.",
-    "Dr.",
-    "St.",
-    "Jr.",
-    "U.S.",
-    "U.K.",
-    "No.",
-    "vs.",
-    "Inc.",
-    "Co.",
-    "Corp.",
-    "Gov.",
-    "Sen.",
-    "Rep.",
-    "Gen.",
-    "a.m.",
-    "p.m.",
-)
 _MIN_WORDS = 3
 
 
 def split_sentences(text: str) -> list[str]:
-    """Return the sentences of a passage worth embedding (paragraph breaks end one)."""
-    sentences: list[str] = []
-    for para in text.split("\n"):
-        start = 0
-        for match in _END.finditer(para):
-            if para[start : match.start()].endswith(_ABBREVIATIONS):
-                continue
-            sentences.append(para[start : match.start()].strip())
-            start = match.end()
-        sentences.append(para[start:].strip())
-    return [s for s in sentences if len(s.split()) >= _MIN_WORDS]
+    """Return the sentences of a passage worth embedding (of three words or more)."""
+    return [s.text for s in split_text(text) if len(s.text.split()) >= _MIN_WORDS]
 
 
 def _key(sentence: str) -> str:
