@@ -7,17 +7,14 @@ directly; `build_app` only wires them to components. Gradio is imported inside f
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
-import shutil
 import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
 from assistant.config import AnswerSettings, Settings
@@ -26,6 +23,7 @@ from assistant.feedback import REASONS, add_reason, rate
 from assistant.retrieve.filters import Filters
 from assistant.schema import Answer, Turn
 from assistant.webui_api import ask_endpoint, parse_date
+from assistant.webui_corpus import UPLOAD_TYPES, add_uploads, corpus_overview, ensure_index
 from assistant.webui_render import (
     CSS,
     HEAD,
@@ -33,18 +31,14 @@ from assistant.webui_render import (
     SYSTEM_FONTS,
     ChatTurn,
     Message,
-    escape_markdown,
     history_of,
-    render_corpus,
     render_messages,
     render_sources,
-    suggest_questions,
 )
 
 if TYPE_CHECKING:
     import gradio as gr
 
-UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
 WORD_DELAY = 0.015  # seconds between words as a reply is typed out
 _WORD = re.compile(r"(?<=\s)(?=\S)")  # split before each word, keeping all whitespace
 BACKENDS: tuple[str, ...] = get_args(AnswerSettings.model_fields["llm"].annotation)
@@ -149,78 +143,6 @@ def respond(
     yield render_messages(turns), turns, render_sources(turns)
 
 
-# ---- corpus and upload -----------------------------------------------------------------------
-
-
-def corpus_overview(settings: Settings) -> tuple[str, list[str], list[str]]:
-    """Return (corpus panel HTML, outlet names, example questions) for the current index."""
-    from assistant.index import open_index
-    from assistant.info import describe_index
-
-    try:
-        info = describe_index(settings)
-        documents = sorted(
-            open_index(settings).catalog.documents().values(),
-            key=lambda d: d.published_at or "",
-            reverse=True,
-        )
-    except AssistantError as exc:
-        return f'<p class="src-empty">{escape_markdown(str(exc))}</p>', [], []
-    examples = suggest_questions([(d.title, d.source) for d in documents[:200]])
-    return render_corpus(info), list(info["outlets"]), examples
-
-
-def add_uploads(
-    settings: Settings,
-    files: Sequence[str] | None,
-    progress: Callable[[int, int], None] | None = None,
-) -> str:
-    """Index uploaded article files; return a Markdown status. Bad files change nothing."""
-    from assistant.ingest import build_index
-
-    if not files:
-        return "Choose one or more files first."
-    limit = settings.ingest.max_file_mb
-    accepted, problems = [], []
-    for name in map(Path, files):
-        if name.suffix.lower() not in UPLOAD_TYPES:
-            problems.append(f"{name.name}: unsupported type (use {', '.join(UPLOAD_TYPES)})")
-        elif name.stat().st_size > limit * 1024 * 1024:
-            problems.append(f"{name.name}: larger than the {limit:g} MB limit")
-        else:
-            accepted.append(_keep_upload(settings, name))
-    lines: list[str] = []
-    if accepted:
-        try:
-            report = build_index(accepted, settings, progress=progress or False)
-        except AssistantError as exc:
-            return f"⚠ Upload failed: {escape_markdown(str(exc))}. The index is unchanged."
-        for skipped in report.skipped:
-            problems.append(f"{Path(skipped.path).name}: {skipped.reason}")
-            shutil.rmtree(Path(skipped.path).parent, ignore_errors=True)
-        added = report.articles_added + report.articles_replaced
-        lines.append(
-            f"✓ Indexed {_plural(added, 'article')} "
-            f"({_plural(report.chunks_added, 'passage')}; {report.articles_unchanged} already "
-            "indexed). They are searchable now."
-        )
-    lines += [f"⚠ Skipped {escape_markdown(problem)}" for problem in problems]
-    return "\n\n".join(lines)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def _keep_upload(settings: Settings, path: Path) -> Path:
-    """Copy an upload under <index_dir>/uploads/<content hash>/ so its origin stays stable."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    target = Path(settings.index_dir) / "uploads" / digest / path.name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, target)
-    return target
-
-
 # ---- app -------------------------------------------------------------------------------------
 
 
@@ -238,7 +160,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         _wire_feedback(gr, settings, ui)
         _wire_corpus(gr, settings, ui, app)
         # For scripts: POST /gradio_api/call/ask (see assistant/webui_api.py).
-        gr.api(ask_endpoint(settings), api_name="ask", concurrency_id="index")
+        gr.api(ask_endpoint(settings), api_name="ask", concurrency_id="index")  # type: ignore[attr-defined]
     return app
 
 
@@ -474,24 +396,6 @@ def theme() -> Any:
     import gradio as gr
 
     return gr.themes.Default(font=list(SYSTEM_FONTS), font_mono=list(MONO_FONTS))
-
-
-def ensure_index(settings: Settings) -> None:
-    """Build the index from settings.seeds_dir when it is missing or empty, printing progress."""
-    from assistant.index import open_index
-    from assistant.ingest import build_index
-
-    try:
-        if open_index(settings).catalog.counts()[0] > 0:
-            return
-    except AssistantError:
-        pass
-    print(f"no articles in {settings.index_dir}/ — building it from {settings.seeds_dir}/ …")
-
-    def show(done: int, total: int) -> None:
-        print(f"\r  indexed {done}/{total} articles", end="\n" if done == total else "", flush=True)
-
-    print(build_index([Path(settings.seeds_dir)], settings, progress=show).summary())
 
 
 def login_from_env() -> tuple[str, str] | None:
