@@ -15,10 +15,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as `python benchmarks/x.py` from a checkout
-# The team's copy sits beside the checkout (../shared); elsewhere pass the corpus by path or set
-# ASSISTANT_BENCH_MULTIHOP to the folder holding corpus.jsonl and queries-dev.jsonl.
+# MultiHop-RAG (ODC-BY) ships in evals/data/; ASSISTANT_BENCH_MULTIHOP names another folder
+# holding corpus.jsonl and queries-dev.jsonl.
 MULTIHOP = Path(
-    os.environ.get("ASSISTANT_BENCH_MULTIHOP") or ROOT.parent / "shared/benchmarks/multihop-rag"
+    os.environ.get("ASSISTANT_BENCH_MULTIHOP") or ROOT / "evals/data/multihop-rag"
 )
 
 

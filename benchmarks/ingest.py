@@ -1,6 +1,6 @@
 """Ingest speed: encode-only floor, our ingest per backend, and a plain llama-index pipeline.
 
-    python benchmarks/ingest.py ../shared/benchmarks/multihop-rag/corpus.jsonl --limit 60
+    python benchmarks/ingest.py evals/data/multihop-rag/corpus.jsonl --limit 60
 
 Every row ingests (or encodes) the same articles with the same model and the same
 SentenceSplitter settings (chunk_size 256, overlap 32) in one process, one after another, so
