@@ -4,9 +4,10 @@
 
 Articles are recombined from sentences of the MultiHop-RAG corpus, and their vectors are
 made from real sentence embeddings (see benchmarks/README.md), so no model runs over the
-big corpora. Each size is built and then measured in its own subprocess, so peak RSS is
-per size. Stages: query embedding, dense (Chroma), BM25, fusion + catalog fetch, then the
-public search() and ask() end to end.
+big corpora; the sentence vectors the second stage reads are saved as ingest saves them.
+Each size is built and then measured in its own subprocess, so peak RSS is per size.
+Stages: query embedding, dense (Chroma), BM25, fusion + catalog fetch, then the public
+search() and ask() end to end.
 """
 
 from __future__ import annotations
@@ -107,9 +108,18 @@ def sentence_pool(work: Path) -> dict[str, Any]:
 
 def build(size: int, work: Path) -> dict[str, Any]:
     """Write a synthetic index of `size` articles under work/size-N; return build figures."""
+    import numpy as np
+
     from assistant.index import check_manifest, delete_index, open_index
     from assistant.ingest.pipeline import check_vectors, content_hash
     from assistant.retrieve.bm25 import build_bm25
+    from assistant.retrieve.sentence_index import (
+        SENTENCES_DIR,
+        SentenceIndex,
+        _key,
+        _save,
+        embedder_id,
+    )
 
     pool = sentence_pool(work)
     settings = Settings(index_dir=work / f"size-{size}")
@@ -121,26 +131,37 @@ def build(size: int, work: Path) -> dict[str, Any]:
     index.catalog._conn.execute("PRAGMA synchronous=OFF")
     clock: dict[str, float] = {}
     chunks_total = 0
+    rows_of: dict[str, list[int]] = {}  # chunk id -> its sentences' rows in the pool
     for first in range(0, size, 1000):
         with timed(clock, "generate"):
             batch = [synthetic_article(i, pool) for i in range(first, min(size, first + 1000))]
+            for _, chunks, _, picks in batch:
+                rows_of.update(zip([c.id for c in chunks], picks, strict=True))
         with timed(clock, "catalog"):
-            for article, chunks, _ in batch:
+            for article, chunks, _, _ in batch:
                 index.catalog.replace_document(article, content_hash(article), chunks)
         with timed(clock, "chroma"):
-            chunks = [c for _, cs, _ in batch for c in cs]
-            index.store.upsert(chunks, [v for _, _, vs in batch for v in vs])
+            chunks = [c for _, cs, _, _ in batch for c in cs]
+            index.store.upsert(chunks, [v for _, _, vs, _ in batch for v in vs])
         chunks_total += len(chunks)
     with timed(clock, "bm25"):
         build_bm25(index.catalog, index.directory)
+    with timed(clock, "sentences"):  # as ingest would: every chunk's sentence vectors, saved
+        keys = [_key(sentence) for sentence in pool["sentences"]]
+        vectors = np.asarray(pool["vectors"], dtype="float16")
+        saved = SentenceIndex(vectors, keys, rows_of, index.catalog.generation(),
+                              embedder_id(settings.ingest))
+        _save(saved, index.directory / SENTENCES_DIR)
     index.catalog.set_meta({"dirty": "0"})
     return {"chunks": chunks_total, "build_seconds": sum(clock.values()),
             "build": {k: round(v, 1) for k, v in clock.items()},
             "build_rss_mb": round(peak_rss_mb())}
 
 
-def synthetic_article(i: int, pool: dict[str, Any]) -> tuple[Any, list[Any], list[Any]]:
-    """Return article i (the same for every size), its chunks and their vectors."""
+def synthetic_article(
+    i: int, pool: dict[str, Any]
+) -> tuple[Any, list[Any], list[Any], list[list[int]]]:
+    """Return article i (the same for every size), its chunks, their vectors, their sentences."""
     import numpy as np
 
     from assistant.ingest.chunk import chunk_id
@@ -165,7 +186,7 @@ def synthetic_article(i: int, pool: dict[str, Any]) -> tuple[Any, list[Any], lis
         start = end + 2
     # A chunk's vector: the normalised mean of its sentences' real embeddings.
     means = [vectors[pick].mean(axis=0) for pick in picks]
-    return article, chunks, [m / np.linalg.norm(m) for m in means]
+    return article, chunks, [m / np.linalg.norm(m) for m in means], picks
 
 
 def measure(size: int, work: Path, count: int) -> dict[str, Any]:
