@@ -35,6 +35,7 @@ class VectorStore:
         self._llama = ChromaVectorStore(chroma_collection=collection)
         self._lock = threading.Lock()
         self._batch: int | None = None
+        self._holds_vectors = False  # once seen non-empty, count() (slow on big ones) is skipped
 
     def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]] | Any) -> None:
         """Store chunk vectors with the metadata filters need; same id → replaced, not doubled."""
@@ -57,6 +58,7 @@ class VectorStore:
         for offset in range(0, len(ids), batch):
             with self._lock, _reaching(self.url):
                 self._llama.delete_nodes(node_ids=list(ids[offset : offset + batch]))
+        self._holds_vectors = False  # it may be empty now
 
     def query(
         self, vector: Sequence[float], top_k: int, filters: MetadataFilters | None = None
@@ -64,8 +66,10 @@ class VectorStore:
         """Return (chunk id, cosine similarity) pairs, best first."""
         from llama_index.core.vector_stores.types import VectorStoreQuery
 
-        if self.count() == 0:
-            return []
+        if not self._holds_vectors:
+            self._holds_vectors = self.count() > 0
+            if not self._holds_vectors:
+                return []
         query = VectorStoreQuery(
             query_embedding=[float(x) for x in vector], similarity_top_k=top_k, filters=filters
         )

@@ -56,9 +56,16 @@ def main() -> None:
     pool = sentence_pool(args.work)
     print(f"sentence pool: {len(pool['sentences'])} sentences, vectors {pool['vectors'].shape}",
           flush=True)
+    previous = {}
+    if args.no_build and (args.work / "last-run.json").exists():
+        previous = {r["size"]: r for r in json.loads((args.work / "last-run.json").read_text())}
     results = []
     for size in args.sizes:
-        built = _child("--build", size, args)
+        if args.no_build:  # measure the indexes the last run built; keep its build figures
+            keys = ("chunks", "build_seconds", "build", "build_rss_mb")
+            built = {k: previous[size][k] for k in keys}
+        else:
+            built = _child("--build", size, args)
         measured = _child("--measure", size, args)
         results.append({"size": size, **built, **measured})
         print(f"  {size}: built in {built['build_seconds']:.0f} s; {load_text()}", flush=True)
@@ -73,6 +80,8 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--queries", type=int, default=100, help="timed questions per size")
     parser.add_argument("--work", type=Path, default=Path.home() / ".cache/news-assistant/bench",
                         help="where corpora and the sentence pool are kept")
+    parser.add_argument("--no-build", action="store_true",
+                        help="measure the indexes the last run built (after a code change)")
     parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
     return parser.parse_args()
