@@ -219,12 +219,16 @@ def test_seed_cases_load_and_cover_every_kind() -> None:
     assert any(case.history for case in cases if case.kind == "followup")
 
 
-@pytest.mark.skipif(not BENCHMARKS.exists(), reason="no shared benchmarks on this machine")
-def test_benchmark_dev_files_load() -> None:
-    multihop = load_multihop_queries(BENCHMARKS / "multihop-rag" / "queries-dev.jsonl")
-    realtime = load_realtimeqa_queries(BENCHMARKS / "realtimeqa" / "queries-dev.jsonl")
+def test_multihop_dev_file_in_the_repo_loads() -> None:
+    multihop = load_multihop_queries(ROOT / "evals/data/multihop-rag/queries-dev.jsonl")
     assert len(multihop) == 511
     assert sum(case.kind == "null_query" for case in multihop) == 58
+    assert all(case.gold_facts for case in multihop if case.kind != "null_query")
+
+
+@pytest.mark.skipif(not BENCHMARKS.exists(), reason="RealTime QA (no licence) is not in a clone")
+def test_realtimeqa_dev_file_loads() -> None:
+    realtime = load_realtimeqa_queries(BENCHMARKS / "realtimeqa" / "queries-dev.jsonl")
     assert len(realtime) == 47
     assert all(case.choices[case.answer_index or 0] == case.answers[0] for case in realtime)
 
