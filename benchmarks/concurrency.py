@@ -5,8 +5,8 @@
 Each conversation asks about its own article, then a follow-up that only makes sense with
 its history. The answers given one at a time are the reference: run concurrently (and again
 while another thread ingests more articles) every answer must match it, or differ only
-because a newly ingested article is now cited. The last phase runs the same conversations
-through the web UI's `/ask` endpoint (gradio_client on 127.0.0.1), one client each.
+because a newly ingested article is now cited. One phase runs the same conversations through
+the web UI's `/ask` endpoint (gradio_client on 127.0.0.1), one client each.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import argparse
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -42,10 +43,10 @@ def main() -> None:
     built = build_index([base], settings)
     print(f"index: {built.summary()}; {load_text()}", flush=True)
     topics = [(str(r["title"]), str(r["id"])) for r in records[: args.users]]
-    alone = {title: _converse(title, settings) for title, _ in topics}  # one at a time
+    alone = {title: _converse(title, _with_ask(settings)()) for title, _ in topics}  # one by one
     rows = [_summarise("one at a time", alone, alone, topics, None, settings)]
     started = time.perf_counter()
-    together = _concurrently(topics, settings)
+    together = _concurrently(topics, _with_ask(settings))
     rows.append(_summarise(f"{args.users} at once", together, alone, topics,
                            time.perf_counter() - started, settings))
     started = time.perf_counter()
@@ -87,26 +88,43 @@ def _question(title: str) -> str:
     return f"What happened in {title.rstrip('.?!')}?"
 
 
-def _converse(title: str, settings: Settings) -> list[Turn] | BaseException:
+AskFn = Callable[[str, list[tuple[str, str]]], Answer]  # (question, history) -> Answer
+
+
+def _with_ask(settings: Settings) -> Callable[[], AskFn]:
+    """Return a factory of in-process answerers: `ask()` with these settings."""
+    return lambda: lambda question, history: ask(question, history, settings)
+
+
+def _converse(title: str, answer: AskFn) -> list[Turn] | BaseException:
     """Ask about one article, then a follow-up that leans on the first answer."""
     try:
         question = _question(title)
         started = time.perf_counter()
-        first = ask(question, settings=settings)
+        first = answer(question, [])
         middle = time.perf_counter()
-        follow = ask(FOLLOW_UP, [(question, first.text)], settings)
+        follow = answer(FOLLOW_UP, [(question, first.text)])
         return [(first, middle - started), (follow, time.perf_counter() - middle)]
     except Exception as exc:  # counted as an error in the table
         return exc
 
 
-def _concurrently(topics: list[tuple[str, str]], settings: Settings,
+def _concurrently(topics: list[tuple[str, str]], make_answer: Callable[[], AskFn],
                   barrier: threading.Barrier | None = None) -> dict[str, Any]:
+    """Hold every conversation at once, each with its own answerer from `make_answer`."""
     barrier = barrier or threading.Barrier(len(topics))
 
     def run(title: str) -> list[Turn] | BaseException:
-        barrier.wait()
-        return _converse(title, settings)
+        try:
+            answer = make_answer()  # e.g. connect an HTTP client before the start line
+        except Exception as exc:  # counted as an error in the table; release the others
+            barrier.abort()
+            return exc
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError as exc:
+            return exc
+        return _converse(title, answer)
 
     with ThreadPoolExecutor(len(topics)) as pool:
         futures = {title: pool.submit(run, title) for title, _ in topics}
@@ -126,7 +144,7 @@ def _concurrently_with_ingest(topics: list[tuple[str, str]], settings: Settings,
 
     writer = threading.Thread(target=ingest)
     writer.start()
-    results = _concurrently(topics, settings, barrier)
+    results = _concurrently(topics, _with_ask(settings), barrier)
     writer.join()
     return results, seconds[0] if seconds else float("nan")
 
@@ -141,27 +159,15 @@ def _concurrently_over_http(topics: list[tuple[str, str]], settings: Settings) -
     app.queue(default_concurrency_limit=1)  # as `assistant ui` serves it
     _, url, _ = app.launch(server_name="127.0.0.1", server_port=_free_port(),
                            prevent_thread_lock=True, quiet=True)
-    barrier = threading.Barrier(len(topics))
 
-    def run(title: str) -> list[Turn] | BaseException:
-        try:
-            client = Client(url, verbose=False)
-            barrier.wait()
-            question = _question(title)
-            started = time.perf_counter()
-            first = Answer.model_validate(client.predict(question, [], [], "", "",
-                                                         api_name="/ask"))
-            middle = time.perf_counter()
-            follow = Answer.model_validate(client.predict(FOLLOW_UP, [[question, first.text]],
-                                                          [], "", "", api_name="/ask"))
-            return [(first, middle - started), (follow, time.perf_counter() - middle)]
-        except Exception as exc:  # counted as an error in the table
-            return exc
+    def over_http() -> AskFn:
+        client = Client(url, verbose=False)
+        return lambda question, history: Answer.model_validate(
+            client.predict(question, [list(turn) for turn in history], [], "", "",
+                           api_name="/ask"))
 
     try:
-        with ThreadPoolExecutor(len(topics)) as pool:
-            futures = {title: pool.submit(run, title) for title, _ in topics}
-            return {title: future.result() for title, future in futures.items()}
+        return _concurrently(topics, over_http)
     finally:
         app.close()
 

@@ -123,11 +123,10 @@ def build(size: int, work: Path) -> dict[str, Any]:
     from assistant.ingest.pipeline import check_vectors, content_hash
     from assistant.retrieve.bm25 import build_bm25
     from assistant.retrieve.sentence_index import (
-        SENTENCES_DIR,
         SentenceIndex,
-        _key,
-        _save,
         embedder_id,
+        save_sentence_index,
+        sentence_key,
     )
 
     pool = sentence_pool(work)
@@ -156,11 +155,11 @@ def build(size: int, work: Path) -> dict[str, Any]:
     with timed(clock, "bm25"):
         build_bm25(index.catalog, index.directory)
     with timed(clock, "sentences"):  # as ingest would: every chunk's sentence vectors, saved
-        keys = [_key(sentence) for sentence in pool["sentences"]]
+        keys = [sentence_key(sentence) for sentence in pool["sentences"]]
         vectors = np.asarray(pool["vectors"], dtype="float16")
         saved = SentenceIndex(vectors, keys, rows_of, index.catalog.generation(),
                               embedder_id(settings.ingest))
-        _save(saved, index.directory / SENTENCES_DIR)
+        save_sentence_index(saved, index.directory)
     index.catalog.set_meta({"dirty": "0"})
     return {"chunks": chunks_total, "build_seconds": sum(clock.values()),
             "build": {k: round(v, 1) for k, v in clock.items()},

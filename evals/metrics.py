@@ -261,7 +261,7 @@ def mean(values: Iterable[float | bool | None]) -> float | None:
     return sum(present) / len(present) if present else None
 
 
-def _mhr_strip(text: str) -> str:
+def mhr_strip(text: str) -> str:
     """Remove spaces and newlines, as the MultiHop-RAG authors do (tabs and others stay)."""
     return text.replace(" ", "").replace("\n", "")
 
@@ -283,11 +283,11 @@ def mhr_retrieval_scores(
     """
     if not gold_facts:
         raise ValueError("no gold facts: MultiHop-RAG null queries are not scored for retrieval")
-    gold = [_mhr_strip(fact) for fact in gold_facts]
+    gold = [mhr_strip(fact) for fact in gold_facts]
     found: list[str] = []
     first_rank: int | None = None
     precision_sum = 0.0
-    for rank, chunk in enumerate((_mhr_strip(c) for c in retrieved_chunk_texts[:10]), 1):
+    for rank, chunk in enumerate((mhr_strip(c) for c in retrieved_chunk_texts[:10]), 1):
         if not any(fact in chunk for fact in gold):
             continue
         first_rank = first_rank or rank

@@ -36,7 +36,8 @@ def split_sentences(text: str) -> list[str]:
     return [s.text for s in split_text(text) if len(s.text.split()) >= _MIN_WORDS]
 
 
-def _key(sentence: str) -> str:
+def sentence_key(sentence: str) -> str:
+    """Return the key a sentence's vector is stored under (a hash of its text)."""
     return hashlib.blake2b(sentence.encode(), digest_size=10).hexdigest()
 
 
@@ -108,7 +109,7 @@ def update_sentence_index(
     for chunk in catalog.iter_chunks():
         rows = chunks[chunk.id] = []
         for sentence in split_sentences(chunk.text):
-            key = _key(sentence)
+            key = sentence_key(sentence)
             if key not in slots:
                 slots[key] = len(slots)
                 if key not in known:
@@ -126,7 +127,7 @@ def update_sentence_index(
             vectors[[slot for slot, _ in part]] = embedded
     assert vectors is not None
     index = SentenceIndex(vectors, list(slots), chunks, catalog.generation(), model)
-    _save(index, Path(index_dir) / SENTENCES_DIR)
+    save_sentence_index(index, index_dir)
     return index
 
 
@@ -169,9 +170,11 @@ def refresh_sentence_index(catalog: Catalog, index_dir: Path, ingest: IngestSett
         _CACHE.pop(str(Path(index_dir).resolve()), None)
 
 
-def _save(index: SentenceIndex, target: Path) -> None:
+def save_sentence_index(index: SentenceIndex, index_dir: Path) -> None:
+    """Write the sentence vectors into the index folder, replacing the old ones at once."""
     import numpy as np
 
+    target = Path(index_dir) / SENTENCES_DIR
     tmp = fresh_sibling(target)
     np.save(tmp / "vectors.npy", index.vectors)
     meta = {
