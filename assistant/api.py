@@ -6,13 +6,15 @@ import time
 from collections.abc import Iterator, Sequence
 from datetime import date
 
-from assistant.answer import answer_extractively, is_instruction, refuse
+from assistant.answer import Encode, answer_extractively, is_instruction, refuse
 from assistant.answer.generate import stream_answer, stream_with_llm
 from assistant.answer.llm import get_llm
 from assistant.chat import condense_question, condense_with_llm
 from assistant.config import Settings
 from assistant.embed import get_embedder
+from assistant.index import open_index_for_search
 from assistant.retrieve import Filters, search
+from assistant.retrieve.sentence_index import embedder_id, get_sentence_index
 from assistant.schema import Answer, Turn
 
 
@@ -76,8 +78,7 @@ def ask_stream(
         generate_started = time.perf_counter()
 
         def extractive() -> Answer:
-            encode = get_embedder(settings.ingest).embed_array
-            return answer_extractively(standalone, question, hits, encode, settings)
+            return answer_extractively(standalone, question, hits, _encoder(settings), settings)
 
         pieces = (
             stream_answer(extractive())
@@ -94,3 +95,15 @@ def ask_stream(
     timings["total"] = (time.perf_counter() - started) * 1000
     assert answer is not None
     yield answer.model_copy(update={"timings_ms": {k: round(v, 1) for k, v in timings.items()}})
+
+
+def _encoder(settings: Settings) -> Encode:
+    """Return the answerer's sentence encoder: the index's model, reusing stored vectors.
+
+    The extractive answerer scores the same sentences the second stage ranked, so their
+    vectors come from the index's sentence file instead of being embedded again.
+    """
+    index = open_index_for_search(settings)
+    ingest = index.settings.ingest  # the backend the index was built with
+    sentences = get_sentence_index(index.directory, embedder_id(ingest))
+    return sentences.encoder(get_embedder(ingest).embed_array)

@@ -283,3 +283,28 @@ def test_bm25_and_sentences_stay_in_step_through_add_replace_remove(tmp_path: Pa
     remove_documents([str(corpus / "b.jsonl")], settings)
     assert len(_in_step(settings)) == len(after) - 1
     assert {h.chunk.article_id for h in search("library hours", settings, k=5)} == {"x1"}
+
+
+def test_answer_encoder_reuses_stored_sentence_vectors(tiny_index: Settings) -> None:
+    from assistant.embed import get_embedder
+    from assistant.retrieve.sentence_index import embedder_id, get_sentence_index
+
+    index = open_index(tiny_index)
+    ingest = index.settings.ingest
+    stored = get_sentence_index(index.directory, embedder_id(ingest))
+    chunk = next(index.catalog.iter_chunks())
+    sentences = split_sentences(chunk.text)
+    embed = get_embedder(ingest).embed_array
+    asked: list[str] = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        asked.extend(texts)
+        return embed(texts)
+
+    question = "Which sentence is this question about?"
+    vectors = stored.encoder(counting)([question, *sentences])
+    assert asked == [question], "stored sentences must not be embedded again"
+    fresh = embed([question, *sentences])
+    assert vectors.shape == fresh.shape
+    # float16 storage, and int8 activations scaled per batch: the same direction, not bits
+    assert np.min(np.sum(vectors * fresh, axis=1)) > 0.98

@@ -58,6 +58,7 @@ class SentenceIndex:
         self.generation = generation
         self.model = model  # embedder identity: vectors of another model are never mixed in
         self._extra: dict[str, np.ndarray] = {}  # chunks embedded at search time
+        self._rows: dict[str, int] | None = None  # sentence key -> row, built on first use
         self._lock = threading.Lock()
 
     def chunk_vectors(self, chunks: Sequence[Chunk], embed: EmbedFn) -> list[np.ndarray]:
@@ -75,6 +76,37 @@ class SentenceIndex:
             else:
                 out.append(self._extra.get(chunk.id, np.zeros((0, self.dim()), "float32")))
         return out
+
+    def encoder(self, embed: EmbedFn) -> EmbedFn:
+        """Return `embed` that takes the stored vector of every sentence this index holds.
+
+        Sentences are found by their text, so the vectors are exactly those the second stage
+        ranked with; only texts the index lacks (the question, short sentences) are embedded.
+        `embed` must be the model the index was built with.
+        """
+        import numpy as np
+
+        def encode(texts: list[str]) -> np.ndarray:
+            rows = [self._row_of().get(sentence_key(text)) for text in texts]
+            missing = [text for text, row in zip(texts, rows, strict=True) if row is None]
+            fresh = np.asarray(embed(missing), dtype="float32") if missing else None
+            dim = fresh.shape[1] if fresh is not None else self.dim()
+            out = np.empty((len(texts), dim), dtype="float32")
+            taken = [(i, row) for i, row in enumerate(rows) if row is not None]
+            if taken:
+                at, stored = zip(*taken, strict=True)
+                out[list(at)] = self.vectors[list(stored)]
+            if fresh is not None:
+                out[[i for i, row in enumerate(rows) if row is None]] = fresh
+            return out
+
+        return encode
+
+    def _row_of(self) -> dict[str, int]:
+        with self._lock:
+            if self._rows is None:
+                self._rows = {key: row for row, key in enumerate(self.keys)}
+            return self._rows
 
     def dim(self) -> int:
         """Return the vector size (384 when the index is empty)."""
