@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 from assistant.answer import Encode, answer_extractively, is_instruction, refuse
+from assistant.answer.budget import fit_passages, passage_budget
 from assistant.answer.generate import stream_answer, stream_with_llm
 from assistant.answer.llm import get_llm
 from assistant.chat import condense_question, condense_with_llm
@@ -83,7 +84,13 @@ def ask_stream(
         pieces = (
             stream_answer(extractive())
             if llm is None
-            else stream_with_llm(standalone, hits, llm, fallback=extractive, timings=timings)
+            else stream_with_llm(
+                standalone,
+                fit_passages(standalone, hits, passage_budget(settings.answer)),
+                llm,
+                fallback=extractive,
+                timings=timings,
+            )
         )
     for item in pieces:
         if isinstance(item, Answer):

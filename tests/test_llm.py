@@ -8,6 +8,7 @@ server; they assert structure (citations valid, markers mapped, sentinel handled
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer import NO_ANSWER
+from assistant.answer.budget import fit_passages, passage_budget
 from assistant.answer.cite import marker_numbers
 from assistant.answer.generate import answer_with_llm, stream_answer, stream_with_llm
 from assistant.answer.llm import LLM, close_llms, get_llm, load_llm
@@ -380,6 +382,51 @@ def test_cli_llm_options_reach_the_settings() -> None:
         "http://h:1/v1",
         Path("m.gguf"),
     )
+
+
+# --- fitting passages into the context window -----------------------------------------------
+
+
+def test_passages_that_fit_are_left_whole() -> None:
+    hits = _hits("t1", "t2")
+    assert fit_passages("q", hits, 10**6) == hits
+
+
+def test_long_passages_are_cut_around_the_sentence_the_question_is_about() -> None:
+    hits = _hits("t1", "t2", "t3")  # bodies of 529, 489 and 483 characters
+    budget = 750
+    question = "Why were parking spaces a reason two councillors opposed the plan?"
+    fitted = fit_passages(question, hits, budget)
+    assert sum(len(h.chunk.text) for h in fitted) <= budget
+    rows = {row["id"]: row["body"] for row in map(json.loads, (DATA / "articles.jsonl").open())}
+    for hit in fitted:  # verbatim article text at the right offsets, ids kept
+        assert rows[hit.chunk.article_id][hit.chunk.start : hit.chunk.end] == hit.chunk.text
+        assert hit.chunk.text and hit.chunk.id == f"{hit.chunk.article_id}-0"
+    assert "Two councillors opposed the plan" in fitted[0].chunk.text  # the last sentence
+    assert fitted[0].chunk.end == len(rows["t1"])
+
+
+def test_budget_leaves_room_for_instructions_and_the_answer() -> None:
+    small = AnswerSettings(context_window=2048, max_tokens=256)
+    assert 0 < passage_budget(small) < (2048 - 256) * 4
+    assert passage_budget(AnswerSettings(context_window=600, max_tokens=256)) == 0
+
+
+@pytest.mark.slow
+def test_ask_keeps_the_llm_prompt_within_its_context_window(
+    seed_index: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant import ask
+
+    llm = FakeLLM(NO_ANSWER)
+    monkeypatch.setattr("assistant.api.get_llm", lambda settings: llm)
+    answer = AnswerSettings(llm="openai", context_window=1024, max_tokens=128)
+    settings = seed_index.model_copy(update={"answer": answer})
+    ask("Who approved Ukraine's use of long-range missiles?", settings=settings)
+    passages = re.findall(r"<passage[^>]*>(.*?)</passage>", llm.prompts[0], re.S)
+    assert passages and sum(len(p) for p in passages) <= passage_budget(answer) + 200 * len(
+        passages
+    )  # + the title/outlet/date lines of each fence
 
 
 # --- through ask / ask_stream on the seed index (real embedder) ------------------------------
