@@ -66,7 +66,7 @@ def open_index_for_search(settings: Settings) -> Index:
             f"the index at {index.directory}/ holds no articles — "
             "add some with: assistant ingest PATH"
         )
-    index = Index(adopt_index_backend(index), index.catalog, index.store)
+    index = Index(adopt_index_settings(index), index.catalog, index.store)
     built_with = index.catalog.get_meta("embed_model")
     if built_with and built_with != settings.ingest.embed_model:
         raise ConfigError(
@@ -77,34 +77,46 @@ def open_index_for_search(settings: Settings) -> Index:
     return index
 
 
-def adopt_index_backend(index: Index) -> Settings:
-    """Return the settings with the embedding backend the index's vectors were made by.
+def adopt_index_settings(index: Index) -> Settings:
+    """Return the settings with what the index was built with: embedding backend and chunking.
 
-    An index remembers which backend built it; unless ingest.embed_backend was set explicitly
-    (environment, CLI, code), that one is used, so a changed default never mixes vectors.
+    An index remembers its backend and chunk size/overlap; unless the user set one explicitly
+    (environment, CLI, code), the index's own is used, so a changed default never mixes
+    vectors or chunkings. An explicit backend that conflicts is an error here; explicit chunk
+    settings that conflict are refused by `check_manifest` when ingesting.
     """
     from assistant.embed import vectors_kind
 
     settings = index.settings
-    recorded = index.catalog.get_meta("embed_vectors")
     if index.catalog.counts()[0] == 0:
-        return settings  # a new (or emptied) index takes the settings' backend
-    recorded = recorded or "exact"  # indexes from before the key were built with PyTorch
+        return settings  # a new (or emptied) index takes the settings as they are
+    adopted: dict[str, object] = {}
+    for key in _CHUNKING:
+        recorded = index.catalog.get_meta(key)
+        if recorded and key not in settings.ingest.model_fields_set:
+            adopted[key] = int(recorded)
+    recorded = index.catalog.get_meta("embed_vectors") or "exact"  # older indexes: PyTorch
     wanted = settings.ingest.embed_backend
-    if vectors_kind(wanted) == recorded:
+    if vectors_kind(wanted) != recorded:
+        if "embed_backend" in settings.ingest.model_fields_set:
+            raise ConfigError(
+                f"the index at {index.directory}/ holds {recorded} vectors but "
+                f"ingest.embed_backend={wanted} makes {vectors_kind(wanted)} ones — mixing them "
+                "would skew similarities; unset it, or rebuild with: assistant ingest --rebuild PATH"
+            )
+        backend = index.catalog.get_meta("embed_backend")
+        if backend is None or vectors_kind(backend) != recorded:
+            backend = "onnx" if recorded == "exact" else recorded
+        adopted["embed_backend"] = backend
+    changed = {k: v for k, v in adopted.items() if getattr(settings.ingest, k) != v}
+    if not changed:
         return settings
-    if "embed_backend" in settings.ingest.model_fields_set:
-        raise ConfigError(
-            f"the index at {index.directory}/ holds {recorded} vectors but "
-            f"ingest.embed_backend={wanted} makes {vectors_kind(wanted)} ones — mixing them "
-            "would skew similarities; unset it, or rebuild with: assistant ingest --rebuild PATH"
-        )
-    backend = index.catalog.get_meta("embed_backend")
-    if backend is None or vectors_kind(backend) != recorded:
-        backend = "onnx" if recorded == "exact" else recorded
-    ingest = settings.ingest.model_copy(update={"embed_backend": backend})
-    ingest.__pydantic_fields_set__.discard("embed_backend")  # still the index's, not the user's
+    ingest = settings.ingest.model_copy(update=changed)
+    ingest.__pydantic_fields_set__.difference_update(changed)  # still the index's, not the user's
     return settings.model_copy(update={"ingest": ingest})
+
+
+_CHUNKING = ("chunk_size", "chunk_overlap")
 
 
 def check_manifest(index: Index) -> None:

@@ -122,6 +122,24 @@ def test_other_chunk_settings_are_refused(tmp_path: Path) -> None:
     assert rebuilt.articles_added == 1
 
 
+def test_an_index_keeps_the_chunking_it_was_built_with(tmp_path: Path) -> None:
+    small = Settings(index_dir=tmp_path / "idx", ingest={"chunk_size": 64, "chunk_overlap": 8})
+    first = build_index([SEEDS], small)
+    default = Settings(index_dir=tmp_path / "idx")  # another default chunk size, not set
+    assert default.ingest.chunk_size != 64
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Harbour news\n\n" + " ".join(
+        f"The harbour ferry number {n} left the quay at dawn with forty passengers aboard."
+        for n in range(40)
+    ))
+    again = build_index([SEEDS, extra], default)  # no "rebuild" error: the index's chunking
+    assert again.articles_unchanged == first.articles_added and again.articles_added == 1
+    index = open_index(default)
+    assert index.catalog.get_meta("chunk_size") == "64"
+    new = [c for c in index.catalog.iter_chunks() if c.title == "Harbour news"]
+    assert len(new) > 5 and max(len(c.text) for c in new) < 64 * 8  # chunked at 64 tokens
+
+
 def test_an_index_keeps_the_embedding_backend_it_was_built_with(tmp_path: Path) -> None:
     exact = Settings(index_dir=tmp_path / "idx", ingest={"embed_backend": "onnx"})
     build_index([SEEDS], exact)

@@ -23,7 +23,7 @@ from assistant.config import IngestSettings, Settings
 from assistant.embed import ArrayEmbedder, get_embedder, vectors_kind
 from assistant.index import (
     Index,
-    adopt_index_backend,
+    adopt_index_settings,
     check_manifest,
     delete_index,
     open_index,
@@ -94,9 +94,9 @@ def build_index(
     if rebuild:
         delete_index(settings)
     index = open_index(settings, create=True)
-    check_manifest(index)
-    settings = adopt_index_backend(index)
+    settings = adopt_index_settings(index)
     index = replace(index, settings=settings)
+    check_manifest(index)
     check_vectors(index)
     report = IngestReport()
     articles = _load(list(paths), settings, report)
@@ -123,7 +123,7 @@ def build_index(
 def remove_documents(origins: list[str], settings: Settings | None = None) -> IngestReport:
     """Remove documents by origin (a file path, or a path prefix) from the index."""
     index = open_index(settings or Settings())
-    settings = adopt_index_backend(index)
+    settings = adopt_index_settings(index)
     index = replace(index, settings=settings)
     known = index.catalog.documents()
     wanted = [_absolute_origin(origin) for origin in origins]
@@ -137,7 +137,7 @@ def remove_documents(origins: list[str], settings: Settings | None = None) -> In
 
 
 def check_vectors(index: Index) -> None:
-    """Record which vectors the index holds (`adopt_index_backend` made the settings match)."""
+    """Record which vectors the index holds (`adopt_index_settings` made the settings match)."""
     backend = index.settings.ingest.embed_backend
     index.catalog.set_meta({"embed_vectors": vectors_kind(backend), "embed_backend": backend})
 
