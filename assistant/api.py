@@ -86,7 +86,7 @@ def ask_stream(
             if llm is None
             else stream_with_llm(
                 standalone,
-                fit_passages(standalone, hits, passage_budget(settings.answer)),
+                fit_passages(standalone, hits, passage_budget(settings.answer, len(hits))),
                 llm,
                 fallback=extractive,
                 timings=timings,

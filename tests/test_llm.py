@@ -407,9 +407,11 @@ def test_long_passages_are_cut_around_the_sentence_the_question_is_about() -> No
 
 
 def test_budget_leaves_room_for_instructions_and_the_answer() -> None:
-    small = AnswerSettings(context_window=2048, max_tokens=256)
-    assert 0 < passage_budget(small) < (2048 - 256) * 4
-    assert passage_budget(AnswerSettings(context_window=600, max_tokens=256)) == 0
+    small = AnswerSettings(context_window=2048, max_tokens=256, passage_chars=10**6)
+    assert 0 < passage_budget(small, 6) < (2048 - 256) * 4
+    assert passage_budget(AnswerSettings(context_window=600, max_tokens=256), 6) == 0
+    roomy = AnswerSettings(context_window=32768, passage_chars=1000)
+    assert passage_budget(roomy, 6) == 6000  # within a large window, passage_chars decides
 
 
 @pytest.mark.slow
@@ -424,9 +426,10 @@ def test_ask_keeps_the_llm_prompt_within_its_context_window(
     settings = seed_index.model_copy(update={"answer": answer})
     ask("Who approved Ukraine's use of long-range missiles?", settings=settings)
     passages = re.findall(r"<passage[^>]*>(.*?)</passage>", llm.prompts[0], re.S)
-    assert passages and sum(len(p) for p in passages) <= passage_budget(answer) + 200 * len(
-        passages
-    )  # + the title/outlet/date lines of each fence
+    budget = passage_budget(answer, len(passages))
+    assert passages and budget < 2000
+    # the passages' text, plus the title/outlet/date line of each fence
+    assert sum(len(p) for p in passages) <= budget + 200 * len(passages)
 
 
 # --- through ask / ask_stream on the seed index (real embedder) ------------------------------

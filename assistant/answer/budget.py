@@ -1,7 +1,7 @@
-"""Fit retrieved passages into an LLM's context window.
+"""Fit retrieved passages into an LLM's prompt.
 
-A prompt holds k passages; with long passages (or a small `context_window`) they would not fit,
-and llama.cpp fails on an over-long prompt. Each passage that is longer than its share is cut
+A prompt holds k passages; long passages (or a small `context_window`) would not fit, llama.cpp
+fails on an over-long prompt, and on a CPU every prompt token costs time to the first word. Each passage that is longer than its share is cut
 to the window of whole sentences around the sentence sharing most words with the question, so
 what the model reads is still verbatim article text at the right offsets.
 """
@@ -18,10 +18,11 @@ CHARS_PER_TOKEN = 3.0  # conservative for English news (most tokenizers give 4 o
 PROMPT_TOKENS = 512  # instructions, question and passage fences, generously
 
 
-def passage_budget(answer: AnswerSettings) -> int:
-    """Return how many characters of passage text a prompt may hold under these settings."""
+def passage_budget(answer: AnswerSettings, passages: int) -> int:
+    """Return how many characters of passage text a prompt of `passages` passages may hold:
+    `passage_chars` each, and never more than the context window leaves."""
     tokens = answer.context_window - answer.max_tokens - PROMPT_TOKENS
-    return max(int(tokens * CHARS_PER_TOKEN), 0)
+    return max(min(int(tokens * CHARS_PER_TOKEN), passages * answer.passage_chars), 0)
 
 
 def fit_passages(question: str, hits: list[Hit], max_chars: int) -> list[Hit]:
