@@ -98,10 +98,10 @@ class AnswerSettings(Section):
     api_key_env: str = Field("OPENAI_API_KEY", description="Env var holding the server's key.")
     max_tokens: int = Field(256, gt=0, description="Tokens an LLM may generate.")
     passage_chars: int = Field(
-        1500,
+        1100,
         gt=0,
         description="Characters of each passage an LLM reads, cut around the sentence the "
-        "question is about (about 300 tokens; prompt size drives CPU latency).",
+        "question is about (about 250 tokens; prompt size drives CPU latency).",
     )
     temperature: float = Field(0.0, ge=0, le=2, description="LLM sampling temperature (0: same).")
     context_window: int = Field(
