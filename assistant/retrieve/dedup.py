@@ -7,6 +7,8 @@ Two passages are duplicates when their word 5-gram sets overlap by at least a th
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 
 from assistant.schema import Hit
@@ -25,17 +27,25 @@ def shingles(text: str, n: int = _N) -> frozenset[str]:
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     """Return |a ∩ b| / |a ∪ b| (0 for two empty sets)."""
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
+    common = len(a & b) if a and b else 0
+    union = len(a) + len(b) - common
+    return common / union if union else 0.0
+
+
+def _similar(a: frozenset[str], b: frozenset[str], threshold: float) -> bool:
+    # |a ∩ b| ≤ min(|a|, |b|), so sets of very different sizes cannot reach the threshold
+    if min(len(a), len(b)) < threshold * max(len(a), len(b)):
+        return False
+    return jaccard(a, b) >= threshold
 
 
 def collapse_duplicates(hits: list[Hit], threshold: float = 0.6) -> list[Hit]:
     """Return hits with near-duplicates merged into the best-ranked copy, order kept."""
     kept: list[tuple[Hit, frozenset[str]]] = []
     for hit in hits:
-        grams = shingles(hit.chunk.text)
+        grams = _shingles_of(hit.chunk.id, hit.chunk.text)
         twin = next(
-            (i for i, (_, other) in enumerate(kept) if jaccard(grams, other) >= threshold), None
+            (i for i, (_, other) in enumerate(kept) if _similar(grams, other, threshold)), None
         )
         if twin is None:
             kept.append((hit, grams))
@@ -43,6 +53,26 @@ def collapse_duplicates(hits: list[Hit], threshold: float = 0.6) -> list[Hit]:
         survivor, survivor_grams = kept[twin]
         kept[twin] = (_merge(survivor, hit), survivor_grams)
     return [hit for hit, _ in kept]
+
+
+_SHINGLES: OrderedDict[tuple[str, int], frozenset[str]] = OrderedDict()
+_SHINGLES_LOCK = threading.Lock()
+_SHINGLES_MAX = 5_000  # passages whose 5-grams are kept between searches
+
+
+def _shingles_of(chunk_id: str, text: str) -> frozenset[str]:
+    key = (chunk_id, len(text))
+    with _SHINGLES_LOCK:
+        cached = _SHINGLES.get(key)
+        if cached is not None:
+            _SHINGLES.move_to_end(key)
+            return cached
+    grams = shingles(text)
+    with _SHINGLES_LOCK:
+        _SHINGLES[key] = grams
+        while len(_SHINGLES) > _SHINGLES_MAX:
+            _SHINGLES.popitem(last=False)
+    return grams
 
 
 def _merge(survivor: Hit, duplicate: Hit) -> Hit:

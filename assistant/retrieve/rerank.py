@@ -67,13 +67,25 @@ def _proximity(chunks: Sequence[Chunk], queries: Sequence[str], bm25: BM25Index)
 
     out = np.zeros((len(queries), len(chunks)), dtype="float64")
     weighted = [_weights(query, bm25) for query in queries]
+    vocab = list(dict.fromkeys(term for weights in weighted for term in weights))
+    if not vocab or not chunks:
+        return out
+    # (queries, vocab): each query's term weights as a share of its total (0 for other terms)
+    share = np.zeros((len(queries), len(vocab)), dtype="float64")
+    for i, weights in enumerate(weighted):
+        total = sum(weights.values())
+        if total:
+            for v, term in enumerate(vocab):
+                share[i, v] = weights.get(term, 0.0) / total
     for j, chunk in enumerate(chunks):
-        for terms in _sentence_terms(chunk):
-            for i, weights in enumerate(weighted):
-                total = sum(weights.values())
-                if total:
-                    share = sum(w for term, w in weights.items() if term in terms) / total
-                    out[i, j] = max(out[i, j], share)
+        count, where = _sentence_terms(chunk)
+        if count:
+            present = np.zeros((count, len(vocab)), dtype="float64")
+            for v, term in enumerate(vocab):
+                rows = where.get(term)
+                if rows:
+                    present[rows, v] = 1.0
+            out[:, j] = (present @ share.T).max(axis=0)
     return out
 
 
@@ -82,21 +94,27 @@ def _weights(query: str, bm25: BM25Index) -> dict[str, float]:
     return {term: bm25.idf(term) for term in dict.fromkeys(tokenize(query))}
 
 
-_TERMS: OrderedDict[str, list[frozenset[str]]] = OrderedDict()
+_TERMS: OrderedDict[str, tuple[int, dict[str, list[int]]]] = OrderedDict()
 _TERMS_LOCK = threading.Lock()
 _TERMS_MAX = 20_000  # chunks whose tokenised sentences are kept between searches
 
 
-def _sentence_terms(chunk: Chunk) -> list[frozenset[str]]:
-    """Return the stemmed term set of each sentence of the chunk (cached by chunk id)."""
+def _sentence_terms(chunk: Chunk) -> tuple[int, dict[str, list[int]]]:
+    """Return the chunk's sentence count and, per stemmed term, the sentences holding it
+    (cached by chunk id)."""
     with _TERMS_LOCK:
         cached = _TERMS.get(chunk.id)
         if cached is not None:
             _TERMS.move_to_end(chunk.id)
             return cached
-    terms = [frozenset(tokenize(sentence)) for sentence in split_sentences(chunk.text)]
+    sentences = split_sentences(chunk.text)
+    where: dict[str, list[int]] = {}
+    for row, sentence in enumerate(sentences):
+        for term in set(tokenize(sentence)):
+            where.setdefault(term, []).append(row)
+    entry = (len(sentences), where)
     with _TERMS_LOCK:
-        _TERMS[chunk.id] = terms
+        _TERMS[chunk.id] = entry
         while len(_TERMS) > _TERMS_MAX:
             _TERMS.popitem(last=False)
-    return terms
+    return entry
