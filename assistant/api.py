@@ -81,17 +81,11 @@ def ask_stream(
         def extractive() -> Answer:
             return answer_extractively(standalone, question, hits, _encoder(settings), settings)
 
-        pieces = (
-            stream_answer(extractive())
-            if llm is None
-            else stream_with_llm(
-                standalone,
-                fit_passages(standalone, hits, passage_budget(settings.answer, len(hits))),
-                llm,
-                fallback=extractive,
-                timings=timings,
-            )
-        )
+        if llm is None:
+            pieces = stream_answer(extractive())
+        else:  # the model reads a window of each passage around what the question asks about
+            passages = fit_passages(standalone, hits, passage_budget(settings.answer, len(hits)))
+            pieces = stream_with_llm(standalone, passages, llm, fallback=extractive, timings=timings)
     for item in pieces:
         if isinstance(item, Answer):
             answer = item

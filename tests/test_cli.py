@@ -44,7 +44,7 @@ def test_ingest_info_ask_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     index = str(tmp_path / "idx")
     assert main(["ingest", str(SEEDS), "--index", index]) == 0
     assert capsys.readouterr().out == (
-        "ingested 1 articles, 2 chunks (0 unchanged, 0 replaced, 0 removed); skipped 0\n"
+        "ingested 1 articles, 1 chunks (0 unchanged, 0 replaced, 0 removed); skipped 0\n"
     )
     assert main(["ingest", str(SEEDS), "--index", index]) == 0
     assert capsys.readouterr().out == (
@@ -54,7 +54,7 @@ def test_ingest_info_ask_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     info = capsys.readouterr().out.splitlines()
     assert info[1:5] == [
         "articles:  1",
-        "chunks:    2 (2 vectors)",
+        "chunks:    1 (1 vectors)",
         "outlets:   1: The Postmillennial (1)",
         "dates:     2024-11-18 to 2024-11-18",
     ]

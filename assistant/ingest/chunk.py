@@ -26,7 +26,9 @@ def chunk_id(article_id: str, start: int, end: int, text: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def chunk_article(article: Article, chunk_size: int = 256, chunk_overlap: int = 32) -> list[Chunk]:
+def chunk_article(
+    article: Article, chunk_size: int = 1024, chunk_overlap: int = 128
+) -> list[Chunk]:
     """Return the article's chunks in reading order; chunk.text == article.text[start:end]."""
     pieces = _splitter(chunk_size, chunk_overlap).split_text(article.text)
     chunks: list[Chunk] = []
