@@ -85,7 +85,9 @@ def ask_stream(
             pieces = stream_answer(extractive())
         else:  # the model reads a window of each passage around what the question asks about
             passages = fit_passages(standalone, hits, passage_budget(settings.answer, len(hits)))
-            pieces = stream_with_llm(standalone, passages, llm, fallback=extractive, timings=timings)
+            pieces = stream_with_llm(
+                standalone, passages, llm, fallback=extractive, timings=timings
+            )
     for item in pieces:
         if isinstance(item, Answer):
             answer = item

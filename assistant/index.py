@@ -102,7 +102,8 @@ def adopt_index_settings(index: Index) -> Settings:
             raise ConfigError(
                 f"the index at {index.directory}/ holds {recorded} vectors but "
                 f"ingest.embed_backend={wanted} makes {vectors_kind(wanted)} ones — mixing them "
-                "would skew similarities; unset it, or rebuild with: assistant ingest --rebuild PATH"
+                "would skew similarities; unset it, or rebuild with: "
+                "assistant ingest --rebuild PATH"
             )
         backend = index.catalog.get_meta("embed_backend")
         if backend is None or vectors_kind(backend) != recorded:

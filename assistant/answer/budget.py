@@ -1,9 +1,10 @@
 """Fit retrieved passages into an LLM's prompt.
 
 A prompt holds k passages; long passages (or a small `context_window`) would not fit, llama.cpp
-fails on an over-long prompt, and on a CPU every prompt token costs time to the first word. Each passage that is longer than its share is cut
-to the window of whole sentences around the sentence sharing most words with the question, so
-what the model reads is still verbatim article text at the right offsets.
+fails on an over-long prompt, and on a CPU every prompt token costs time to the first word.
+Each passage longer than its share is cut to the window of whole sentences around the sentence
+sharing most words with the question, so what the model reads is still verbatim article text
+at the right offsets.
 """
 
 from __future__ import annotations
