@@ -57,7 +57,7 @@ def collapse_duplicates(hits: list[Hit], threshold: float = 0.6) -> list[Hit]:
 
 _SHINGLES: OrderedDict[tuple[str, int], frozenset[str]] = OrderedDict()
 _SHINGLES_LOCK = threading.Lock()
-_SHINGLES_MAX = 5_000  # passages whose 5-grams are kept between searches
+_SHINGLES_MAX = 500  # passages whose 5-grams are kept between searches (~80 KB each at 1024 tokens)
 
 
 def _shingles_of(chunk_id: str, text: str) -> frozenset[str]:

@@ -96,7 +96,7 @@ def _weights(query: str, bm25: BM25Index) -> dict[str, float]:
 
 _TERMS: OrderedDict[str, tuple[int, dict[str, list[int]]]] = OrderedDict()
 _TERMS_LOCK = threading.Lock()
-_TERMS_MAX = 20_000  # chunks whose tokenised sentences are kept between searches
+_TERMS_MAX = 2_000  # chunks whose term maps are kept between searches (~40 KB each at 1024 tokens)
 
 
 def _sentence_terms(chunk: Chunk) -> tuple[int, dict[str, list[int]]]:
