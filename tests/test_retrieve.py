@@ -308,3 +308,16 @@ def test_answer_encoder_reuses_stored_sentence_vectors(tiny_index: Settings) -> 
     assert vectors.shape == fresh.shape
     # float16 storage, and int8 activations scaled per batch: the same direction, not bits
     assert np.min(np.sum(vectors * fresh, axis=1)) > 0.98
+
+
+def test_dedup_size_shortcut_agrees_with_jaccard() -> None:
+    import random
+
+    from assistant.retrieve.dedup import _similar, jaccard
+
+    rng = random.Random(5)
+    for _ in range(500):
+        a = frozenset(str(rng.randrange(60)) for _ in range(rng.randrange(1, 50)))
+        b = frozenset(str(rng.randrange(60)) for _ in range(rng.randrange(1, 50)))
+        for threshold in (0.3, 0.6, 0.9):
+            assert _similar(a, b, threshold) == (jaccard(a, b) >= threshold)
