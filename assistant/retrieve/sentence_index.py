@@ -87,7 +87,8 @@ class SentenceIndex:
         import numpy as np
 
         def encode(texts: list[str]) -> np.ndarray:
-            rows = [self._row_of().get(sentence_key(text)) for text in texts]
+            row_of = self._row_of()
+            rows = [row_of.get(sentence_key(text)) for text in texts]
             missing = [text for text, row in zip(texts, rows, strict=True) if row is None]
             fresh = np.asarray(embed(missing), dtype="float32") if missing else None
             dim = fresh.shape[1] if fresh is not None else self.dim()
