@@ -7,9 +7,8 @@ Two passages are duplicates when their word 5-gram sets overlap by at least a th
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import replace
+from functools import lru_cache
 
 from assistant.schema import Hit
 
@@ -55,24 +54,9 @@ def collapse_duplicates(hits: list[Hit], threshold: float = 0.6) -> list[Hit]:
     return [hit for hit, _ in kept]
 
 
-_SHINGLES: OrderedDict[tuple[str, int], frozenset[str]] = OrderedDict()
-_SHINGLES_LOCK = threading.Lock()
-_SHINGLES_MAX = 500  # passages whose 5-grams are kept between searches (~80 KB each at 1024 tokens)
-
-
+@lru_cache(maxsize=500)  # ~80 KB each for a 1,024-token chunk
 def _shingles_of(chunk_id: str, text: str) -> frozenset[str]:
-    key = (chunk_id, len(text))
-    with _SHINGLES_LOCK:
-        cached = _SHINGLES.get(key)
-        if cached is not None:
-            _SHINGLES.move_to_end(key)
-            return cached
-    grams = shingles(text)
-    with _SHINGLES_LOCK:
-        _SHINGLES[key] = grams
-        while len(_SHINGLES) > _SHINGLES_MAX:
-            _SHINGLES.popitem(last=False)
-    return grams
+    return shingles(text)
 
 
 def _merge(survivor: Hit, duplicate: Hit) -> Hit:

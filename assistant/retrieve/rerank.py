@@ -8,10 +8,9 @@ Both are computed for the question and for each of its sub-queries.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.retrieve.bm25 import tokenize
@@ -94,27 +93,16 @@ def _weights(query: str, bm25: BM25Index) -> dict[str, float]:
     return {term: bm25.idf(term) for term in dict.fromkeys(tokenize(query))}
 
 
-_TERMS: OrderedDict[str, tuple[int, dict[str, list[int]]]] = OrderedDict()
-_TERMS_LOCK = threading.Lock()
-_TERMS_MAX = 2_000  # chunks whose term maps are kept between searches (~40 KB each at 1024 tokens)
-
-
 def _sentence_terms(chunk: Chunk) -> tuple[int, dict[str, list[int]]]:
-    """Return the chunk's sentence count and, per stemmed term, the sentences holding it
-    (cached by chunk id)."""
-    with _TERMS_LOCK:
-        cached = _TERMS.get(chunk.id)
-        if cached is not None:
-            _TERMS.move_to_end(chunk.id)
-            return cached
-    sentences = split_sentences(chunk.text)
+    """Return the chunk's sentence count and, per stemmed term, the sentences holding it."""
+    return _term_map(chunk.id, chunk.text)
+
+
+@lru_cache(maxsize=2_000)  # ~40 KB each for a 1,024-token chunk
+def _term_map(chunk_id: str, text: str) -> tuple[int, dict[str, list[int]]]:
+    sentences = split_sentences(text)
     where: dict[str, list[int]] = {}
     for row, sentence in enumerate(sentences):
         for term in set(tokenize(sentence)):
             where.setdefault(term, []).append(row)
-    entry = (len(sentences), where)
-    with _TERMS_LOCK:
-        _TERMS[chunk.id] = entry
-        while len(_TERMS) > _TERMS_MAX:
-            _TERMS.popitem(last=False)
-    return entry
+    return len(sentences), where
