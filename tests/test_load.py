@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import InputError
+from assistant.ingest.header import parse_date
 from assistant.ingest.load import Skipped, iter_articles, load_articles
 from assistant.schema import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_90de7eadea1c8602.txt"
 DATA = Path(__file__).resolve().parent / "data"
-ROOT = Path(__file__).resolve().parent.parent
 # MultiHop-RAG is in the repo (ODC-BY); RealTime QA (no licence) only beside the checkout.
 CORPORA = {
     "multihop-rag": ROOT / "evals/data/multihop-rag/corpus.jsonl",
@@ -40,13 +40,17 @@ def skip_reason(path: Path, **kwargs: float) -> str:
 
 def test_seed_header_gives_metadata_and_body_text() -> None:
     article = load_one(SEED)
-    assert article.title.startswith("Biden-Harris admin to allow Ukraine to use US long-range")
+    title = "Biden-Harris admin to allow Ukraine to use US long-range missiles to attack targets"
+    assert article.title == f"{title} within Russia: report"
     assert article.author == "Hayden Cunningham"
     assert article.source == "The Postmillennial"
     assert article.published_at == datetime(2024, 11, 18, tzinfo=UTC)
+    # The body is the file after the byline, unchanged, so stored offsets and ids stay valid.
+    raw = SEED.read_text()
+    assert article.text == raw[raw.index("President Joe Biden") :].rstrip()
     assert article.text.startswith("President Joe Biden")
     assert article.origin == str(SEED)
-    assert len(article.id) == 16
+    assert article.id == "58d28c2433994c35"
 
 
 @pytest.mark.parametrize("dash", ["-", "—"])
@@ -183,15 +187,30 @@ def test_jsonl_bad_line_is_skipped_with_line_number(tmp_path: Path) -> None:
     assert skipped[0].reason.startswith("line 2: not valid JSON")
 
 
-def test_dates_in_several_forms() -> None:
-    from assistant.ingest.load import _parse_date
+DAY = datetime(2023, 10, 1, tzinfo=UTC)
+AT = datetime(2023, 10, 1, 14, 0, 29, tzinfo=UTC)
 
-    expected = datetime(2023, 10, 1, 14, 0, 29, tzinfo=UTC)
-    assert _parse_date("2023-10-01 14:00:29.000000000Z") == expected
-    assert _parse_date("2023-10-01T16:00:29+02:00") == expected
-    assert _parse_date("2023-10-01") == datetime(2023, 10, 1, tzinfo=UTC)
-    assert _parse_date("Sun, 01 Oct 2023 14:00:29 GMT") == expected
-    assert _parse_date("last Tuesday") is None
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2023-10-01 14:00:29.000000000Z", AT),
+        ("2023-10-01T16:00:29+02:00", AT),
+        ("2023-10-01", DAY),
+        ("Sun, 01 Oct 2023 14:00:29 GMT", AT),
+        ("October 1, 2023", DAY),
+        ("Oct. 1, 2023", DAY),
+        ("Sunday, October 1st, 2023", DAY),
+        ("1 October 2023", DAY),
+        ("Sept 3, 2023", datetime(2023, 9, 3, tzinfo=UTC)),
+        ("31 November 2023", None),
+        ("last Tuesday", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_dates_in_several_forms(value: str | None, expected: datetime | None) -> None:
+    assert parse_date(value) == expected
 
 
 def test_non_utf8_file_is_skipped(tmp_path: Path) -> None:
@@ -273,3 +292,157 @@ def test_benchmark_corpora_load(name: str, count: int) -> None:
     assert len({a.id for a in articles}) == count
     assert all(a.title and a.text and a.published_at for a in articles)
     assert all(a.published_at and a.published_at.tzinfo is UTC for a in articles)
+
+
+def _day(year: int, month: int, day: int) -> datetime:
+    return datetime(year, month, day, tzinfo=UTC)
+
+
+BODY = "The council voted 7-2 on Tuesday to paint new bike lanes."
+# (file name, content, title, source, author, published_at, text): one form of stated metadata each.
+HEADERS = {
+    "txt byline: By NAME – OUTLET, DATE": (
+        "lanes.txt",
+        "Council approves bike lanes\n\n"
+        f"By Priya Natarajan – Lakeside Herald, 2026-11-20\n\n{BODY}\n",
+        ("Council approves bike lanes", "Lakeside Herald", "Priya Natarajan", _day(2026, 11, 20)),
+        f"Council approves bike lanes\n\n{BODY}",
+    ),
+    "md byline: *OUTLET — DATE — by NAME*": (
+        "pass.md",
+        f"# Snow closes the pass\n\n*Mountain Post — 2026-11-28 — by Lena Fischer*\n\n{BODY}\n",
+        ("Snow closes the pass", "Mountain Post", "Lena Fischer", _day(2026, 11, 28)),
+        f"# Snow closes the pass\n\n{BODY}",
+    ),
+    "By NAME - OUTLET": (
+        "a.txt",
+        f"Council approves bike lanes\nBy A. J. O'Neil - The Daily Post\n\n{BODY}",
+        ("Council approves bike lanes", "The Daily Post", "A. J. O'Neil", None),
+        f"Council approves bike lanes\n\n{BODY}",
+    ),
+    "By NAME, OUTLET, DATE with a month name": (
+        "a.txt",
+        "Council approves bike lanes\n\n"
+        f"By Ana de la Cruz, Lakeside Herald, November 20, 2026\n\n{BODY}",
+        ("Council approves bike lanes", "Lakeside Herald", "Ana de la Cruz", _day(2026, 11, 20)),
+        f"Council approves bike lanes\n\n{BODY}",
+    ),
+    "By NAME. with a full stop, an initial keeps its own": (
+        "a.txt",
+        f"Council approves bike lanes\n\nBy Jane Doe. – Smith & Sons Co.\n\n{BODY}",
+        ("Council approves bike lanes", "Smith & Sons Co.", "Jane Doe", None),
+        f"Council approves bike lanes\n\n{BODY}",
+    ),
+    "By NAMES alone, on the line under the title": (
+        "a.txt",
+        f"Council approves bike lanes\nBy Jane Doe and Tom Lee\n{BODY}",
+        ("Council approves bike lanes", None, "Jane Doe and Tom Lee", None),
+        f"Council approves bike lanes\n{BODY}",
+    ),
+    "OUTLET, DATE": (
+        "a.md",
+        f"# Council approves bike lanes\n\n_Lakeside Herald, Nov. 20, 2026_\n\n{BODY}",
+        ("Council approves bike lanes", "Lakeside Herald", None, _day(2026, 11, 20)),
+        f"# Council approves bike lanes\n\n{BODY}",
+    ),
+    "Published DATE, after a standfirst": (
+        "a.txt",
+        f"Council approves bike lanes\n\nA 7-2 vote.\n\nPublished 20 November 2026\n\n{BODY}",
+        ("Council approves bike lanes", None, None, _day(2026, 11, 20)),
+        f"Council approves bike lanes\n\nA 7-2 vote.\n\n{BODY}",
+    ),
+    "a line that is just a date": (
+        "a.txt",
+        f"Council approves bike lanes\n\nFriday, November 20, 2026\n\n{BODY}",
+        ("Council approves bike lanes", None, None, _day(2026, 11, 20)),
+        f"Council approves bike lanes\n\n{BODY}",
+    ),
+    "byline first, no title: the file name is the title": (
+        "bike_lanes.txt",
+        f"By Priya Natarajan – Lakeside Herald, 2026-11-20\n\n{BODY}",
+        ("Bike lanes", "Lakeside Herald", "Priya Natarajan", _day(2026, 11, 20)),
+        BODY,
+    ),
+    "md front matter, quoted values, a list of authors, unknown keys": (
+        "a.md",
+        "---\n"
+        'title: "Lanes: a 7-2 vote"\n'
+        "published: November 20, 2026\n"
+        "outlet: 'Lakeside Herald'\n"
+        "authors:\n  - Priya Natarajan\n  - Tom Lee\n"
+        "link: https://lakeside.example/lanes\n"
+        "tags: [council, bikes]\n"
+        "---\n\n"
+        f"# Lanes: a 7-2 vote\n\n{BODY}\n",
+        ("Lanes: a 7-2 vote", "Lakeside Herald", "Priya Natarajan, Tom Lee", _day(2026, 11, 20)),
+        f"# Lanes: a 7-2 vote\n\n{BODY}",
+    ),
+    "txt front matter with a datetime; byline fills what it lacks": (
+        "a.txt",
+        "---\ntitle: Council approves bike lanes\ndate: 2026-11-20T18:30:00+01:00\n"
+        "source: Lakeside Herald\nurl: https://lakeside.example/lanes\n---\n"
+        f"By Priya Natarajan – Lakeside Gazette\n\n{BODY}",
+        (
+            "Council approves bike lanes",
+            "Lakeside Herald",
+            "Priya Natarajan",
+            datetime(2026, 11, 20, 17, 30, tzinfo=UTC),
+        ),
+        BODY,
+    ),
+}
+LEFT_ALONE = {
+    "a short paragraph starting with By": "Council approves bike lanes\n\nBy the time it ended, "
+    f"nobody cared.\n\n{BODY}",
+    "a long paragraph starting with By": "Council approves bike lanes\n\nBy the time the council "
+    "met on Tuesday, the budget had been cut by a third, and residents who came to protest found "
+    f"the doors locked.\n\n{BODY}",
+    "By WEEKDAY, DATE in a sentence": "Council approves bike lanes\n\nBy Friday, 20 November "
+    f"2026, the lanes must be painted.\n\n{BODY}",
+    "a byline below the first paragraph": f"Council approves bike lanes\n\n{BODY} {BODY} {BODY}\n\n"
+    "By Priya Natarajan – Lakeside Herald, 2026-11-20",
+    "a section label with a date": "Council approves bike lanes\n\n"
+    f"Analysis — Nov. 20, 2026\n\n{BODY}",
+    "a rule around prose is not front matter": f"---\nCouncil approves bike lanes\n---\n\n{BODY}",
+}
+
+
+@pytest.mark.parametrize("case", HEADERS.values(), ids=HEADERS.keys())
+def test_txt_and_md_metadata_from_front_matter_and_bylines(
+    tmp_path: Path, case: tuple[str, str, tuple[str, str | None, str | None, datetime | None], str]
+) -> None:
+    name, content, expected, text = case
+    (tmp_path / name).write_text(content)
+    article = load_one(tmp_path / name)
+    assert (article.title, article.source, article.author, article.published_at) == expected
+    assert article.text == text
+
+
+def test_front_matter_url_is_read(tmp_path: Path) -> None:
+    name, content, *_ = HEADERS["txt front matter with a datetime; byline fills what it lacks"]
+    (tmp_path / name).write_text(content)
+    assert load_one(tmp_path / name).url == "https://lakeside.example/lanes"
+
+
+@pytest.mark.parametrize("content", LEFT_ALONE.values(), ids=LEFT_ALONE.keys())
+def test_text_that_is_not_a_byline_is_left_alone(tmp_path: Path, content: str) -> None:
+    (tmp_path / "a.txt").write_text(content)
+    article = load_one(tmp_path / "a.txt")
+    assert (article.source, article.author, article.published_at) == (None, None, None)
+    assert article.text == content
+
+
+@pytest.mark.parametrize(
+    "first_line", ["Storm Hits Coast — November 20, 2026", "By Design", "By Any Means Necessary"]
+)
+def test_headline_shaped_like_a_byline_stays_the_title(tmp_path: Path, first_line: str) -> None:
+    (tmp_path / "a.txt").write_text(f"{first_line}\n\n{BODY}")
+    article = load_one(tmp_path / "a.txt")
+    assert (article.title, article.source, article.author) == (first_line, None, None)
+    assert article.text == f"{first_line}\n\n{BODY}"
+
+
+def test_front_matter_without_body_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "empty.md"
+    path.write_text("---\ntitle: Nothing yet\n---\n\n")
+    assert skip_reason(path) == "no text after the header"

@@ -8,13 +8,12 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from assistant.errors import InputError
+from assistant.ingest.header import parse_date, read_header
 from assistant.schema import Article
 
 if TYPE_CHECKING:
@@ -24,7 +23,6 @@ SUPPORTED = frozenset({".txt", ".md", ".html", ".htm", ".json", ".jsonl"})
 
 _SEED_DATE = re.compile(r"^\s*date (\d{4}-\d{2}-\d{2})\s+(.+?)\s*$")
 _BYLINE = re.compile(r"^\s*By (.+?)\s+[\u2013\u2014-]\s+(.+?)\s*$")
-_MD_HEADING = re.compile(r"^#{1,6}\s+(.+?)[\s#]*$")
 _LEADING_BLANK_LINES = re.compile(r"^(?:[ \t]*\n)+")
 _DROPPED_TAGS = ["nav", "header", "footer", "aside", "script", "style", "noscript", "form"]
 _DROPPED_TAGS += ["template", "svg", "iframe", "button"]
@@ -127,20 +125,6 @@ def _make_id(title: str, text: str) -> str:
     return hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()[:16]
 
 
-def _parse_date(value: object) -> datetime | None:
-    """Return an ISO 8601 or RFC 2822 date string as an aware UTC datetime, or None."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value.strip())
-        except (TypeError, ValueError, IndexError):
-            return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
 def _readable_stem(path: Path) -> str:
     """Return a file name as a title: `bike_lane-budget.txt` → `Bike lane budget`."""
     words = re.sub(r"[_\-\s]+", " ", path.stem).strip()
@@ -148,12 +132,24 @@ def _readable_stem(path: Path) -> str:
 
 
 def _parse_text(path: Path, text: str) -> Article | Skipped:
-    """Return a txt/md article: the seed header when present, else a heading or the file name."""
+    """Return a txt/md article: the seed header, else front matter, a heading and bylines."""
     seeded = _parse_seed(path, text)
     if seeded is not None:
         return seeded if seeded.text else Skipped(path, "no text after the header")
-    title = _heading(text) or _readable_stem(path)
-    return Article(id=_make_id(title, text), title=title, text=text, origin=str(path))
+    header, body = read_header(text)
+    if not body.strip():
+        return Skipped(path, "no text after the header")
+    title = header.title or _readable_stem(path)
+    return Article(
+        id=_make_id(title, body),
+        title=title,
+        text=body,
+        source=header.source,
+        author=header.author,
+        published_at=header.published_at,
+        url=header.url,
+        origin=str(path),
+    )
 
 
 def _parse_seed(path: Path, text: str) -> Article | None:
@@ -176,24 +172,9 @@ def _parse_seed(path: Path, text: str) -> Article | None:
         text=rest,
         source=source,
         author=author,
-        published_at=_parse_date(header.group(1)),
+        published_at=parse_date(header.group(1)),
         origin=str(path),
     )
-
-
-def _heading(text: str) -> str | None:
-    """Return the first line when it reads as a heading (markdown `#` or a short bare line)."""
-    lines = text.lstrip().split("\n", 2)
-    first = lines[0].strip()
-    heading = _MD_HEADING.match(first)
-    if heading is not None:
-        return heading.group(1)
-    if len(lines) > 1 and re.fullmatch(r"\s*(=+|-+)\s*", lines[1]):  # setext heading
-        return first
-    followed_by_break = len(lines) == 1 or not lines[1].strip()
-    if followed_by_break and len(first) <= 150 and not first.endswith((".", ",", ";", ":")):
-        return first
-    return None
 
 
 def _parse_html(path: Path, html: str) -> Article | Skipped:
@@ -223,7 +204,7 @@ def _parse_html(path: Path, html: str) -> Article | Skipped:
         text=text,
         source=_meta(soup, "og:site_name"),
         author=_meta(soup, "author", "article:author"),
-        published_at=_parse_date(date),
+        published_at=parse_date(date),
         url=url,
         origin=str(path),
     )
@@ -306,7 +287,7 @@ def _record_article(path: Path, record: Any, origin: str, where: str) -> Article
         text=text,
         source=_name(record.get("source")) or _host(url),
         author=_name(record.get("author") or record.get("authors")),
-        published_at=_parse_date(_first_text(record, "published_at", "date", "published")),
+        published_at=parse_date(_first_text(record, "published_at", "date", "published")),
         url=url,
         origin=origin,
     )
