@@ -13,28 +13,27 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, get_args
 
 from assistant.config import AnswerSettings, Settings
-from assistant.errors import AssistantError, ConfigError, InputError
+from assistant.errors import ConfigError
 from assistant.feedback import REASONS, add_reason, rate
 from assistant.retrieve.filters import Filters
 from assistant.schema import Answer, Turn
-from assistant.webui_api import ask_endpoint, parse_date
-from assistant.webui_corpus import UPLOAD_TYPES, add_uploads, corpus_overview, ensure_index
+from assistant.webui_api import Options, ask_endpoint, conversation_filters, conversation_settings
+from assistant.webui_corpus import UPLOAD_TYPES, corpus_overview, ensure_index, wire_corpus
 from assistant.webui_render import (
-    CSS,
-    HEAD,
-    MONO_FONTS,
-    SYSTEM_FONTS,
     ChatTurn,
     Message,
+    failure_message,
+    failure_status,
     history_of,
     render_messages,
     render_sources,
 )
+from assistant.webui_theme import CSS, HEAD, theme
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -44,42 +43,7 @@ _WORD = re.compile(r"(?<=\s)(?=\S)")  # split before each word, keeping all whit
 BACKENDS: tuple[str, ...] = get_args(AnswerSettings.model_fields["llm"].annotation)
 
 
-@dataclass(frozen=True)
-class Options:
-    """The per-conversation filters and settings chosen in the UI."""
-
-    since: str | None = None
-    until: str | None = None
-    outlets: Sequence[str] = ()
-    k: int | None = None
-    mode: str | None = None
-    backend: str | None = None
-
-
 # ---- asking ----------------------------------------------------------------------------------
-
-
-def conversation_settings(settings: Settings, options: Options) -> Settings:
-    """Return the settings with the conversation's k, retrieval mode and answer backend."""
-    retrieve = {key: value for key, value in (("k", options.k), ("mode", options.mode)) if value}
-    update: dict[str, Any] = {"retrieve": settings.retrieve.model_copy(update=retrieve)}
-    if options.backend:
-        update["answer"] = settings.answer.model_copy(update={"llm": options.backend})
-    from pydantic import ValidationError
-
-    try:  # values can come from the HTTP API too, not only from the controls
-        return Settings.model_validate(settings.model_copy(update=update).model_dump())
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"invalid setting ({problems}) — pick one the UI offers") from None
-
-
-def conversation_filters(options: Options) -> Filters:
-    """Return the search filters for the conversation's outlets and date window."""
-    since, until = parse_date(options.since, "From"), parse_date(options.until, "To")
-    if since and until and since > until:
-        raise InputError(f"the date window is empty: {since} is after {until} — swap the dates")
-    return Filters(sources=tuple(options.outlets or ()), since=since, until=until)
 
 
 def stream_answer(
@@ -110,37 +74,57 @@ def stream_answer(
             time.sleep(WORD_DELAY)
 
 
+Shown = tuple[list[Message], list[ChatTurn], str]  # chat messages, turns, sources panel HTML
+
+
 def respond(
     settings: Settings,
     question: str,
     turns: list[ChatTurn],
     options: Options,
-) -> Iterator[tuple[list[Message], list[ChatTurn], str]]:
-    """Yield (chat messages, turns, sources panel HTML) as the answer streams in."""
+) -> Iterator[Shown]:
+    """Yield (chat messages, turns, sources panel HTML) as the answer streams in.
+
+    The last yield always replaces the pending reply, with the answer or with a message saying
+    what failed and what to do; an unexpected failure's traceback goes to stderr.
+    """
     question = (question or "").strip()
     if not question:
         yield render_messages(turns), turns, render_sources(turns)
         return
-    history = history_of(turns)
     turn = ChatTurn(id=uuid.uuid4().hex, question=question)
     turns = [*turns, turn]
     yield render_messages(turns), turns, render_sources(turns[:-1])
-    text = ""
     try:
-        filters = conversation_filters(options)
-        chosen = conversation_settings(settings, options)
-        for piece in stream_answer(question, history, chosen, filters):
-            if isinstance(piece, Answer):
-                turn = replace(turn, answer=piece)
-            else:
-                text += piece
-                yield render_messages(turns, partial=text), turns, render_sources(turns)
-    except AssistantError as exc:
-        turn = replace(turn, error=str(exc))
+        turn = yield from _stream_turn(settings, turns, options)
+    except Exception as exc:
+        turn = replace(turn, error=failure_message(exc, "answering this"))
     if turn.answer is None and turn.error is None:
         turn = replace(turn, error="the answer stream ended without an answer — ask again")
     turns = [*turns[:-1], turn]
-    yield render_messages(turns), turns, render_sources(turns)
+    try:
+        yield render_messages(turns), turns, render_sources(turns)
+    except Exception as exc:  # an answer that cannot be shown still must not stay pending
+        turn = replace(turn, answer=None, error=failure_message(exc, "showing this"))
+        turns = [*turns[:-1], turn]
+        yield render_messages(turns), turns, render_sources(turns)
+
+
+def _stream_turn(
+    settings: Settings, turns: list[ChatTurn], options: Options
+) -> Generator[Shown, None, ChatTurn]:
+    """Yield the last turn's reply as it grows; return the turn with its answer."""
+    *earlier, turn = turns
+    filters = conversation_filters(options)
+    chosen = conversation_settings(settings, options)
+    text = ""
+    for piece in stream_answer(turn.question, history_of(earlier), chosen, filters):
+        if isinstance(piece, Answer):
+            turn = replace(turn, answer=piece)
+        else:
+            text += piece
+            yield render_messages(turns, partial=text), turns, render_sources(turns)
+    return turn
 
 
 # ---- app -------------------------------------------------------------------------------------
@@ -158,7 +142,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         ui = _layout(gr, settings, corpus_html, outlets, examples)
         _wire_chat(gr, settings, ui)
         _wire_feedback(gr, settings, ui)
-        _wire_corpus(gr, settings, ui, app)
+        wire_corpus(gr, settings, ui, app)
         # For scripts: POST /gradio_api/call/ask (see assistant/webui_api.py).
         gr.api(ask_endpoint(settings), api_name="ask", concurrency_id="index")  # type: ignore[attr-defined]
     return app
@@ -293,7 +277,7 @@ def _wire_chat(gr: Any, settings: Settings, ui: dict[str, Any]) -> None:
         mode: str,
         backend: str,
     ) -> Iterator[tuple[list[Message], list[ChatTurn], str]]:
-        chosen = Options(since, until, tuple(outlets or ()), int(k), mode, backend)
+        chosen = Options(since, until, tuple(outlets or ()), int(k or 0) or None, mode, backend)
         yield from respond(settings, question, turns, chosen)
 
     def take(question: str) -> tuple[str, str]:
@@ -321,25 +305,21 @@ def _wire_chat(gr: Any, settings: Settings, ui: dict[str, Any]) -> None:
     ui["ask_after"] = ask_after
     for start in starts:
         ask_after(start)
+    cleared = ("chat", "turns", "sources", "box", "feedback_status", "pending", "reason_row")
     ui["new"].click(
         lambda: ([], [], render_sources([]), "", "", None, gr.Group(visible=False)),
         None,
-        [
-            ui["chat"],
-            ui["turns"],
-            ui["sources"],
-            ui["box"],
-            ui["feedback_status"],
-            ui["pending"],
-            ui["reason_row"],
-        ],
+        [ui[name] for name in cleared],
         queue=False,
     )
 
 
 def _wire_feedback(gr: Any, settings: Settings, ui: dict[str, Any]) -> None:
     def on_like(turns: list[ChatTurn], like: Any) -> tuple[str, Any, Any]:
-        status, pending = rate(settings, turns, like.index, like.liked)
+        try:
+            status, pending = rate(settings, turns, like.index, like.liked)
+        except Exception as exc:
+            status, pending = failure_status(exc, "recording your rating"), None
         return status, pending, gr.Group(visible=pending is not None)
 
     on_like.__annotations__ = {"like": gr.LikeData}  # Gradio injects by annotation
@@ -347,7 +327,10 @@ def _wire_feedback(gr: Any, settings: Settings, ui: dict[str, Any]) -> None:
     def on_reason(
         turns: list[ChatTurn], pending: dict[str, Any] | None, reason: str | None, note: str | None
     ) -> tuple[str, Any, Any, Any, Any]:
-        status = add_reason(settings, turns, pending, reason, note)
+        try:
+            status = add_reason(settings, turns, pending, reason, note)
+        except Exception as exc:
+            status = failure_status(exc, "recording your reason")
         done = status.startswith("Thanks")
         return (
             status,
@@ -363,39 +346,6 @@ def _wire_feedback(gr: Any, settings: Settings, ui: dict[str, Any]) -> None:
         [ui["turns"], ui["pending"], ui["reason"], ui["note"]],
         [ui["feedback_status"], ui["pending"], ui["reason_row"], ui["reason"], ui["note"]],
     )
-
-
-def _wire_corpus(gr: Any, settings: Settings, ui: dict[str, Any], app: Any) -> None:
-    def refresh() -> tuple[str, Any, Any]:
-        html, outlets, examples = corpus_overview(settings)
-        return (
-            html,
-            gr.Dropdown(choices=outlets),
-            examples,
-        )
-
-    # Gradio recognises a progress tracker by this default value.
-    def upload(files: list[str] | None, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        progress(0, desc="Reading files")
-        status = add_uploads(
-            settings,
-            files,
-            lambda done, total: progress((done, total), desc="Indexing", unit="articles"),
-        )
-        return (status, *refresh(), None)
-
-    targets = [ui["corpus"], ui["outlets"], ui["examples"]]
-    ui["upload"].upload(
-        upload, ui["upload"], [ui["upload_status"], *targets, ui["upload"]], concurrency_id="index"
-    )
-    app.load(refresh, None, targets, show_progress="hidden")
-
-
-def theme() -> Any:
-    """Return the theme: the default look with system fonts, so no font is fetched."""
-    import gradio as gr
-
-    return gr.themes.Default(font=list(SYSTEM_FONTS), font_mono=list(MONO_FONTS))
 
 
 def login_from_env() -> tuple[str, str] | None:

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.webui_render import escape_markdown, render_corpus, suggest_questions
+from assistant.webui_render import (
+    escape_markdown,
+    failure_message,
+    failure_status,
+    render_corpus,
+    suggest_questions,
+)
 
 UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
 
@@ -26,8 +34,9 @@ def corpus_overview(settings: Settings) -> tuple[str, list[str], list[str]]:
             key=lambda d: d.published_at or "",
             reverse=True,
         )
-    except AssistantError as exc:
-        return f'<p class="src-empty">{escape_markdown(str(exc))}</p>', [], []
+    except Exception as exc:
+        message = failure_message(exc, "reading the index", "Reload the page")
+        return f'<p class="src-empty">{html.escape(message)}</p>', [], []
     examples = suggest_questions([(d.title, d.source) for d in documents[:200]])
     return render_corpus(info), list(info["outlets"]), examples
 
@@ -38,6 +47,17 @@ def add_uploads(
     progress: Callable[[int, int], None] | None = None,
 ) -> str:
     """Index uploaded article files; return a Markdown status. Bad files change nothing."""
+    try:
+        return _add_uploads(settings, files, progress)
+    except Exception as exc:
+        return failure_status(exc, "adding these files")
+
+
+def _add_uploads(
+    settings: Settings,
+    files: Sequence[str] | None,
+    progress: Callable[[int, int], None] | None,
+) -> str:
     from assistant.ingest import build_index
 
     if not files:
@@ -68,6 +88,30 @@ def add_uploads(
         )
     lines += [f"⚠ Skipped {escape_markdown(problem)}" for problem in problems]
     return "\n\n".join(lines)
+
+
+def wire_corpus(gr: Any, settings: Settings, ui: dict[str, Any], app: Any) -> None:
+    """Wire the Upload tab and the corpus panel, refreshed on each page load and upload."""
+
+    def refresh() -> tuple[str, Any, list[str]]:
+        panel, outlets, examples = corpus_overview(settings)
+        return panel, gr.Dropdown(choices=outlets), examples
+
+    # Gradio recognises a progress tracker by this default value.
+    def upload(files: list[str] | None, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        progress(0, desc="Reading files")
+        status = add_uploads(
+            settings,
+            files,
+            lambda done, total: progress((done, total), desc="Indexing", unit="articles"),
+        )
+        return (status, *refresh(), None)
+
+    targets = [ui["corpus"], ui["outlets"], ui["examples"]]
+    ui["upload"].upload(
+        upload, ui["upload"], [ui["upload_status"], *targets, ui["upload"]], concurrency_id="index"
+    )
+    app.load(refresh, None, targets, show_progress="hidden")
 
 
 def _plural(count: int, noun: str) -> str:

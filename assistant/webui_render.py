@@ -1,17 +1,21 @@
 """HTML and Markdown for the web UI: replies with [n] links, the sources and corpus panels.
 
-Pure functions, no Gradio. Every piece of article or user text goes through `html.escape`, so an
-article containing `<script>` shows as text; the only tags are the ones written here.
+No Gradio, and no I/O beyond `failure_message` logging a traceback. Every piece of article or
+user text goes through `html.escape`, so an article containing `<script>` shows as text; the
+only tags are the ones written here.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import sys
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.errors import AssistantError
 from assistant.schema import Answer, Citation, SentenceSupport, Turn
 
 CONTEXT_CHARS = 320  # passage text kept on each side of the highlighted span
@@ -36,6 +40,29 @@ class ChatTurn:
 def history_of(turns: Sequence[ChatTurn]) -> list[Turn]:
     """Return the (question, answer text) pairs of the answered turns, oldest first."""
     return [(t.question, t.answer.text) for t in turns if t.answer is not None]
+
+
+def failure_message(
+    exc: Exception, doing: str, retry: str = "The index may be changing — ask again"
+) -> str:
+    """Return what the UI shows for a failure: an AssistantError's own message (it says what
+    to do), or for anything else a readable summary, logging its traceback to stderr.
+
+    Args:
+        doing: what failed, after "Something went wrong", e.g. "answering this".
+        retry: what to try first; restarting `assistant ui` is always offered after it.
+    """
+    if isinstance(exc, AssistantError):
+        return str(exc)
+    traceback.print_exception(exc, file=sys.stderr)
+    detail = str(exc).strip().rstrip(".")
+    what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    return f"Something went wrong {doing}: {what}. {retry}; if it persists, restart `assistant ui`."
+
+
+def failure_status(exc: Exception, doing: str) -> str:
+    """Return the Markdown status line for a failed action such as an upload or a rating."""
+    return f"⚠ {escape_markdown(failure_message(exc, doing, 'Try again'))}"
 
 
 def source_anchor(reply: int, n: int) -> str:
@@ -346,89 +373,3 @@ def key_phrase(headline: str, most: int = 12) -> str:
 
 _LINK_WORDS = "to as after amid with for in on over while despite before because but and that which"
 _LINKS = frozenset(_LINK_WORDS.split())
-
-
-SYSTEM_FONTS = (
-    "system-ui",
-    "-apple-system",
-    "Segoe UI",
-    "Roboto",
-    "Helvetica Neue",
-    "Arial",
-    "Noto Sans",
-    "Liberation Sans",
-    "sans-serif",
-)
-MONO_FONTS = ("ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace")
-
-CSS = """
-.sources, .corpus { font-size: 0.92rem; line-height: 1.45; }
-#sources-panel { max-height: max(560px, 72vh); overflow-y: auto !important; padding-right: 4px; }
-.src-reply { border: 1px solid var(--border-color-primary); border-radius: 8px;
-  margin: 0 0 10px; padding: 6px 10px; background: var(--background-fill-primary); }
-.src-reply > summary { cursor: pointer; font-weight: 600; display: flex; gap: 8px;
-  justify-content: space-between; align-items: baseline; }
-.src-q { overflow-wrap: anywhere; }
-.src-count { font-weight: 400; font-size: 0.8rem; color: var(--body-text-color-subdued);
-  white-space: nowrap; }
-.src-list { list-style: none; padding: 0; margin: 8px 0 0; }
-.src { border-top: 1px solid var(--border-color-primary); padding: 8px 0; scroll-margin: 12px; }
-.src:first-child { border-top: none; }
-.src.flash { animation: src-flash 1.6s ease-out; }
-@keyframes src-flash { from { background: #fde68a; } to { background: transparent; } }
-.src-head { font-weight: 600; overflow-wrap: anywhere; }
-.src-n { color: var(--color-accent); margin-right: 2px; }
-.src-meta, .src-also { font-size: 0.82rem; color: var(--body-text-color-subdued); }
-.src-passage { white-space: pre-wrap; overflow-wrap: anywhere; margin-top: 6px;
-  padding: 6px 10px; border-left: 3px solid var(--border-color-accent);
-  background: var(--background-fill-secondary); border-radius: 4px; }
-.src-passage mark { background: #fde68a; color: #1f2937; padding: 1px 2px; border-radius: 3px; }
-.mark-n { color: var(--color-accent); font-weight: 600; margin-left: 1px; }
-.src-support { margin-top: 4px; font-size: 0.8rem; }
-.support { display: inline-block; padding: 0 6px; border-radius: 10px; margin-right: 4px; }
-.support.ok { background: #dcfce7; color: #166534; }
-.support.weak { background: #fef3c7; color: #92400e; }
-.src-empty, .corpus .hint { color: var(--body-text-color-subdued); }
-.corpus .outlets { columns: 2; padding-left: 18px; margin: 6px 0; }
-.corpus .cnt { color: var(--body-text-color-subdued); font-size: 0.8rem; }
-#new-chat, #send-reason, .nowrap { white-space: nowrap; }
-#feedback-status p { margin: 4px 0; }
-#examples .example-q { justify-content: flex-start; text-align: left; white-space: normal;
-  font-weight: 400; }
-#chat a[href^="#src-"] { text-decoration: none; font-weight: 600; color: var(--color-accent); }
-"""
-
-# [n] links in a reply: open the Sources tab, unfold the reply's group and flash the entry.
-HEAD = """
-<script>
-document.addEventListener("click", function (event) {
-  const link = event.target.closest ? event.target.closest('a[href^="#src-"]') : null;
-  if (!link) { return; }
-  event.preventDefault();
-  event.stopPropagation();
-  const id = link.getAttribute("href").slice(1);
-  const tab = Array.from(document.querySelectorAll('[role="tab"]'))
-    .find(function (button) { return button.textContent.trim() === "Sources"; });
-  if (tab && tab.getAttribute("aria-selected") !== "true") { tab.click(); }
-  setTimeout(function () {
-    const entry = document.getElementById(id);
-    if (!entry) { return; }
-    const group = entry.closest("details");
-    if (group) { group.open = true; }
-    const box = entry.closest(".src") || entry;
-    const panel = document.getElementById("sources-panel");
-    if (panel) {  // scroll within the panel, so the conversation stays in view
-      const top = box.getBoundingClientRect().top - panel.getBoundingClientRect().top;
-      panel.scrollTo({top: panel.scrollTop + top - 8});
-    }
-    const shown = box.getBoundingClientRect();
-    if (shown.top < 0 || shown.top > window.innerHeight - 60) {  // stacked layout: go there
-      box.scrollIntoView({behavior: "smooth", block: "center"});
-    }
-    box.classList.remove("flash");
-    void box.offsetWidth;
-    box.classList.add("flash");
-  }, 80);
-}, true);
-</script>
-"""

@@ -161,6 +161,41 @@ def _ask(page: Any, question: str, reply: int) -> Any:
     return group
 
 
+# Where a source entry is once an [n] link was clicked: its box, outline and place on screen.
+ENTRY_STATE = """(id) => {
+  const box = document.getElementById(id).closest('.src');
+  const style = getComputedStyle(box);
+  const shown = box.getBoundingClientRect();
+  const panel = document.getElementById('sources-panel').getBoundingClientRect();
+  return {flash: box.classList.contains('flash'), outline: style.outlineStyle,
+          width: style.outlineWidth, open: box.closest('details').open,
+          inPanel: shown.top >= panel.top && shown.top < panel.bottom - 40,
+          inWindow: shown.top >= 0 && shown.bottom <= window.innerHeight};
+}"""
+
+
+def _assert_flashes_into_view(page: Any, anchor: str) -> None:
+    """Assert the entry for `anchor` is scrolled into view and outlined, then loses the outline."""
+    page.wait_for_selector(f"#{anchor}.flash, .src.flash:has(#{anchor})", timeout=5_000)
+    # The panel scrolls at once, but give a smooth page scroll its moment.
+    page.wait_for_function(f"({ENTRY_STATE})('{anchor}').inPanel", timeout=2_000)
+    state = page.evaluate(ENTRY_STATE, anchor)
+    assert state == {
+        "flash": True,
+        "outline": "solid",
+        "width": "3px",
+        "open": True,
+        "inPanel": True,
+        "inWindow": True,
+    }, state
+
+
+def _assert_flash_ends(page: Any, anchor: str) -> None:
+    """Assert the outline goes after about 1.5 s."""
+    page.wait_for_function(f"!({ENTRY_STATE})('{anchor}').flash", timeout=4_000)
+    assert page.evaluate(ENTRY_STATE, anchor)["outline"] == "none"
+
+
 def test_seed_question_streams_a_cited_answer_with_the_sentence_highlighted(page: Any) -> None:
     # Record every text the reply shows, to see it arrive piece by piece.
     page.evaluate(
@@ -188,10 +223,12 @@ def test_seed_question_streams_a_cited_answer_with_the_sentence_highlighted(page
 
     page.get_by_role("tab", name="Corpus").click()
     assert "2 articles" in page.locator("#corpus-panel").inner_text()
-    link.click()  # a [n] link brings the Sources tab back and flashes the entry
-    page.wait_for_selector("#src-1-1.flash", timeout=5_000)
+    link.click()  # a [n] link brings the Sources tab back and outlines the entry
+    _assert_flashes_into_view(page, "src-1-1")
     assert entry.is_visible()
     assert page.evaluate("window.scrollY") == 0  # only the panel scrolls: the chat stays put
+    page.screenshot(path=str(SHOTS / "06_citation_clicked.png"))  # docs/screenshot-citation.png
+    _assert_flash_ends(page, "src-1-1")
 
 
 def test_uploaded_article_is_searchable_and_cited(page: Any, tmp_path: Path) -> None:
@@ -237,6 +274,21 @@ def test_example_questions_are_asked_with_one_click(page: Any) -> None:
     page.screenshot(path=str(SHOTS / "05_corpus.png"))
 
 
+def test_a_citation_in_an_older_reply_unfolds_and_scrolls_to_its_source(page: Any) -> None:
+    panel = page.locator("#sources-panel")
+    assert panel.locator("#reply-1").get_attribute("open") is None  # older replies are folded
+    panel.evaluate("(box) => { box.scrollTop = 0; }")
+    assert not page.evaluate(ENTRY_STATE, "src-1-1")["inPanel"]
+    first_reply = page.locator('#chat [data-testid="bot"]').first
+    first_reply.locator('a[href="#src-1-1"]').click()
+    _assert_flashes_into_view(page, "src-1-1")
+    quote = panel.locator("#src-1-1 mark").first
+    assert "President Joe Biden has approved" in quote.inner_text()  # the cited sentence
+    assert quote.evaluate("(m) => getComputedStyle(m).backgroundColor") == "rgb(253, 230, 138)"
+    page.screenshot(path=str(SHOTS / "07_older_citation.png"))
+    _assert_flash_ends(page, "src-1-1")
+
+
 def test_date_filter_and_feedback_apply(page: Any, served: tuple[str, Path]) -> None:
     page.get_by_role("tab", name="Settings").click()
     since = page.locator("#since input").first
@@ -268,8 +320,11 @@ def test_no_request_leaves_the_machine_and_new_chat_clears(page: Any, browsed: B
 
 CONVERSATIONS = [
     (SEED_QUESTION, "Biden", "The Postmillennial"),
-    ("What did the Port Ellery council website display during the security audit?",
-     "<script>alert(1)</script>", "Harbour Gazette"),
+    (
+        "What did the Port Ellery council website display during the security audit?",
+        "<script>alert(1)</script>",
+        "Harbour Gazette",
+    ),
 ]
 
 
@@ -283,8 +338,9 @@ def test_http_api_keeps_concurrent_conversations_apart(served: tuple[str, Path])
         client = Client(served[0], verbose=False)
         first = client.predict(question, [], [], "", "", api_name="/ask")
         # The follow-up only makes sense with this conversation's own history.
-        follow = client.predict("Which outlet reported it?", [[question, first["text"]]], [],
-                                "", "", api_name="/ask")
+        follow = client.predict(
+            "Which outlet reported it?", [[question, first["text"]]], [], "", "", api_name="/ask"
+        )
         return number, first, follow
 
     with ThreadPoolExecutor(8) as pool:
@@ -302,5 +358,6 @@ def test_http_api_reports_bad_input_clearly(served: tuple[str, Path]) -> None:
     from gradio_client.exceptions import AppError
 
     with pytest.raises(AppError, match="is not a date — use YYYY-MM-DD"):
-        Client(served[0], verbose=False).predict(SEED_QUESTION, [], [], "last week", "",
-                                                 api_name="/ask")
+        Client(served[0], verbose=False).predict(
+            SEED_QUESTION, [], [], "last week", "", api_name="/ask"
+        )

@@ -12,14 +12,15 @@ from typing import Any
 import pytest
 
 import assistant
-from assistant import webui
+from assistant import webui, webui_api, webui_corpus
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.feedback import add_reason, feedback_path, rate, read_feedback
 from assistant.schema import Answer, Citation, SentenceSupport
-from assistant.webui import Options
+from assistant.webui_api import Options
 from assistant.webui_render import (
     ChatTurn,
+    failure_message,
     highlight_spans,
     render_corpus,
     render_reply,
@@ -190,17 +191,17 @@ def test_corpus_panel_lists_counts_outlets_and_dates() -> None:
 
 def test_conversation_settings_and_filters_come_from_the_controls() -> None:
     options = Options("2024-01-01", "2024-02-01", ("Northern Wire",), 3, "bm25", "extractive")
-    chosen = webui.conversation_settings(Settings(), options)
+    chosen = webui_api.conversation_settings(Settings(), options)
     assert (chosen.retrieve.k, chosen.retrieve.mode, chosen.answer.llm) == (3, "bm25", "extractive")
-    filters = webui.conversation_filters(options)
+    filters = webui_api.conversation_filters(options)
     assert filters.sources == ("Northern Wire",)
     assert (str(filters.since), str(filters.until)) == ("2024-01-01", "2024-02-01")
     with pytest.raises(assistant.ConfigError, match="invalid setting"):
-        webui.conversation_settings(Settings(), Options(mode="psychic"))
+        webui_api.conversation_settings(Settings(), Options(mode="psychic"))
     with pytest.raises(InputError, match="not a date"):
-        webui.conversation_filters(Options(since="last tuesday"))
+        webui_api.conversation_filters(Options(since="last tuesday"))
     with pytest.raises(InputError, match="swap the dates"):
-        webui.conversation_filters(Options(since="2024-03-01", until="2024-01-01"))
+        webui_api.conversation_filters(Options(since="2024-03-01", until="2024-01-01"))
 
 
 def test_respond_streams_ask_stream_pieces_and_passes_the_history(
@@ -250,6 +251,88 @@ def test_errors_show_their_message_in_the_chat(tmp_path: Path) -> None:
     assert turns[-1].error is not None and "no index at" in panel
     *_, (messages, _, _) = webui.respond(settings, "Anything?", [], Options(since="soon"))
     assert "is not a date" in messages[-1]["content"]
+
+
+RESTART = "if it persists, restart \\`assistant ui\\`."  # as escaped for Markdown
+
+
+def test_an_unexpected_failure_mid_stream_replaces_the_reply_with_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def failing_stream(*args: Any, **kwargs: Any) -> Iterator[str | Answer]:
+        yield "It pays for "
+        raise KeyError("chunk-7")
+
+    monkeypatch.setattr(assistant, "ask_stream", failing_stream, raising=False)
+    monkeypatch.setattr(webui, "WORD_DELAY", 0)
+    steps = list(webui.respond(Settings(), "How long?", [], Options()))
+    assert steps[0][0][-1]["content"] == "*Searching the articles…*"
+    messages, turns, panel = steps[-1]
+    assert messages[-1]["content"] == (
+        "⚠ **Error:** Something went wrong answering this: KeyError: 'chunk-7'. The index "
+        f"may be changing — ask again; {RESTART}"
+    )
+    assert turns[-1].answer is None and turns[-1].error is not None
+    assert "Error: Something went wrong answering this: KeyError" in panel
+    logged = capsys.readouterr().err
+    assert logged.startswith("Traceback (most recent call last):")
+    assert "KeyError: 'chunk-7'" in logged
+
+
+def test_a_corrupted_index_gives_a_readable_reply_not_a_pending_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assistant.catalog import CATALOG_FILE
+
+    (tmp_path / "ix").mkdir()
+    (tmp_path / "ix" / CATALOG_FILE).write_bytes(b"not a database, just bytes " * 100)
+    settings = Settings(index_dir=tmp_path / "ix")
+    *_, (messages, turns, _) = webui.respond(settings, "Anything?", [], Options())
+    reply = messages[-1]["content"]
+    assert reply.startswith("⚠ **Error:** Something went wrong answering this: DatabaseError: ")
+    assert reply.endswith(f"The index may be changing — ask again; {RESTART}")
+    assert turns[-1].error is not None and "Traceback" not in reply
+    assert "sqlite3.DatabaseError" in capsys.readouterr().err
+    html, outlets, examples = webui_corpus.corpus_overview(settings)
+    assert html.startswith('<p class="src-empty">Something went wrong reading the index: ')
+    assert "Reload the page; if it persists, restart `assistant ui`." in html
+    assert (outlets, examples) == ([], [])
+
+
+def test_failure_messages_keep_an_assistant_errors_own_advice() -> None:
+    assert failure_message(InputError("bad date — use YYYY-MM-DD"), "answering this") == (
+        "bad date — use YYYY-MM-DD"
+    )
+    assert failure_message(RuntimeError(""), "doing it", "Try again") == (
+        "Something went wrong doing it: RuntimeError. Try again; if it persists, restart "
+        "`assistant ui`."
+    )
+
+
+def test_an_upload_that_cannot_be_stored_says_so(tmp_path: Path) -> None:
+    blocker = tmp_path / "ix"
+    blocker.write_text("a file where the index folder should be", encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("Title\n\nSome text.", encoding="utf-8")
+    status = webui_corpus.add_uploads(Settings(index_dir=blocker), [str(article)])
+    assert status.startswith("⚠ Something went wrong adding these files: ")
+    assert status.endswith(f"Try again; {RESTART}")
+
+
+# Importing gradio leaves an event loop and sockets of its own unclosed.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_rating_that_cannot_be_stored_says_so(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    blocker = tmp_path / "ix"
+    blocker.write_text("a file where the index folder should be", encoding="utf-8")
+    app = webui.build_app(Settings(index_dir=blocker))
+    on_like = next(f.fn for f in app.fns.values() if f.name == "on_like")
+    assert on_like is not None
+    turns = [ChatTurn("t-1", "How long?", _answer(_citation()))]
+    status, pending, _ = on_like(turns, SimpleNamespace(index=1, liked=True))
+    assert status.startswith("⚠ Something went wrong recording your rating: ")
+    assert status.endswith(f"Try again; {RESTART}") and pending is None
 
 
 def test_empty_question_changes_nothing() -> None:
@@ -324,10 +407,10 @@ def test_login_comes_from_both_environment_variables(monkeypatch: pytest.MonkeyP
 def test_upload_rejects_wrong_types_before_touching_the_index(tmp_path: Path) -> None:
     pdf = tmp_path / "paper.pdf"
     pdf.write_bytes(b"%PDF-1.4")
-    status = webui.add_uploads(Settings(index_dir=tmp_path / "ix"), [str(pdf)])
+    status = webui_corpus.add_uploads(Settings(index_dir=tmp_path / "ix"), [str(pdf)])
     assert status.startswith("⚠ Skipped paper.pdf: unsupported type")
     assert not (tmp_path / "ix").exists()
-    assert webui.add_uploads(Settings(index_dir=tmp_path / "ix"), []) == (
+    assert webui_corpus.add_uploads(Settings(index_dir=tmp_path / "ix"), []) == (
         "Choose one or more files first."
     )
 
@@ -382,7 +465,7 @@ def test_outlet_filter_limits_the_sources(indexed: Settings) -> None:
 
 @pytest.mark.slow
 def test_corpus_overview_describes_the_index(indexed: Settings) -> None:
-    html, outlets, examples = webui.corpus_overview(indexed)
+    html, outlets, examples = webui_corpus.corpus_overview(indexed)
     assert "8 articles from 7 outlets, published 2024-01-16 to 2024-06-03." in _text(html)
     assert set(outlets) >= {"Millbrook Herald", "Northern Wire"}
     assert len(examples) == 4 and all(q.startswith("What does ") for q in examples)
@@ -411,7 +494,9 @@ def test_upload_is_searchable_at_once_and_bad_files_lose_nothing(tmp_path: Path)
     big.write_text("word " * 1000, encoding="utf-8")
     seen: list[tuple[int, int]] = []
     files = [str(p) for p in (good, empty, binary, big)]
-    status = webui.add_uploads(settings, files, lambda done, total: seen.append((done, total)))
+    status = webui_corpus.add_uploads(
+        settings, files, lambda done, total: seen.append((done, total))
+    )
     assert status.splitlines()[0].startswith("✓ Indexed 1 article (1 passage; 0 already indexed)")
     assert "⚠ Skipped big.md: larger than the 0.002 MB limit" in status
     assert "⚠ Skipped empty.txt: empty file" in status
@@ -427,7 +512,8 @@ def test_upload_is_searchable_at_once_and_bad_files_lose_nothing(tmp_path: Path)
     assert answer is not None and answer.citations
     assert answer.citations[0].source == "Coastal Courier"
     assert "1.3 million pounds" in panel
-    assert "Indexed 0 articles" in webui.add_uploads(settings, [str(good)])  # same file again
+    again = webui_corpus.add_uploads(settings, [str(good)])  # the same file once more
+    assert "Indexed 0 articles" in again
 
 
 @pytest.mark.slow
@@ -435,9 +521,9 @@ def test_launch_builds_a_missing_index_from_the_seeds(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settings = Settings(index_dir=tmp_path / "ix", seeds_dir=SEEDS)
-    webui.ensure_index(settings)
+    webui_corpus.ensure_index(settings)
     out = capsys.readouterr().out
     assert f"no articles in {tmp_path / 'ix'}/ — building it from {SEEDS}/" in out
     assert "indexed 1/1 articles" in out and "ingested 1 articles" in out
-    webui.ensure_index(settings)  # present now: nothing to do
+    webui_corpus.ensure_index(settings)  # present now: nothing to do
     assert capsys.readouterr().out == ""
