@@ -57,6 +57,7 @@ class Catalog:
         self._conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
         self._lock = threading.RLock()
         self._summaries: dict[str, tuple[int, Any]] = {}  # name -> (generation, value)
+        self.written_generation = -1  # the generation this process's last write made
         with self._lock, self._conn:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.executescript(_SCHEMA)
@@ -228,6 +229,8 @@ class Catalog:
             "INSERT INTO meta(key, value) VALUES ('generation', '1') ON CONFLICT(key)"
             " DO UPDATE SET value = CAST(value AS INTEGER) + 1"
         )
+        row = self._conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        self.written_generation = int(row[0])
 
 
 _CHUNK_SELECT = (

@@ -23,3 +23,7 @@ class ConfigError(AssistantError):
 
 class InputError(AssistantError):
     """Input files or folders that cannot be ingested at all."""
+
+
+class IndexBusyError(AssistantError):
+    """Another process is writing to the index."""

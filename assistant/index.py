@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.catalog import CATALOG_FILE, Catalog
 from assistant.config import Settings
 from assistant.errors import ConfigError, EmptyIndexError, IndexNotFoundError
-from assistant.store import VectorStore, open_store, reset_store
+from assistant.store import VectorStore, forget_client, open_store, reset_store
 
 SCHEMA_VERSION = "1"
 
@@ -27,8 +28,18 @@ class Index:
         return Path(self.settings.index_dir)
 
 
+@dataclass
+class _Opened:
+    """A catalog and store this process opened, and the catalog generation the store has seen."""
+
+    catalog: Catalog
+    store: VectorStore
+    generation: int
+
+
 # Catalog connections and Chroma collections are opened once per process and shared.
-_OPEN: dict[tuple[str, str | None, str], tuple[Catalog, VectorStore]] = {}
+_OPEN: dict[tuple[str, str | None, str], _Opened] = {}
+_OPEN_LOCK = threading.Lock()
 
 
 def manifest_for(settings: Settings) -> dict[str, str]:
@@ -44,18 +55,53 @@ def manifest_for(settings: Settings) -> dict[str, str]:
 def open_index(settings: Settings, create: bool = False) -> Index:
     """Return the index at settings.index_dir; with create=False a missing one is an error."""
     directory = Path(settings.index_dir)
+    if directory.exists() and not directory.is_dir():
+        raise ConfigError(f"{directory} is a file, not a folder — give a folder for the index")
     key = (str(directory.resolve()), settings.store.url, settings.store.collection)
-    if key in _OPEN and (directory / CATALOG_FILE).exists():
-        return Index(settings, *_OPEN[key])
-    if not (directory / CATALOG_FILE).exists():
-        if not create:
-            raise IndexNotFoundError(
-                f"no index at {directory}/ — build it with: assistant ingest seeds/"
-                + (f" --index {directory}" if str(directory) != "index" else "")
-            )
-        directory.mkdir(parents=True, exist_ok=True)
-    _OPEN[key] = (Catalog(directory / CATALOG_FILE), open_store(settings))
-    return Index(settings, *_OPEN[key])
+    with _OPEN_LOCK:
+        opened = _OPEN.get(key)
+        if opened is not None and (directory / CATALOG_FILE).exists():
+            _catch_up(opened, settings)
+            return Index(settings, opened.catalog, opened.store)
+        if not (directory / CATALOG_FILE).exists():
+            if not create:
+                raise IndexNotFoundError(
+                    f"no index at {directory}/ — build it with: assistant ingest seeds/"
+                    + (f" --index {directory}" if str(directory) != "index" else "")
+                )
+            directory.mkdir(parents=True, exist_ok=True)
+        catalog = _open_catalog(directory)
+        opened = _OPEN[key] = _Opened(catalog, open_store(settings), catalog.generation())
+        return Index(settings, opened.catalog, opened.store)
+
+
+def _open_catalog(directory: Path) -> Catalog:
+    import sqlite3
+
+    try:
+        return Catalog(directory / CATALOG_FILE)
+    except sqlite3.DatabaseError as exc:
+        raise IndexNotFoundError(
+            f"{directory / CATALOG_FILE} is not a readable index ({exc}) — rebuild it with: "
+            f"assistant ingest --rebuild PATH --index {directory}"
+        ) from exc
+
+
+def _catch_up(opened: _Opened, settings: Settings) -> None:
+    """Reopen the embedded store when another process has changed the index since we looked.
+
+    Chroma's embedded client is thread-safe but not process-safe: it keeps the vector index
+    in memory and never sees another process's writes (it fails with "Error finding id").
+    The catalog's generation tells: a change this process did not make is another's. BM25 and
+    the sentence vectors follow the generation on their own; a Chroma server is shared.
+    """
+    generation = opened.catalog.generation()
+    if generation == opened.generation:
+        return
+    if generation != opened.catalog.written_generation and settings.store.url is None:
+        forget_client(settings)
+        opened.store = open_store(settings)
+    opened.generation = generation
 
 
 def open_index_for_search(settings: Settings) -> Index:
@@ -143,8 +189,9 @@ def check_manifest(index: Index) -> None:
 def delete_index(settings: Settings) -> None:
     """Remove the index folder's catalog, BM25 files and collection (for --rebuild)."""
     directory = Path(settings.index_dir)
-    for key in [k for k in _OPEN if k[0] == str(directory.resolve())]:
-        _OPEN.pop(key)[0].close()
+    with _OPEN_LOCK:
+        for key in [k for k in _OPEN if k[0] == str(directory.resolve())]:
+            _OPEN.pop(key).catalog.close()
     reset_store(settings)
     for name in (CATALOG_FILE, f"{CATALOG_FILE}-wal", f"{CATALOG_FILE}-shm"):
         (directory / name).unlink(missing_ok=True)

@@ -165,6 +165,20 @@ def _client(settings: Settings, create: bool) -> Any:
         return client
 
 
+def forget_client(settings: Settings) -> None:
+    """Drop this process's embedded client of settings' index, so the next open reads the disk.
+
+    Chroma shares one system per path within a process; it is dropped from that cache too,
+    not stopped, so a query already running on it in another thread finishes.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    key = str(Path(settings.index_dir).resolve() / CHROMA_DIR)
+    with _CLIENTS_LOCK:
+        _CLIENTS.pop(key, None)
+        SharedSystemClient._identifier_to_system.pop(key, None)
+
+
 @contextmanager
 def _reaching(url: str | None) -> Iterator[None]:
     """Turn a Chroma server that does not answer into an error saying how to start one."""

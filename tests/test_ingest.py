@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
-import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -177,16 +178,24 @@ def test_backends_give_the_same_or_close_vectors() -> None:
 
 
 _KILLED_INGEST = """
-import sys
+import sys, time
+from dataclasses import replace
 from pathlib import Path
 from assistant.config import Settings
 from assistant.ingest import build_index
+
+def pause_after_first_batch(done, total):
+    print(done, total, flush=True)
+    while True:  # committed; wait here for the kill, so it never races the ingest
+        time.sleep(60)
+
 build_index([Path(sys.argv[1])], Settings(index_dir=Path(sys.argv[2])),
-            progress=lambda done, total: print(done, flush=True))
+            progress=pause_after_first_batch)
 """
 
 
 def test_killed_ingest_resumes_without_duplicates(tmp_path: Path) -> None:
+    """Kill the ingest at a state, not a time: after its first batch commits, before the rest."""
     corpus = tmp_path / "corpus"
     _write_articles(corpus, 80, words=200)
     index_dir = tmp_path / "idx"
@@ -198,14 +207,13 @@ def test_killed_ingest_resumes_without_duplicates(tmp_path: Path) -> None:
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
     )
     assert proc.stdout is not None
-    line = proc.stdout.readline()  # the first committed batch
-    assert line.strip(), "the ingest ended before its first batch"
-    time.sleep(0.5)
+    done, total = map(int, proc.stdout.readline().split())  # the first batch is committed
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    assert 0 < done < total == 80, "the corpus must take more than one batch"
     settings = Settings(index_dir=index_dir)
     partial = open_index(settings).catalog.counts()[0]
-    assert 0 < partial < 80
+    assert partial == done
     report = build_index([corpus], settings)
     assert report.articles_unchanged == partial
     assert report.articles_added == 80 - partial
@@ -221,3 +229,39 @@ def test_ingest_of_tiny_corpus_and_seeds(tmp_path: Path) -> None:
     assert report.articles_added == 9
     articles, _ = _consistent(settings)
     assert articles == 9
+
+
+def test_vectors_a_killed_run_stored_without_committing_are_swept(tmp_path: Path) -> None:
+    """The state between upsert and catalog commit: stray vectors, the index marked dirty."""
+    corpus = tmp_path / "corpus"
+    _write_articles(corpus, 3)
+    settings = Settings(index_dir=tmp_path / "idx")
+    build_index([corpus], settings)
+    index = open_index(settings)
+    stray = replace(next(index.catalog.iter_chunks()), id="stray-chunk")
+    index.store.upsert([stray], [[0.1] * 384])
+    index.catalog.set_meta({"dirty": "1"})
+    assert "stray-chunk" in index.store.ids()
+    build_index([corpus], settings)
+    assert "stray-chunk" not in open_index(settings).store.ids()
+    _consistent(settings)
+
+
+def test_prune_drops_only_articles_whose_files_are_gone(tmp_path: Path) -> None:
+    here, elsewhere = tmp_path / "here", tmp_path / "elsewhere"
+    _write_articles(here, 3)
+    _write_articles(elsewhere, 2)
+    (elsewhere / "feed.jsonl").write_text(
+        "\n".join(json.dumps({"id": f"r{i}", "title": f"Record {i}", "body": f"Body of {i}."})
+                  for i in range(3)) + "\n")
+    settings = Settings(index_dir=tmp_path / "idx")
+    build_index([here, elsewhere], settings)
+    (here / "a001.txt").unlink()
+    report = build_index([here], settings, prune=True)
+    assert report.removed_origins == [str((here / "a001.txt").resolve())]
+    assert _consistent(settings)[0] == 2 + 2 + 3  # the live articles elsewhere are kept
+    lines = (elsewhere / "feed.jsonl").read_text().splitlines()
+    (elsewhere / "feed.jsonl").write_text(lines[0] + "\n")  # two records gone from a file read
+    report = build_index([elsewhere / "feed.jsonl"], settings, prune=True)
+    assert [o.rpartition("#")[2] for o in report.removed_origins] == ["2", "3"]
+    assert _consistent(settings)[0] == 2 + 2 + 1

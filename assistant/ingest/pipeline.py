@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ from assistant.index import (
 )
 from assistant.ingest.chunk import chunk_article
 from assistant.ingest.load import Skipped, iter_articles
+from assistant.lock import writing
 from assistant.retrieve.bm25 import BM25_DIR, build_bm25, get_bm25
 from assistant.retrieve.sentence_index import refresh_sentence_index
 from assistant.schema import Article, Chunk
@@ -55,6 +57,7 @@ class IngestReport:
     chunks_removed: int = 0
     chunks_reused: int = 0  # chunks whose text was encoded earlier in the run
     skipped: list[Skipped] = field(default_factory=list)
+    removed_origins: list[str] = field(default_factory=list)
     seconds: float = 0.0
     encode_seconds: float = 0.0
 
@@ -88,52 +91,95 @@ def build_index(
     prune: bool = False,
     progress: bool | ProgressCallback = False,
 ) -> IngestReport:
-    """Ingest files and folders into the index; unchanged articles cost nothing."""
+    """Ingest files and folders into the index; unchanged articles cost nothing.
+
+    With prune, articles whose source files no longer exist are removed too (and records
+    gone from a JSON Lines file that was read again); articles elsewhere are kept.
+    One process writes at a time: another writer gets IndexBusyError at once.
+    """
     started = time.perf_counter()
     settings = settings or Settings()
-    if rebuild:
-        delete_index(settings)
-    index = open_index(settings, create=True)
-    settings = adopt_index_settings(index)
-    index = replace(index, settings=settings)
-    check_manifest(index)
-    check_vectors(index)
-    report = IngestReport()
-    articles = _load(list(paths), settings, report)
-    known = index.catalog.documents()
-    todo = [a for a in articles if known.get(a.origin) is None
-            or known[a.origin].content_hash != content_hash(a)]
-    report.articles_unchanged = len(articles) - len(todo)
-    _sweep_if_interrupted(index)
-    index.catalog.set_meta({"dirty": "1"})
-    _ingest(index, todo, known, report, progress)
-    if prune:
-        seen = {a.origin for a in articles}
-        seen |= {_absolute_origin(str(s.path)) for s in report.skipped}
-        _remove(index, [origin for origin in known if origin not in seen], report)
-    if report.chunks_added or report.chunks_removed or not (index.directory / BM25_DIR).exists():
-        _refresh_bm25(index)
-    if settings.retrieve.rerank:  # the second stage's sentence vectors (about half the work)
-        refresh_sentence_index(index.catalog, index.directory, settings.ingest)
-    index.catalog.set_meta({"dirty": "0"})
+    with writing(Path(settings.index_dir)):
+        if rebuild:
+            delete_index(settings)
+        index = open_index(settings, create=True)
+        settings = adopt_index_settings(index)
+        index = replace(index, settings=settings)
+        check_manifest(index)
+        check_vectors(index)
+        report = IngestReport()
+        articles = _load(list(paths), settings, report)
+        known = index.catalog.documents()
+        todo = [a for a in articles if known.get(a.origin) is None
+                or known[a.origin].content_hash != content_hash(a)]
+        report.articles_unchanged = len(articles) - len(todo)
+        _sweep_if_interrupted(index)
+        index.catalog.set_meta({"dirty": "1"})
+        _ingest(index, todo, known, report, progress)
+        if prune:
+            _remove(index, gone_origins(known, articles, report), report)
+        _refresh_derived(index, report, progress is True)
+        index.catalog.set_meta({"dirty": "0"})
     report.seconds = time.perf_counter() - started
     return report
 
 
-def remove_documents(origins: list[str], settings: Settings | None = None) -> IngestReport:
+def gone_origins(known: Iterable[str], articles: list[Article], report: IngestReport) -> list[str]:
+    """Return the indexed origins whose source is gone: a missing file, or a record missing
+    from a JSON Lines/JSON file that this run read again. Origins of unreadable files stay."""
+    seen = {a.origin for a in articles} | {_absolute_origin(str(s.path)) for s in report.skipped}
+    read_files = {origin.rpartition("#")[0] for origin in seen if "#" in origin}
+    gone = []
+    for origin in known:
+        if origin in seen:
+            continue
+        path, _, record = origin.rpartition("#") if "#" in origin else (origin, "", "")
+        if not Path(path).exists() or (record and path in read_files):
+            gone.append(origin)
+    return sorted(gone)
+
+
+def remove_documents(origins: list[str], settings: Settings | None = None,
+                     progress: bool = False) -> IngestReport:
     """Remove documents by origin (a file path, or a path prefix) from the index."""
-    index = open_index(settings or Settings())
-    settings = adopt_index_settings(index)
-    index = replace(index, settings=settings)
-    known = index.catalog.documents()
-    wanted = [_absolute_origin(origin) for origin in origins]
-    matches = [o for o in known if any(o == p or o.startswith(p.rstrip("/") + "/")
-                                       or o.startswith(p + "#") for p in wanted)]
-    report = IngestReport()
-    _remove(index, matches, report)
-    _refresh_bm25(index)
-    refresh_sentence_index(index.catalog, index.directory, settings.ingest)
+    settings = settings or Settings()
+    with writing(Path(settings.index_dir)):
+        index = open_index(settings)
+        settings = adopt_index_settings(index)
+        index = replace(index, settings=settings)
+        known = index.catalog.documents()
+        wanted = [_absolute_origin(origin) for origin in origins]
+        matches = [o for o in known if any(o == p or o.startswith(p.rstrip("/") + "/")
+                                           or o.startswith(p + "#") for p in wanted)]
+        report = IngestReport()
+        _remove(index, matches, report)
+        _refresh_derived(index, report, progress, force=True)
     return report
+
+
+def _refresh_derived(index: Index, report: IngestReport, show: bool, force: bool = False) -> None:
+    """Bring BM25 and the sentence vectors up to the catalog, saying so when show is set."""
+    changed = force or report.chunks_added or report.chunks_removed
+    if changed or not (index.directory / BM25_DIR).exists():
+        chunks = index.catalog.counts()[1]
+        with _stage(show, f"BM25 keyword index: {chunks:,} chunks"):
+            _refresh_bm25(index)
+    if index.settings.retrieve.rerank:  # the second stage's sentence vectors (about half the work)
+        with _stage(show, "sentence vectors for reranking"):
+            refresh_sentence_index(index.catalog, index.directory, index.settings.ingest,
+                                   progress=show)
+
+
+@contextmanager
+def _stage(show: bool, what: str) -> Iterator[None]:
+    """Print what a step after the article bar does and how long it took, when show is set."""
+    started = time.perf_counter()
+    if show:
+        print(f"{what} …", file=sys.stderr, flush=True)
+    yield
+    if show:
+        print(f"{what}: done in {time.perf_counter() - started:.1f} s", file=sys.stderr,
+              flush=True)
 
 
 def check_vectors(index: Index) -> None:
@@ -275,6 +321,7 @@ def _commit(index: Index, article: Article, chunks: list[Chunk], known: dict[str
 def _remove(index: Index, origins: list[str], report: IngestReport) -> None:
     if not origins:
         return
+    report.removed_origins.extend(origins)
     ids = index.catalog.chunk_ids_of(origins)
     index.catalog.remove_documents(origins)
     index.store.delete(ids)

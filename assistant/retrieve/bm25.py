@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.lock import saving
 from assistant.retrieve.files import fresh_sibling, swap_in
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ class BM25Index:
         return [(self.ids[i], float(scores[i])) for i in best if scores[i] > 0]
 
 
-def build_bm25(catalog: Catalog, index_dir: Path) -> BM25Index:
+def build_bm25(catalog: Catalog, index_dir: Path, save: bool = True) -> BM25Index:
     """Index every catalog chunk and save it under index_dir/bm25 (replaced atomically)."""
     import bm25s
 
@@ -134,7 +135,8 @@ def build_bm25(catalog: Catalog, index_dir: Path) -> BM25Index:
     if corpus:
         model.index(corpus, show_progress=False)
     index = BM25Index(model, ids, generation, sources, stamps)
-    _save(index, index_dir / BM25_DIR)
+    if save:
+        _save(index, index_dir / BM25_DIR)
     return index
 
 
@@ -182,6 +184,7 @@ def get_bm25(catalog: Catalog, index_dir: Path) -> BM25Index:
         if cached is None or cached.generation != generation:
             cached = _load(Path(index_dir) / BM25_DIR)
             if cached is None or cached.generation != generation:
-                cached = build_bm25(catalog, Path(index_dir))
+                with saving(Path(index_dir)) as may_save:  # a writer elsewhere saves its own
+                    cached = build_bm25(catalog, Path(index_dir), save=may_save)
             _CACHE[key] = cached
         return cached

@@ -127,10 +127,12 @@ class SentenceIndex:
 
 
 def update_sentence_index(
-    catalog: Catalog, index_dir: Path, embed: EmbedFn, model: str = "", batch: int = 4096
+    catalog: Catalog, index_dir: Path, embed: EmbedFn, model: str = "", batch: int = 4096,
+    progress: bool = False,
 ) -> SentenceIndex:
     """Embed the sentences the saved index lacks, drop unused rows, save, and return it."""
     import numpy as np
+    from tqdm import tqdm
 
     old = load_sentence_index(index_dir)
     if old is not None and old.model != model:
@@ -150,6 +152,8 @@ def update_sentence_index(
             rows.append(slots[key])
     dim = old.dim() if old is not None else None
     vectors: np.ndarray | None = None
+    bar = tqdm(total=len(fresh), unit="sentence", desc="sentences", disable=not progress
+               or not fresh)
     for offset in range(0, max(len(fresh), 1), batch):
         part = fresh[offset : offset + batch]
         embedded = np.asarray(embed([s for _, s in part]), dtype="float16") if part else None
@@ -158,6 +162,8 @@ def update_sentence_index(
             vectors = _carry_over(old, known, slots, dim)
         if embedded is not None:
             vectors[[slot for slot, _ in part]] = embedded
+        bar.update(len(part))
+    bar.close()
     assert vectors is not None
     index = SentenceIndex(vectors, list(slots), chunks, catalog.generation(), model)
     save_sentence_index(index, index_dir)
@@ -186,7 +192,9 @@ def embedder_id(ingest: IngestSettings) -> str:
     return f"{ingest.embed_model}|{kind}"
 
 
-def refresh_sentence_index(catalog: Catalog, index_dir: Path, ingest: IngestSettings) -> None:
+def refresh_sentence_index(
+    catalog: Catalog, index_dir: Path, ingest: IngestSettings, progress: bool = False
+) -> None:
     """Bring the saved sentence vectors up to the catalog's generation (ingest calls this)."""
     saved = load_sentence_index(index_dir)
     model = embedder_id(ingest)
@@ -198,7 +206,8 @@ def refresh_sentence_index(catalog: Catalog, index_dir: Path, ingest: IngestSett
         return
     from assistant.embed import get_embedder
 
-    update_sentence_index(catalog, index_dir, get_embedder(ingest).embed_array, model)
+    update_sentence_index(catalog, index_dir, get_embedder(ingest).embed_array, model,
+                          progress=progress)
     with _CACHE_LOCK:
         _CACHE.pop(str(Path(index_dir).resolve()), None)
 
