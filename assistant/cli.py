@@ -1,114 +1,281 @@
-"""The `assistant` command: ingest | remove | info | ask | chat | ui | eval."""
+"""The `assistant` command: ingest | remove | info | ask | chat | ui | eval.
+
+Exit codes: 0 done, 1 an expected failure (one `Error: …` line on stderr saying what to do
+next), 2 a bad command line (the same one line), 130 Ctrl-C, and 141 when stdout is closed
+early (`assistant ask … | head -1`): output stops quietly, as for a program killed by SIGPIPE.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+from pydantic import ValidationError
+
+from assistant.cli_commands import (
+    DEMO_INDEX,
+    run_ask,
+    run_chat,
+    run_info,
+    run_ingest,
+    run_remove,
+    run_ui,
+)
 from assistant.config import Settings
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, ConfigError
+
+BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for `yes | head -1`'s `yes`
+
+
+class UsageError(Exception):
+    """A bad command line; main prints it as one `Error: …` line and returns 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one `Error: …` line naming the help to read."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = "" if " — " in message else f" — see: {self.prog} -h"
+        raise UsageError(message + hint)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; expected failures print `Error: …` and return 1."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    """Run the CLI and return its exit code (see the module docstring)."""
+    try:
+        try:
+            return _run(list(sys.argv[1:] if argv is None else argv))
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here, not at exit as an ignored exception
+    except BrokenPipeError:
+        _silence_stdout()
+        return BROKEN_PIPE
+
+
+def _run(args: list[str]) -> int:
     if args[:1] == ["eval"]:
         return _eval(args[1:])
-    parser = _parser()
-    parsed = parser.parse_args(args)
-    if not getattr(parsed, "handler", None):
-        parser.print_help()
-        return 0
     try:
-        return int(parsed.handler(parsed, _settings(parsed)))
+        parser = _parser()
+        parsed = _parse(parser, args)
+        if not getattr(parsed, "handler", None):
+            parser.print_help()
+            return 0
+        settings = _settings(parsed)
+        check_index_dir(settings, given=bool(parsed.index_dir))
+    except UsageError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    except (AssistantError, ValidationError) as exc:
+        print(f"Error: {_message(exc)}", file=sys.stderr)
+        return 1
+    try:
+        return int(parsed.handler(parsed, settings))
     except AssistantError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("\ninterrupted — every article completed so far is kept; run the same command "
-              "again to finish", file=sys.stderr)
+        kept = " — every article completed so far is kept; run the same command again to finish"
+        print(
+            "\ninterrupted" + (kept if parsed.command in ("ingest", "ui") else ""), file=sys.stderr
+        )
         return 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):  # in-process callers may have no real fd
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _message(exc: Exception) -> str:
+    """Return one line for an AssistantError or a pydantic error in the ASSISTANT_* settings."""
+    if isinstance(exc, AssistantError):
+        return str(exc)
+    assert isinstance(exc, ValidationError)
+    problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+    return f"invalid settings ({problems}) — fix the ASSISTANT_* environment variables"
+
+
+def _parse(parser: argparse.ArgumentParser, args: list[str]) -> argparse.Namespace:
+    parsed, extra = parser.parse_known_args(args)
+    command = getattr(parsed, "command", None)
+    if extra:
+        where = f"assistant {command}" if command else "assistant"
+        raise UsageError(f"unrecognized arguments: {' '.join(extra)} — see: {where} -h")
+    since, until = getattr(parsed, "since", None), getattr(parsed, "until", None)
+    if since and until and since > until:
+        raise UsageError(f"--since {since} is after --until {until} — swap them")
+    return parsed
+
+
+def check_index_dir(settings: Settings, given: bool) -> None:
+    """Refuse an index folder that is a file (or lies inside one) before anything opens it."""
+    directory = Path(settings.index_dir)
+    name = f"--index {directory}" if given else f"the index folder {directory}"
+    for path in (directory, *directory.parents):
+        if path.is_dir():
+            return
+        if path.exists():
+            where = "is a file" if path == directory else f"is inside the file {path}"
+            raise ConfigError(f"{name} {where}, not a folder — give a folder for the index")
 
 
 def _parser() -> argparse.ArgumentParser:
     defaults = Settings()
-    parser = argparse.ArgumentParser(prog="assistant", description=__doc__)
+    parser = _Parser(
+        prog="assistant", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    ingest = commands.add_parser("ingest", help="add articles (files or folders) to the index")
-    ingest.add_argument("paths", nargs="*", type=Path,
-                        help=f"files or folders to ingest (default: {defaults.seeds_dir}/)")
+    ingest = _command(
+        commands, "ingest", run_ingest, "add articles (files or folders) to the index"
+    )
+    ingest.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help=f"files or folders to ingest (default: {defaults.seeds_dir}/)",
+    )
     ingest.add_argument("--rebuild", action="store_true", help="delete the index and start fresh")
-    ingest.add_argument("--prune", action="store_true",
-                        help="remove indexed articles whose files are no longer among PATHS")
+    ingest.add_argument(
+        "--prune",
+        action="store_true",
+        help="also remove indexed articles whose source files no longer exist",
+    )
     _common(ingest, defaults)
-    ingest.set_defaults(handler=_ingest)
 
-    remove = commands.add_parser("remove", help="remove articles by file path or folder")
-    remove.add_argument("paths", nargs="+", help="origins as `assistant info --documents` lists")
+    remove = _command(commands, "remove", run_remove, "remove articles by file path or folder")
+    remove.add_argument(
+        "paths", nargs="+", help="origins as `assistant info --documents` lists them, or a folder"
+    )
     _common(remove, defaults)
-    remove.set_defaults(handler=_remove)
 
-    info = commands.add_parser("info", help="what the index holds: articles, outlets, dates")
+    info = _command(commands, "info", run_info, "what the index holds: articles, outlets, dates")
+    info.add_argument(
+        "--documents",
+        action="store_true",
+        help="list each article: origin, date, outlet and title (tab-separated)",
+    )
     info.add_argument("--json", action="store_true", help="print the info as JSON")
     _common(info, defaults)
-    info.set_defaults(handler=_info)
 
-    ask = commands.add_parser("ask", help="answer one question with cited passages")
-    ask.add_argument("question", help="the question")
+    ask = _command(commands, "ask", run_ask, "answer one question with cited passages")
+    ask.add_argument("question", type=_question, help="the question (in quotes)")
     ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
     _common(ask, defaults)
     _search_options(ask, defaults)
-    ask.set_defaults(handler=_ask)
 
-    chat = commands.add_parser("chat", help="a conversation in the terminal (follow-ups work)")
+    chat = _command(commands, "chat", run_chat, "a conversation in the terminal (follow-ups work)")
     _common(chat, defaults)
     _search_options(chat, defaults)
-    chat.set_defaults(handler=_chat)
 
-    ui = commands.add_parser("ui", help="start the web UI (builds the index from seeds if missing)")
+    ui = _command(
+        commands, "ui", run_ui, "start the web UI (builds the index from seeds if missing)"
+    )
     ui.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    ui.add_argument("--port", type=int, default=7860, help="port (default: 7860)")
+    ui.add_argument("--port", type=_port, default=7860, help="port (default: 7860)")
+    ui.add_argument(
+        "--demo",
+        action="store_true",
+        help=f"use {DEMO_INDEX}/ (unless --index names another folder), built once "
+        "from the 609 MultiHop-RAG articles in evals/ (about 6 minutes on 2 cores)",
+    )
     _common(ui, defaults)
-    ui.set_defaults(handler=_ui)
 
-    commands.add_parser("eval", help="run an eval set or benchmark (see: assistant eval -h)",
-                        add_help=False)
+    commands.add_parser(
+        "eval", help="run an eval set or benchmark (see: assistant eval -h)", add_help=False
+    )
+    return parser
+
+
+def _command(commands: Any, name: str, handler: Any, help: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(name, help=help, description=help)
+    parser.set_defaults(handler=handler, command=name)
     return parser
 
 
 def _common(parser: argparse.ArgumentParser, defaults: Settings) -> None:
-    parser.add_argument("--index", type=Path, dest="index_dir",
-                        help=f"index folder (default: {defaults.index_dir})")
+    parser.add_argument(
+        "--index", type=Path, dest="index_dir", help=f"index folder (default: {defaults.index_dir})"
+    )
     parser.add_argument("--store-url", help="Chroma server URL instead of the embedded store")
 
 
 def _search_options(parser: argparse.ArgumentParser, defaults: Settings) -> None:
     r = defaults.retrieve
-    parser.add_argument("--k", type=int, help=f"passages to consider (default: {r.k})")
-    parser.add_argument("--mode", choices=["dense", "bm25", "hybrid"],
-                        help=f"retrieval mode (default: {r.mode})")
-    parser.add_argument("--no-rerank", dest="rerank", action="store_false", default=None,
-                        help="skip the second stage (sentence-level rerank)")
-    parser.add_argument("--source", action="append", default=[],
-                        help="only this outlet (repeatable)")
-    parser.add_argument("--since", type=date.fromisoformat, help="published on or after YYYY-MM-DD")
-    parser.add_argument("--until", type=date.fromisoformat,
-                        help="published on or before YYYY-MM-DD")
-    parser.add_argument("--today", type=date.fromisoformat,
-                        help="the date 'last week' and 'this week' refer to (default: today)")
+    parser.add_argument(
+        "--k", type=_positive_int, help=f"passages to consider, 1 or more (default: {r.k})"
+    )
+    parser.add_argument(
+        "--mode", choices=["dense", "bm25", "hybrid"], help=f"retrieval mode (default: {r.mode})"
+    )
+    parser.add_argument(
+        "--no-rerank",
+        dest="rerank",
+        action="store_false",
+        default=None,
+        help="skip the second stage (sentence-level rerank)",
+    )
+    parser.add_argument(
+        "--source", action="append", default=[], help="only this outlet (repeatable)"
+    )
+    parser.add_argument("--since", type=_day, help="published on or after YYYY-MM-DD")
+    parser.add_argument("--until", type=_day, help="published on or before YYYY-MM-DD")
+    parser.add_argument(
+        "--today",
+        type=_day,
+        help="the date 'last week' and 'this week' refer to, YYYY-MM-DD (default: today)",
+    )
     a = defaults.answer
-    parser.add_argument("--llm", choices=["extractive", "llamacpp", "openai", "ollama"],
-                        help=f"answer backend (default: {a.llm})")
-    parser.add_argument("--base-url",
-                        help="server URL for --llm openai (…/v1) or ollama")
-    parser.add_argument("--model-path", type=Path,
-                        help="GGUF file for --llm llamacpp (default: the packaged Gemma 3 270M)")
+    parser.add_argument(
+        "--llm",
+        choices=["extractive", "llamacpp", "openai", "ollama"],
+        help=f"answer backend (default: {a.llm})",
+    )
+    parser.add_argument("--base-url", help="server URL for --llm openai (…/v1) or ollama")
+    parser.add_argument(
+        "--model-path",
+        type=Path,
+        help="GGUF file for --llm llamacpp (default: the packaged Gemma 3 270M)",
+    )
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"must be a port from 1 to 65535, got {value}")
+    return value
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _question(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            'the question is empty — ask one in quotes: assistant ask "Who won the election?"'
+        )
+    return text
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -116,6 +283,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     update: dict[str, Any] = {}
     if getattr(args, "index_dir", None):
         update["index_dir"] = args.index_dir
+    elif getattr(args, "demo", False):
+        update["index_dir"] = DEMO_INDEX
     if getattr(args, "store_url", None):
         update["store"] = settings.store.model_copy(update={"url": args.store_url})
     retrieve = {key: getattr(args, key) for key in ("k", "mode") if getattr(args, key, None)}
@@ -123,98 +292,31 @@ def _settings(args: argparse.Namespace) -> Settings:
         retrieve["rerank"] = False
     if retrieve:
         update["retrieve"] = settings.retrieve.model_copy(update=retrieve)
-    answer = {key: getattr(args, key) for key in ("llm", "base_url", "model_path")
-              if getattr(args, key, None)}
+    answer = {
+        key: getattr(args, key)
+        for key in ("llm", "base_url", "model_path")
+        if getattr(args, key, None)
+    }
     if answer:
         update["answer"] = settings.answer.model_copy(update=answer)
     return settings.model_copy(update=update)
-
-
-def _filters(args: argparse.Namespace) -> Any:
-    from assistant.retrieve.filters import Filters
-
-    return Filters(sources=tuple(args.source), since=args.since, until=args.until)
-
-
-def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.ingest import build_index
-
-    paths = args.paths or [settings.seeds_dir]
-    report = build_index(paths, settings, rebuild=args.rebuild, prune=args.prune, progress=True)
-    print(report.summary())
-    return 0
-
-
-def _remove(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.ingest import remove_documents
-
-    report = remove_documents(args.paths, settings)
-    print(f"removed {report.articles_removed} articles, {report.chunks_removed} chunks")
-    return 0
-
-
-def _info(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.info import describe_index, format_info
-
-    info = describe_index(settings)
-    print(json.dumps(info, indent=2) if args.json else format_info(info))
-    return 0
-
-
-def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.api import ask
-    from assistant.format import format_answer
-
-    answer = ask(args.question, settings=settings, filters=_filters(args), today=args.today)
-    print(answer.model_dump_json(indent=2) if args.json else format_answer(answer))
-    return 0
-
-
-def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.api import ask_stream
-    from assistant.format import format_answer
-    from assistant.schema import Answer
-
-    history: list[tuple[str, str]] = []
-    print("Ask about the articles (empty line or Ctrl-D to quit).")
-    while True:
-        try:
-            question = input("> ").strip()
-        except EOFError:
-            return 0
-        if not question:
-            return 0
-        answer: Answer | None = None
-        for piece in ask_stream(question, history, settings, filters=_filters(args),
-                                today=args.today):
-            if isinstance(piece, Answer):
-                answer = piece
-            else:
-                print(piece, end="", flush=True)
-        assert answer is not None
-        # the streamed pieces join to answer.text: print only the sources that follow it
-        print(format_answer(answer)[len(answer.text):] + "\n")
-        if answer.question != question:
-            print(f"(searched: {answer.question})\n")
-        history.append((question, answer.text))
-
-
-def _ui(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.webui import launch
-
-    launch(settings, host=args.host, port=args.port)
-    return 0
 
 
 def _eval(argv: list[str]) -> int:
     try:
         from evals.__main__ import main as eval_main
     except ImportError:
-        print("Error: the evals package is missing — run from the project folder "
-              "(pip install -e .)", file=sys.stderr)
+        print(
+            "Error: the evals package is missing — run from the project folder (pip install -e .)",
+            file=sys.stderr,
+        )
         return 1
     try:
         return int(eval_main(argv))
     except AssistantError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
