@@ -1,30 +1,37 @@
 """Conversational Q&A over news articles: answers that cite the passages they rest on."""
 
 from assistant.api import ask, ask_stream
+from assistant.articles import article
 from assistant.config import Settings
 from assistant.errors import (
     AssistantError,
     ConfigError,
     EmptyIndexError,
+    IndexBusyError,
     IndexNotFoundError,
+    InputError,
     ModelUnavailableError,
 )
 from assistant.ingest import IngestReport, build_index
 from assistant.retrieve.filters import Filters
-from assistant.schema import Answer, Citation, SentenceSupport
+from assistant.schema import Answer, Article, Citation, SentenceSupport
 
 __all__ = [
     "Answer",
+    "Article",
     "AssistantError",
     "Citation",
     "ConfigError",
     "EmptyIndexError",
     "Filters",
+    "IndexBusyError",
     "IndexNotFoundError",
     "IngestReport",
+    "InputError",
     "ModelUnavailableError",
     "SentenceSupport",
     "Settings",
+    "article",
     "ask",
     "ask_stream",
     "build_index",

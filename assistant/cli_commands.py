@@ -86,7 +86,7 @@ def run_remove(args: argparse.Namespace, settings: Settings) -> int:
     """Remove articles by origin or folder and print the counts; matching none is an error."""
     from assistant.ingest import remove_documents
 
-    report = remove_documents(args.paths, settings)
+    report = remove_documents(args.paths, settings, progress=True)
     if not report.articles_removed:
         raise InputError(
             f"no indexed article matches {' '.join(args.paths)} — list their origins with: "

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import assistant
 from assistant import Answer, Settings, ask
 from assistant.errors import IndexNotFoundError
 from tests.conftest import DATA, SEED_QUESTION, SEEDS
@@ -97,3 +98,14 @@ def test_public_surface_is_deliberate() -> None:
     assert set(assistant.__all__) >= {"ask", "Answer", "Citation", "Settings", "build_index"}
     assert all(hasattr(assistant, name) for name in assistant.__all__)
     assert Answer.model_fields.keys() >= {"text", "citations", "question", "answered"}
+
+
+def test_article_gives_the_text_every_citation_quotes(seed_index: Settings) -> None:
+    answer = assistant.ask(SEED_QUESTION, settings=seed_index)
+    assert answer.citations
+    for citation in answer.citations:
+        article = assistant.article(citation.article_id, settings=seed_index)
+        assert article.text[citation.start : citation.end] == citation.quote
+        assert article.title == citation.title and article.origin
+    with pytest.raises(assistant.InputError, match="no indexed article has id"):
+        assistant.article("no-such-id", settings=seed_index)
