@@ -140,7 +140,9 @@ def _parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         type=Path,
-        help=f"files or folders to ingest (default: {defaults.seeds_dir}/)",
+        help="files or folders to index: .txt/.md (YAML front matter or a 'By NAME – OUTLET,"
+        " DATE' byline give outlet, author and date), .html, .json, .jsonl"
+        f" (default: {defaults.seeds_dir}/)",
     )
     ingest.add_argument("--rebuild", action="store_true", help="delete the index and start fresh")
     ingest.add_argument(
