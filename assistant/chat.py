@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from assistant.answer.refusal import NO_ANSWER
 from assistant.schema import Turn
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ _RELATIVE = re.compile(
     r"previous|next)\s+(?:day|week|month|year))\b",
     re.I,
 )
-_REFUSAL = "The articles don't say"
+_REFUSAL = NO_ANSWER.rstrip(".")
 _STOP = {"What", "Who", "When", "Where", "Why", "How", "Which", "The", "A", "An", "And", "Did",
          "Does", "Do", "Is", "Are", "Was", "Were", "Can", "Could", "Would", "Should", "According",
          "In", "On", "Of", "To", "For", "I", "It", "This", "That"}

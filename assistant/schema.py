@@ -94,6 +94,14 @@ class Answer(BaseModel):
     answered: bool
     sentences: list[SentenceSupport] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    verdict: str | None = Field(
+        None,
+        description="The conclusion the answer states first — Yes/No, a name, an amount, a "
+        "date — when it states one; None when it only quotes.",
+    )
+    verdict_rule: str | None = Field(
+        None, description="The rule that decided the verdict (see answer/verdict.py)."
+    )
 
 
 Turn = tuple[str, str]  # (user question, assistant answer) of an earlier exchange

@@ -36,6 +36,7 @@ class EvalCase:
     history: tuple[Turn, ...] = ()  # earlier (user, assistant) turns of the conversation
     gold_articles: tuple[str, ...] = ()  # article ids or titles
     kind: str | None = None
+    category: str | None = None  # single, unanswerable, followup, paraphrase, …
     gold_facts: tuple[str, ...] = ()  # MultiHop-RAG evidence sentences
     choices: tuple[str, ...] = ()  # RealTime QA options
     answer_index: int | None = None  # RealTime QA: index of the correct choice
@@ -59,6 +60,7 @@ class _CaseRecord(BaseModel):
     history: list[tuple[StrictStr, StrictStr | None]] = Field(default_factory=list)
     gold_articles: list[StrictStr] = Field(default_factory=list)
     kind: StrictStr | None = None
+    category: StrictStr | None = None
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -126,6 +128,7 @@ def _to_case(record: _CaseRecord) -> EvalCase:
         history=tuple((user, assistant or "") for user, assistant in record.history),
         gold_articles=tuple(record.gold_articles),
         kind=record.kind,
+        category=record.category,
     )
 
 

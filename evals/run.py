@@ -19,7 +19,7 @@ from typing import Any, Literal
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.schema import Answer, Hit
-from evals import metrics
+from evals import breakdown, metrics
 from evals.benchmarks import load_multihop_queries, load_realtimeqa_queries, pick_choice
 from evals.dataset import EvalCase, load_cases
 
@@ -115,6 +115,7 @@ def result_row(
     return {
         "id": case.id,
         "kind": case.kind,
+        "category": case.category,
         "question": case.question,
         "history": [list(turn) for turn in case.history],
         "accepted": list(case.answers),
@@ -122,6 +123,9 @@ def result_row(
         "standalone_question": answer.question,
         "answer": answer.text,
         "answered": answer.answered,
+        "verdict": answer.verdict,
+        "verdict_rule": answer.verdict_rule,
+        "reference_answer": case.reference_answer,
         "citations": [c.model_dump(mode="json", exclude={"passage"}) for c in answer.citations],
         "retrieved": [
             {"article_id": h.chunk.article_id, "title": h.chunk.title, "score": h.score}
@@ -156,12 +160,26 @@ def score_case(case: EvalCase, answer: Answer, hits: Sequence[Hit]) -> dict[str,
             for k, v in metrics.mhr_retrieval_scores(chunk_texts, case.gold_facts).items()
         }
     if case.reference_answer is not None and not case.choices:  # a MultiHop-RAG case
-        output = answer.text if answer.answered else MHR_NO_ANSWER
+        output = mhr_output(answer)
         scores["mhr_lenient"] = metrics.mhr_lenient_match(output, case.reference_answer)
         scores["mhr_strict"] = metrics.mhr_strict_match(output, case.reference_answer)
     if case.choices:
         scores |= _realtime_scores(case, answer, hits)
     return scores
+
+
+def mhr_output(answer: Answer) -> str:
+    """Return what MultiHop-RAG's rules score: the stated verdict when the answer has one.
+
+    The authors ask their LLMs to end with `The answer to the question is "…"` and score only
+    that; an answer that states its conclusion first is scored on that conclusion the same
+    way. Without a verdict the whole text is scored (and a refusal as their "no answer").
+    """
+    if not answer.answered:
+        return MHR_NO_ANSWER
+    if answer.verdict:
+        return f'The answer to the question is "{answer.verdict}"'
+    return answer.text
 
 
 def _article_scores(case: EvalCase, hits: Sequence[Hit]) -> dict[str, Any]:
@@ -207,7 +225,10 @@ def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     for key in (*(f"hit@{k}" for k in HIT_KS), "mrr@10", "recall@10", "all_evidence_recall@10"):
         summary[key] = _mean_of(rows, key)
     summary |= metrics.latency_summary([r["timings_ms"] for r in rows])
+    summary["answer_precision"] = breakdown.answer_precision(rows)
     summary["by_kind"] = _by_kind(rows)
+    summary["by_category"] = breakdown.by_category(rows)
+    summary["verdict_rules"] = breakdown.rule_table(rows)
     if any("mhr_lenient" in r["scores"] for r in rows):
         summary["multihop_rag"] = _multihop_summary(rows)
     if any("rtqa_choice_correct" in r["scores"] for r in rows):
@@ -256,6 +277,8 @@ def _multihop_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         }
         for kind, group in _group(rows).items()
     }
+    binary = {kind: breakdown.binary_confusion(group) for kind, group in _group(rows).items()}
+    summary["binary"] = {kind: table for kind, table in binary.items() if table}
     return summary
 
 
@@ -333,7 +356,7 @@ def format_summary(summary: dict[str, Any]) -> str:
                 f"{k} {_format(v)}" for k, v in summary[name].items() if not isinstance(v, dict)
             ]
             lines += ["", f"{name}: " + ", ".join(parts)]
-    return "\n".join(lines)
+    return "\n".join(lines + breakdown.format_breakdown(summary))
 
 
 def check_floors(summary: dict[str, Any], floors: dict[str, dict[str, float]]) -> list[str]:

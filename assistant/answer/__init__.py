@@ -8,11 +8,12 @@ from assistant.answer.cite import check_support, make_citation
 from assistant.answer.extractive import Encode as Encode
 from assistant.answer.extractive import Scored, choose_sentences, missing_names, score_sentences
 from assistant.answer.multihop import answer_parts, is_multi_part, split_parts
+from assistant.answer.nli import get_contradicts
+from assistant.answer.refusal import NO_ANSWER
 from assistant.answer.sentences import Sentence
 from assistant.config import Settings
 from assistant.schema import Answer, Citation, Hit
 
-NO_ANSWER = "The articles don't say."
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(articles?|instructions?|sources?|context|"
     r"passages?|rules?|above|previous|prompt)\b|"
@@ -54,7 +55,8 @@ def answer_extractively(
         return refuse(question, "Nothing in the indexed articles matches the question.")
     parts = split_parts(focus, hits)
     if is_multi_part(parts) and not _METADATA.search(question):
-        return answer_parts(question, focus, parts, hits, encode) or refuse(
+        contradicts = get_contradicts(settings)
+        return answer_parts(question, focus, parts, hits, encode, contradicts) or refuse(
             question, "No passage in the indexed articles supports any part of that question."
         )
     scored = score_sentences(question, focus, hits, encode)

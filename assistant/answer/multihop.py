@@ -47,11 +47,14 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 
 from assistant.answer.cite import check_support, make_citation
 from assistant.answer.extractive import Encode
+from assistant.answer.refusal import NO_ANSWER
 from assistant.answer.sentences import Sentence, content_words, overlap, split_sentences
+from assistant.answer.verdict import Contradicts, PartEvidence, Verdict, decide
+from assistant.answer.verdict import Question as VerdictQuestion
 from assistant.retrieve.dates import DateMention, find_dates
 from assistant.retrieve.hints import OutletMention, find_outlets
 from assistant.schema import Answer, Chunk, Citation, Hit, SentenceSupport
@@ -61,19 +64,6 @@ _PART_WORDS = 3
 _CLAUSE_BREAK = re.compile(
     r",\s+(?!\d{4})(?:and\s+|while\s+|but\s+|whereas\s+)?|;\s+|\s+(?:while|whereas)\s+|"
     r"\s+in contrast to\s+|\s+and\s+(?=(?:is|was|has|had|also|are|were)\b)"
-)
-_YES_NO = re.compile(
-    r"^\s*(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b|"
-    r",\s*(?:did|does|do|is|was|were|are|has|have|had)\s+(?:there|the|it|they|both|this|that)\b",
-    re.I,
-)
-_ORDER = re.compile(
-    r"\b(before|after|prior to|earlier than|later than|preceding|following)\b", re.I
-)
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|none|neither|nor|without|cannot|lack(?:s|ed|ing)?|fail(?:s|ed)?|"
-    r"den(?:y|ies|ied))\b|n['’]t\b",
-    re.I,
 )
 # Words about the reporting, not the reported claim.
 _META_WORDS = content_words(
@@ -87,9 +77,6 @@ _COMMENT = re.compile(
     r"reflecting|demonstrating|without)\b",
     re.I,
 )
-# Questions about how reports relate (a change, consistency, a difference) get no yes/no lead:
-# finding each report's sentence does not tell whether they agree.
-_RELATION = re.compile(r"\b(?:chang\w*|consisten\w*|differ\w*|same|similar\w*|shift\w*)\b", re.I)
 _TITLES = re.compile(
     r"^(?:CEO|President|Judge|Senator|Sen|Gov|Governor|Minister|Secretary|Coach|Dr|Mr|Mrs|Ms|"
     r"Chief|Executive|Founder|Former|Co-founder)\s+"
@@ -98,7 +85,6 @@ _NOT_PERSON = re.compile(
     r"\b(?:Commission|Exchange|Court|Department|Inc|Corp|Company|Group|Team|Association|"
     r"Council|Committee|Agency|Bank|Board|Office|University|League|Club|News|Times|Post|of)\b"
 )
-_ENTITY_QUESTION = re.compile(r"^\s*(?:which|what|who|whose|whom)\b", re.I)
 _PERSON_QUESTION = re.compile(r"^\s*who\b|\b(?:individual|person|figure|ceo|founder)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][\w’'&.-]*(?:[ \t]+(?:of[ \t]+|de[ \t]+|the[ \t]+)?[A-Z][\w’'&.-]*)*")
 _NOT_NAMES_TEXT = (
@@ -156,53 +142,74 @@ def split_parts(question: str, hits: list[Hit]) -> list[Part]:
 
 
 def answer_parts(
-    question: str, focus: str, parts: list[Part], hits: list[Hit], encode: Encode
+    question: str,
+    focus: str,
+    parts: list[Part],
+    hits: list[Hit],
+    encode: Encode,
+    contradicts: Contradicts | None = None,
 ) -> Answer | None:
-    """Return the answer quoting each supported part's sentence, or None when none is.
+    """Return the verdict first, then each part's cited sentence; None when no part is supported.
 
     Args:
         question: the standalone question (recorded in the Answer).
         focus: the user's own question, which the parts were cut from.
+        contradicts: the optional NLI check the verdict step may use.
     """
     evidence = gather_evidence(parts, hits, encode)
-    if not any(e.supported for e in evidence):
+    verdict = decide(
+        VerdictQuestion(focus, [_part_evidence(e, hits) for e in evidence], contradicts),
+        entity=lambda: _entity(focus, [e for e in evidence if e.supported], hits),
+    )
+    rests_on = set(verdict.parts) if verdict is not None else set()
+    quoted = [e for i, e in enumerate(evidence) if e.supported or i in rests_on]
+    if not quoted:
         return None
-    head = lead(focus, evidence, hits)
     citations: list[Citation] = []
     lines: list[str] = []
     numbers: dict[tuple[int, int], int] = {}
-    for item in evidence:
+    for item in quoted:
         key = (item.hit, item.sentence.start)
-        if not item.supported or key in numbers:
+        if key in numbers:
             continue
         numbers[key] = len(citations) + 1
         citations.append(make_citation(numbers[key], hits[item.hit], item.sentence, item.score))
         chunk = hits[item.hit].chunk
         quote = item.sentence.text.rstrip().rstrip(".")
         lines.append(f"{_attribution(chunk)} {quote} [{numbers[key]}].")
-    missed = [e.part for e in evidence if not e.supported]
+    head = _head(focus, verdict)
+    missed = [e.part for e in evidence if e not in quoted]
     note = ""
-    if missed:
+    if missed and not (verdict is not None and verdict.rule == "missing"):
         # Worded without "yes"/"no" so that it never reads as a verdict.
         note = "Not found in the retrieved passages: " + "; ".join(f"“{p.text}”" for p in missed)
         note += "."
     text = "\n\n".join(x for x in (head, "\n\n".join(lines), note) if x)
     checked = check_support("\n\n".join(lines), citations)
     if head:
-        all_n = [c.n for c in citations]
         weakest = min(s.support for s in checked) if checked else 0.0
-        checked.insert(
-            0,
-            SentenceSupport(
-                text=head,
-                citations=all_n,
-                support=weakest,
-                supported=all(s.supported for s in checked),
-            ),
-        )
+        checked.insert(0, SentenceSupport(text=head, citations=[c.n for c in citations],
+                                          support=weakest,
+                                          supported=all(s.supported for s in checked)))
+    word = verdict.word if verdict is not None and verdict.word else None
     return Answer(
-        text=text, citations=citations, question=question, answered=True, sentences=checked
+        text=text, citations=citations, question=question, answered=True, sentences=checked,
+        verdict=word, verdict_rule=verdict.rule if verdict is not None else None,
     )
+
+
+def _head(question: str, verdict: Verdict | None) -> str:
+    """Return the line that states the verdict (or that the articles don't decide it)."""
+    if verdict is None:
+        return ""
+    if not verdict.word:
+        return f"{NO_ANSWER.rstrip('.')} — {verdict.reason}."
+    return f"{verdict.word} — {verdict.reason}:"
+
+
+def _part_evidence(item: Evidence, hits: list[Hit]) -> PartEvidence:
+    return PartEvidence(item.part.text, claim_text(item.part.text), item.sentence.text, item.score,
+                        hits[item.hit].chunk, item.hit)
 
 
 def is_multi_part(parts: list[Part]) -> bool:
@@ -239,52 +246,6 @@ def gather_evidence(parts: list[Part], hits: list[Hit], encode: Encode) -> list[
     return found
 
 
-def lead(question: str, evidence: list[Evidence], hits: list[Hit]) -> str:
-    """Return the conclusion the evidence allows ("Yes — …", "No — …", a name), or ''.
-
-    The verdict word stands apart ("Yes — …", not "Yes."), so a reader or a scorer that splits
-    on whitespace sees the bare word.
-    """
-    supported = [e for e in evidence if e.supported]
-    if not supported:
-        return ""
-    if _ENTITY_QUESTION.match(question):
-        return _entity(question, supported, hits)
-    if _YES_NO.search(question) and not _RELATION.search(question):
-        return _yes_no(question, evidence, hits)
-    return ""
-
-
-def _yes_no(question: str, evidence: list[Evidence], hits: list[Hit]) -> str:
-    if not all(e.supported for e in evidence):
-        return ""
-    order = _ORDER.search(question)
-    if order and len(evidence) >= 2:
-        return _order(order.group(1).lower(), evidence[0], evidence[1], hits)
-    if any(
-        bool(_NEGATION.search(e.part.text)) != bool(_NEGATION.search(e.sentence.text))
-        for e in evidence
-    ):
-        return "No — a passage below says the opposite of one part of the question."
-    return "Yes — a passage below supports each part of the question."
-
-
-def _order(relation: str, first: Evidence, second: Evidence, hits: list[Hit]) -> str:
-    a, b = hits[first.hit].chunk, hits[second.hit].chunk
-    if a.article_id == b.article_id or a.published_at is None or b.published_at is None:
-        return ""
-    if a.published_at == b.published_at:
-        return ""
-    earlier = a.published_at < b.published_at
-    wanted_earlier = relation in ("before", "prior to", "earlier than", "preceding")
-    answer = "Yes" if earlier == wanted_earlier else "No"
-    word = "before" if earlier else "after"
-    return (
-        f"{answer} — {_outlet(a)} published on {_day(a.published_at)}, {word} "
-        f"{_outlet(b)} on {_day(b.published_at)}."
-    )
-
-
 def _entity(question: str, supported: list[Evidence], hits: list[Hit]) -> str:
     asked = {w.lower() for w in re.findall(r"\w+", question)}
     outlets = {w.lower() for h in hits for w in re.findall(r"\w+", h.chunk.source or "")}
@@ -307,7 +268,11 @@ def _entity(question: str, supported: list[Evidence], hits: list[Hit]) -> str:
     if covered < min(2, len({e.part.start for e in supported})):
         return ""
     rivals = [n for n, score in ranked[1:] if score == ranked[0][1] and n not in name]
-    return "" if rivals else f"{name} — named in the passages that support the question's parts."
+    if rivals and person:  # "Sam Altman" and "Jack Altman" share the key: the one written most
+        written = {n: sum(text.count(n) for text in set(texts)) for n in [name, *rivals]}
+        name = max(written, key=lambda n: (written[n], len(n)))
+        rivals = [n for n in rivals if n != name and written[n] == written[name]]
+    return "" if rivals else name
 
 
 def _names(text: str, person: bool) -> set[str]:
@@ -315,7 +280,7 @@ def _names(text: str, person: bool) -> set[str]:
     names = set()
     for match in _NAME.finditer(text):
         words = [w.strip(".") for w in match.group().split()]
-        while words and words[0] in _NOT_NAMES:
+        while words and (words[0] in _NOT_NAMES or not content_words(words[0])):
             words = words[1:]
         name = _TITLES.sub("", " ".join(words)).removesuffix("’s").removesuffix("'s")
         first = re.search(r"(?:^|[.!?:\n“\"]\s*)$", text[: match.start()])
@@ -386,6 +351,3 @@ def _attribution(chunk: Chunk) -> str:
 def _outlet(chunk: Chunk) -> str:
     return chunk.source or chunk.title
 
-
-def _day(moment: datetime) -> str:
-    return moment.date().isoformat()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from assistant.answer import NO_ANSWER
+from assistant.answer.refusal import NO_ANSWER
 from assistant.schema import Hit, Turn
 
 __all__ = [
