@@ -15,8 +15,11 @@ decides (`RULES`). The answer then cites the evidence of every part the verdict 
   states both. The catalog's dates, not dates in the text. Questions that merely set the scene
   in time ("After A reported X, was B consistent…?") are not order questions.
 - **contradiction** — only with the optional NLI model (`answer.nli`), and not for questions
-  about how reports relate: a part whose evidence sentence contradicts the part's claim (logit difference below `NLI_CONTRADICTION`, the
-  model's documented reading, not fitted here) gives "No": the article says otherwise.
+  about how reports relate: a part whose evidence sentence contradicts the part's claim
+  (logit difference below `NLI_CONTRADICTION`, the reading found when the model was probed,
+  not fitted here) gives "No": the article says otherwise. Measured on dev it helps claim
+  questions and hurts "consistent / changed" ones, where two reports differ in what they
+  cover without contradicting each other.
 - **supported** — every part is supported, each from the outlet it names: "Yes". The question's
   claims are what the cited sentences say. Questions about how reports relate ("consistent",
   "a change", "similar") get the same rule: without a contradiction found, the reports are
