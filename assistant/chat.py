@@ -82,8 +82,24 @@ def condense_question(question: str, history: list[Turn] | None, carry_turns: in
             break
         thread.insert(0, user)
     context = "; ".join(q.strip().rstrip("?") for q in thread)
+    named = answer_names(answered[-1][1]) if answered else ""
+    if named:  # "How old is he?" after "… hired Jonathan Smith [1]." is about Jonathan Smith
+        context += f"; {named}"
     standalone = f"{question.strip()} (context: {context})"
     return with_window(standalone, carried_window(question, history))
+
+
+def answer_names(reply: str, limit: int = 2) -> str:
+    """Return the names an earlier answer's first sentence gives (its lead), for a follow-up.
+
+    The reply's attribution ("According to TechCrunch, 2023-10-02:") and markers are skipped.
+    """
+    text = re.sub(r"\[\d+(?:,\s*\d+)*\]", "", reply)
+    text = re.sub(r"^According to [^:]{1,80}:\s*", "", text.strip())
+    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    names = re.findall(r"\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+", first)
+    kept = [n for n in names if n.split()[0] not in _STOP]
+    return ", ".join(list(dict.fromkeys(kept))[:limit])
 
 
 def time_window(text: str) -> str | None:

@@ -5,8 +5,15 @@ from __future__ import annotations
 import re
 
 from assistant.answer.cite import check_support, make_citation
+from assistant.answer.entities import answer_type
 from assistant.answer.extractive import Encode as Encode
-from assistant.answer.extractive import Scored, choose_sentences, missing_names, score_sentences
+from assistant.answer.extractive import (
+    Scored,
+    choose_sentences,
+    missing_names,
+    question_words,
+    score_sentences,
+)
 from assistant.answer.multihop import answer_parts, is_multi_part, split_parts
 from assistant.answer.nli import get_contradicts
 from assistant.answer.refusal import NO_ANSWER
@@ -25,11 +32,25 @@ _TASK = re.compile(
     r"give me a recipe|sing|code)\b",
     re.I,
 )
+_THE_ARTICLE = (
+    r"(?:it|that|this|the (?:article|piece|story|report|news)|that (?:article|piece|story|report))"
+)
+_OUTLET_NOUN = (
+    r"(?:outlet|publication|site|newspaper|paper|source|news (?:site|outlet|organi[sz]ation))"
+)
+_PIECE = (
+    r"(?:article|piece|story|report|explainer|column|op-ed|review|essay|feature|analysis|"
+    r"interview|newsletter|post|blog)"
+)
+# Questions about the article itself, answered from the catalog: who wrote it, where and when.
 _METADATA = re.compile(
-    r"\b(who (wrote|authored)|author|byline|which (outlet|publication|site|newspaper) "
-    r"(published|ran|carried|reported)|what (outlet|publication|site) (published|ran)|"
-    r"(when|what date|what day|what year) was (the|this|it)\b.{0,120}\b(published|written|posted)|"
-    r"publication date|(date|year) of publication)\b",
+    rf"\b(?:who (?:wrote|authored|reported) {_THE_ARTICLE}|who (?:is|was) the (?:author|writer) of "
+    rf"{_THE_ARTICLE}|who (?:wrote|authored|penned) (?:the |a |an )?(?:\S+\s){{0,4}}?{_PIECE}\b|"
+    rf"byline|(?:which|what) {_OUTLET_NOUN}\b(?!['’]s|\s+(?:of|for)\b)|"
+    rf"(?:when|what date|what day|what year) (?:was|were) {_THE_ARTICLE}\b.{{0,120}}?\b"
+    r"(?:published|written|posted|reported|released|run)|when did (?:(?-i:[A-Z])[\w.&’'-]*\s){1,6}"
+    rf"(?:report|publish|run|cover|write about) {_THE_ARTICLE}|publication date|"
+    r"(?:date|year) of publication)",
     re.I | re.S,
 )
 
@@ -70,10 +91,20 @@ def answer_extractively(
     )
     if not chosen:
         return refuse(question, "No passage in the indexed articles answers that question.")
-    return _compose(question, hits, chosen)
+    return _compose(question, hits, chosen, _lead_span(focus, question, chosen))
 
 
-def _compose(question: str, hits: list[Hit], chosen: list[Scored]) -> Answer:
+def _lead_span(focus: str, question: str, chosen: list[Scored]) -> str:
+    """Return the asked-for span of the best sentence ("$75 million"), or '' when none is."""
+    wanted = answer_type(focus)
+    if wanted is None or not wanted.leads or not chosen:
+        return ""
+    sentence = chosen[0].sentence.text
+    spans = wanted.spans(sentence, question_words(question or focus))
+    return sentence[spans[0][0] : spans[0][1]].strip(" ,.;:") if spans else ""
+
+
+def _compose(question: str, hits: list[Hit], chosen: list[Scored], lead: str = "") -> Answer:
     """Group chosen sentences by article (best article first), in reading order within each."""
     articles: list[str] = []
     for item in chosen:
@@ -94,12 +125,16 @@ def _compose(question: str, hits: list[Hit], chosen: list[Scored]) -> Answer:
         lead = _attribution(hits[group[0].hit]) if len(articles) > 1 else ""
         parts.append(lead + " ".join(texts))
     text = "\n\n".join(parts) if len(articles) > 1 else parts[0]
+    if lead:
+        text = f"{lead} — {text}"
     return Answer(
         text=text,
         citations=citations,
         question=question,
         answered=True,
         sentences=check_support(text, citations),
+        verdict=lead or None,
+        verdict_rule="slot" if lead else None,
     )
 
 

@@ -92,6 +92,27 @@ _PLACE = re.compile(
 )
 _DEMONYM = re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:an|ian|ese|ish|i|ch))\b")
 _ANY_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
+_CURRENCY_WORDS = (
+    r"dollars|euros|pounds|yen|yuan|renminbi|rupees|crore|lakh|kronor|krona|kroner|francs|"
+    r"shekels|pesos|won|rand|ringgit|baht|lira|reais|dirhams|riyals|bitcoins?|ether"
+)
+_MONEY = re.compile(
+    r"(?:[$€£¥₹₪]|\b(?:US|A|C|HK|NZ|S)\$|\b(?:USD|EUR|GBP|AUD|CAD|INR|NIS|CHF|Rs\.?)\s?)\s?"
+    r"\d[\d,.]*(?:\s?(?:million|billion|trillion|thousand|crore|lakh|m|bn|b|k)\b)?|"
+    rf"\b\d[\d,.]*\s?(?:million|billion|trillion|thousand|crore|lakh)?\s?(?:\w+\s)?"
+    rf"(?:{_CURRENCY_WORDS})\b",
+    re.I,
+)
+_PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b|percentage points?\b)", re.I)
+_COUNT = re.compile(
+    r"\b\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand|hundred|m|bn|k)\b)?|\b(?:one|two|"
+    r"three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|"
+    r"thousands?|millions?|dozens?|a dozen|a hundred|a thousand)\b(?:[- ](?:hundred|thousand|"
+    r"million|billion))?",
+    re.I,
+)
+_YEAR_ONLY = re.compile(r"^(?:19|20)\d\d$")
 _CLAUSE = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s|\b(?:said|says|told|according to)\b")
 
 _PERSON_NOUNS = (
@@ -114,10 +135,19 @@ class AnswerType:
 
     def fits(self, sentence: str, question_words: set[str]) -> bool:
         """Return True when the sentence holds an entity of this type (tied, if required)."""
+        return bool(self.spans(sentence, question_words))
+
+    def spans(self, sentence: str, question_words: set[str]) -> list[tuple[int, int]]:
+        """Return the spans of this type in the sentence (tied to the question, if required)."""
         spans = _entity_spans(self.name, sentence, question_words)
         if not self.tied:
-            return bool(spans)
-        return any(_shares_clause(sentence, span, question_words) for span in spans)
+            return spans
+        return [span for span in spans if _shares_clause(sentence, span, question_words)]
+
+    @property
+    def leads(self) -> bool:
+        """Return True when a found span is specific enough to state first as the answer."""
+        return self.name not in ("who", "when", "where")
 
 
 # "which North Korean general": up to two modifiers, but not "what do US officials …"
@@ -127,7 +157,16 @@ _TYPE_RULES = [
     (re.compile(pattern), AnswerType(name, tied))
     for pattern, name, tied in (
         (r"\bhow long\b|\bhow much time\b", "duration", False),
-        (r"\bhow (?:many|much|far|old)\b|\bwhat (?:number|percentage|share)\b", "number", True),
+        (r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow much\b.*\bpercent",
+         "percent", True),
+        (r"\bwhat (?:is|was|were|are|will be) (?:the |its |his |her |their )?(?:\w+ )?(?:price|"
+         r"cost|valuation|fine|salary|revenue|budget|fee|bail|settlement|penalty|funding)\b|"
+         r"\bwhat (?:salary|price|fee)\b|\bhow much (?:money|cash|funding|revenue)\b|"
+         r"\bhow much (?:\w+ ){0,6}(?:cost|pay|paid|raise|raised|worth|spend|spent|earn|charge|"
+         r"sell|sold|owe|invest|fund|fine|fined|borrow|valued?)\b", "money", True),
+        (r"\bhow much\b", "amount", True),
+        (r"\bhow many\b|\bwhat number\b", "count", True),
+        (r"\bhow (?:far|old)\b", "number", True),
         (rf"{_WHICH}(?:date|day|year|month)\b", "date", True),
         (r"^\s*when\b", "when", False),
         (rf"{_WHICH}(?:{_PLACE_NOUNS})\b", "place", True),
@@ -151,6 +190,16 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
         return [m.span() for m in _DURATION.finditer(sentence)]
     if kind == "number":
         return [m.span() for m in _NUMBER.finditer(sentence)]
+    if kind == "money":
+        return [m.span() for m in _MONEY.finditer(sentence)]
+    if kind == "percent":
+        return [m.span() for m in _PERCENT.finditer(sentence)]
+    if kind == "amount":  # "how much": money, a share, or a quantity with its unit
+        return [m.span() for m in (*_MONEY.finditer(sentence), *_PERCENT.finditer(sentence),
+                                   *_DURATION.finditer(sentence))]
+    if kind == "count":
+        return _count_spans(sentence)
+
     if kind == "date":
         return [m.span() for m in _STRICT_DATE.finditer(sentence)]
     if kind == "when":
@@ -163,6 +212,17 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
             spans += [m.span(1) for m in _DEMONYM.finditer(sentence)]
         return [s for s in spans if _new_name(sentence[s[0] : s[1]], question_words)]
     return [s for s in _person_spans(sentence) if _new_name(sentence[s[0] : s[1]], question_words)]
+
+
+def _count_spans(sentence: str) -> list[tuple[int, int]]:
+    """Return numbers that count something: not years, amounts of money or percentages."""
+    taken = [m.span() for m in (*_MONEY.finditer(sentence), *_PERCENT.finditer(sentence))]
+    spans = []
+    for match in _COUNT.finditer(sentence):
+        inside = any(a <= match.start() < b for a, b in taken)
+        if not inside and not _YEAR_ONLY.match(match.group().rstrip(".,")):
+            spans.append(match.span())
+    return spans
 
 
 def _person_spans(sentence: str) -> list[tuple[int, int]]:

@@ -88,12 +88,13 @@ def missing_names(question: str, hits: list[Hit]) -> list[str]:
     if not names:
         return []
     haystack = " ".join(f"{h.chunk.header()} {h.chunk.author or ''} {h.chunk.text}" for h in hits)
+    haystack = haystack.replace(".", "")  # "U.K." is "UK"
     known = {w.lower() for w in re.findall(r"\w+", haystack)}
     return [name for name in names if any(part not in known for part in _name_parts(name))]
 
 
 def _name_parts(name: str) -> list[str]:
-    parts = re.split(r"[-’']", name.lower())
+    parts = re.split(r"[-’']", name.lower().replace(".", ""))
     return [p for p in parts if len(p) > 1 and p not in {"s", "elect"}]
 
 
