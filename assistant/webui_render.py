@@ -24,6 +24,17 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$])")
 _MD_LINE_START = re.compile(r"^(\s*)(\d+)\.(\s)", re.MULTILINE)
 
 
+_VERDICT_LEAD = re.compile(r"\s*[\u2014\u2013:-]\s*")  # "Yes — …": the dash after a verdict
+_VERDICT_KINDS = {"yes": "yes", "no": "no"}
+_VERDICT_HINTS = {  # the pill's tooltip: how the verdict was reached (answer/verdict.py's rules)
+    "supported": "Every part of the question is supported by a cited passage",
+    "order": "Decided from the publication dates of the cited articles",
+    "contradiction": "A cited passage contradicts part of the question",
+    "entity": "The name the cited passages point to",
+    "slot": "The value the question asks for, as the cited passage states it",
+}
+
+
 Message = dict[str, str]  # a Chatbot message: {"role": ..., "content": ...}
 
 
@@ -98,9 +109,38 @@ def render_reply(text: str, reply: int, known: Sequence[int] | None = None) -> s
     return "".join(parts)
 
 
+def render_verdict(verdict: str, rule: str | None = None) -> str:
+    """Return the verdict pill: green for Yes, red for No, neutral for a name, amount or date."""
+    kind = _VERDICT_KINDS.get(verdict.strip().casefold(), "value")
+    hint = _VERDICT_HINTS.get(rule or "", "The conclusion the cited passages support")
+    return (
+        f'<span class="verdict verdict-{kind}" title="{html.escape(hint)}">'
+        f"{escape_markdown(verdict.strip())}</span>"
+    )
+
+
+def split_verdict(answer: Answer) -> tuple[str | None, str]:
+    """Return the verdict to show as a pill (None if none) and the text after its lead-in.
+
+    The text starts with the verdict ("Yes — …", "$75 million — …"); the pill replaces that
+    lead-in. An answer whose parts were not all found ("missing") states no verdict.
+    """
+    verdict = (answer.verdict or "").strip()
+    if not verdict or answer.verdict_rule == "missing":
+        return None, answer.text
+    lead = _VERDICT_LEAD.match(answer.text[len(verdict) :])
+    if answer.text.startswith(verdict) and lead:
+        return verdict, answer.text[len(verdict) + lead.end() :]
+    return verdict, answer.text
+
+
 def render_answer(answer: Answer, reply: int) -> str:
-    """Return the final Markdown of an answer, noting sentences its sources don't support."""
-    body = render_reply(answer.text, reply, [c.n for c in answer.citations])
+    """Return the final Markdown of an answer: its verdict pill, the text with [n] links, and a
+    note on sentences its sources don't support."""
+    verdict, text = split_verdict(answer)
+    body = render_reply(text, reply, [c.n for c in answer.citations])
+    if verdict is not None:
+        body = f"{render_verdict(verdict, answer.verdict_rule)} {body}"
     weak = [s for s in answer.sentences if not s.supported]
     if weak:
         plural = "s are" if len(weak) > 1 else " is"

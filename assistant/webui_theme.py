@@ -59,6 +59,11 @@ CSS = f"""
 #examples .example-q {{ justify-content: flex-start; text-align: left; white-space: normal;
   font-weight: 400; }}
 #chat a[href^="#src-"] {{ text-decoration: none; font-weight: 600; color: var(--color-accent); }}
+.verdict {{ display: inline-block; padding: 0 9px; margin-right: 4px; border-radius: 999px;
+  font-weight: 600; font-size: 0.9em; line-height: 1.5; vertical-align: baseline;
+  border: 1px solid #d1d5db; background: #f3f4f6; color: #1f2937; }}
+.verdict-yes {{ background: #dcfce7; border-color: #86efac; color: #166534; }}
+.verdict-no {{ background: #fee2e2; border-color: #fca5a5; color: #991b1b; }}
 """
 
 # [n] links in a reply: open the Sources tab, unfold the reply's group, scroll the entry into

@@ -1,8 +1,9 @@
 """The web UI in a real headless Chromium: ask, stream, cite, highlight, upload, escape.
 
 Starts `python ui.py` on a free 127.0.0.1 port; the app builds its index from a seeds folder
-holding the seed article and a planted article full of HTML. Uses Debian's chromium
-(/usr/bin/chromium, `apt-get install -y chromium`); no browser is downloaded.
+holding the seed article, a planted article full of HTML and two dated articles from two outlets
+(for a before/after verdict). Uses Debian's chromium (/usr/bin/chromium,
+`apt-get install -y chromium`); no browser is downloaded.
 """
 
 from __future__ import annotations
@@ -50,6 +51,29 @@ SCRIPT_ARTICLE = {
         "no visitor data had been exposed."
     ),
 }
+# Two dated articles from two outlets, so a before/after question gets a "Yes" verdict.
+VERDICT_ARTICLES = [
+    {
+        "id": "ferry",
+        "title": "Harbor council buys an electric ferry",
+        "source": "Harbor Times",
+        "published_at": "2026-03-02",
+        "body": "The harbor council voted to buy an electric ferry named Osprey for the island "
+        "crossing. The Osprey will carry 120 passengers.",
+    },
+    {
+        "id": "bridge",
+        "title": "Valley bridge closes for repairs",
+        "source": "Valley Courier",
+        "published_at": "2026-04-15",
+        "body": "The old valley bridge closed on Monday for two years of repairs. Drivers must "
+        "use the northern bypass until the work ends.",
+    },
+]
+VERDICT_QUESTION = (
+    "Did the Harbor Times report the council buying an electric ferry before the Valley "
+    "Courier reported the valley bridge closing for repairs?"
+)
 UPLOAD_TEXT = (
     " date 2024-12-02 Glenmoor ferry resumes crossings after storm repairs\n\n"
     "By Ana Ruiz \u2013 Coastal Courier\n\n"
@@ -91,7 +115,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     seeds = base / "seeds"
     seeds.mkdir()
     shutil.copy(SEED, seeds / SEED.name)
-    (seeds / "planted.jsonl").write_text(json.dumps(SCRIPT_ARTICLE) + "\n", encoding="utf-8")
+    planted = [SCRIPT_ARTICLE, *VERDICT_ARTICLES]
+    (seeds / "planted.jsonl").write_text(
+        "".join(json.dumps(a) + "\n" for a in planted), encoding="utf-8"
+    )
     port = _free_port()
     env = {**os.environ, "ASSISTANT_SEEDS_DIR": str(seeds), "ASSISTANT_INDEX_DIR": str(base / "ix")}
     env.pop("ASSISTANT_UI_USER", None)
@@ -222,7 +249,7 @@ def test_seed_question_streams_a_cited_answer_with_the_sentence_highlighted(page
     page.screenshot(path=str(SHOTS / "01_seed_answer.png"))
 
     page.get_by_role("tab", name="Corpus").click()
-    assert "2 articles" in page.locator("#corpus-panel").inner_text()
+    assert "4 articles" in page.locator("#corpus-panel").inner_text()
     link.click()  # a [n] link brings the Sources tab back and outlines the entry
     _assert_flashes_into_view(page, "src-1-1")
     assert entry.is_visible()
@@ -274,6 +301,24 @@ def test_example_questions_are_asked_with_one_click(page: Any) -> None:
     page.screenshot(path=str(SHOTS / "05_corpus.png"))
 
 
+def test_a_yes_no_answer_leads_with_a_verdict_pill_whose_citations_link(page: Any) -> None:
+    sources = _ask(page, VERDICT_QUESTION, reply=5)
+    reply = page.locator('#chat [data-testid="bot"]').last
+    pill = reply.locator(".verdict")
+    assert pill.inner_text() == "Yes" and pill.is_visible()
+    assert "verdict-yes" in (pill.get_attribute("class") or "")
+    assert pill.evaluate("(p) => getComputedStyle(p).backgroundColor") == "rgb(220, 252, 231)"
+    text = reply.inner_text()
+    assert "Harbor Times published on 2026-03-02, before Valley Courier on 2026-04-15" in text
+    assert "Yes —" not in text  # the pill replaces the text's own lead-in
+    assert "Harbor Times" in sources.locator("#src-5-1").inner_text()
+    assert "Valley Courier" in sources.locator("#src-5-2").inner_text()
+    reply.locator('a[href="#src-5-2"]').click()
+    _assert_flashes_into_view(page, "src-5-2")
+    page.screenshot(path=str(SHOTS / "08_verdict.png"))
+    _assert_flash_ends(page, "src-5-2")
+
+
 def test_a_citation_in_an_older_reply_unfolds_and_scrolls_to_its_source(page: Any) -> None:
     panel = page.locator("#sources-panel")
     assert panel.locator("#reply-1").get_attribute("open") is None  # older replies are folded
@@ -294,7 +339,7 @@ def test_date_filter_and_feedback_apply(page: Any, served: tuple[str, Path]) -> 
     since = page.locator("#since input").first
     since.fill("2030-01-01")
     since.press("Enter")
-    sources = _ask(page, SEED_QUESTION, reply=5)
+    sources = _ask(page, SEED_QUESTION, reply=6)
     assert "no citations" in sources.inner_text()  # nothing was published after 2030
     assert "The articles don't say" in page.locator('#chat [data-testid="bot"]').last.inner_text()
 

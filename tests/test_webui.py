@@ -22,9 +22,12 @@ from assistant.webui_render import (
     ChatTurn,
     failure_message,
     highlight_spans,
+    render_answer,
     render_corpus,
+    render_messages,
     render_reply,
     render_sources,
+    render_verdict,
     suggest_questions,
 )
 
@@ -82,6 +85,46 @@ def test_reply_text_shows_html_and_markdown_literally() -> None:
     markdown = render_reply("<script>alert(1)</script> *bold* 1. item [1]", 1)
     assert "<script" not in markdown
     assert markdown == r"&lt;script&gt;alert\(1\)&lt;/script&gt; \*bold\* 1. item [\[1\]](#src-1-1)"
+
+
+def _verdict_answer(text: str, verdict: str | None, rule: str | None) -> Answer:
+    citations = [_citation(), _citation(2, "Construction starts in April.")]
+    answer = _answer(*citations, text=text)
+    return answer.model_copy(update={"verdict": verdict, "verdict_rule": rule})
+
+
+@pytest.mark.parametrize(
+    ("verdict", "rule", "kind"),
+    [("Yes", "order", "yes"), ("No", "contradiction", "no"), ("$75 million", "slot", "value")],
+)
+def test_an_answer_with_a_verdict_leads_with_a_pill_and_keeps_its_links(
+    verdict: str, rule: str, kind: str
+) -> None:
+    text = f"{verdict} — The Herald published first:\n\nHerald: lanes [1].\n\nPost: April [2]."
+    answer = _verdict_answer(text, verdict, rule)
+    turn = ChatTurn("a", "Did the Herald report first?", answer)
+    markdown = render_messages([turn])[-1]["content"]
+    assert markdown == render_answer(answer, 1)
+    pill, rest = markdown.split("</span> ", 1)
+    assert pill.startswith(f'<span class="verdict verdict-{kind}" title="')
+    assert _text(pill).replace("\\", "") == verdict
+    assert rest.startswith("The Herald published first:")  # the pill replaces "Yes — "
+    assert "[\\[1\\]](#src-1-1)" in rest and "[\\[2\\]](#src-1-2)" in rest
+
+
+def test_an_answer_without_a_verdict_or_missing_a_part_has_no_pill() -> None:
+    plain = render_answer(_answer(_citation()), 1)
+    assert "verdict" not in plain and plain.startswith("It pays for 18 km")
+    missing = "The articles don't say — nothing about “the Post reported April”."
+    shown = render_answer(_verdict_answer(missing, None, "missing"), 1)
+    assert "verdict" not in shown and shown.startswith("The articles don't say")
+    assert "verdict" not in render_answer(_verdict_answer(missing, "No", "missing"), 1)
+
+
+def test_a_verdict_pill_escapes_its_text() -> None:
+    pill = render_verdict("<b>Acme</b> & Co", "entity")
+    assert "&lt;b&gt;Acme&lt;/b&gt; &amp; Co" in pill and "<b>" not in pill
+    assert 'title="The name the cited passages point to"' in pill
 
 
 def test_sources_panel_highlights_the_quote_from_its_offsets() -> None:
