@@ -104,7 +104,7 @@ def _lead_span(focus: str, question: str, chosen: list[Scored]) -> str:
     return sentence[spans[0][0] : spans[0][1]].strip(" ,.;:") if spans else ""
 
 
-def _compose(question: str, hits: list[Hit], chosen: list[Scored], lead: str = "") -> Answer:
+def _compose(question: str, hits: list[Hit], chosen: list[Scored], span: str = "") -> Answer:
     """Group chosen sentences by article (best article first), in reading order within each."""
     articles: list[str] = []
     for item in chosen:
@@ -125,16 +125,16 @@ def _compose(question: str, hits: list[Hit], chosen: list[Scored], lead: str = "
         lead = _attribution(hits[group[0].hit]) if len(articles) > 1 else ""
         parts.append(lead + " ".join(texts))
     text = "\n\n".join(parts) if len(articles) > 1 else parts[0]
-    if lead:
-        text = f"{lead} — {text}"
+    if span:
+        text = f"{span} — {text}"
     return Answer(
         text=text,
         citations=citations,
         question=question,
         answered=True,
         sentences=check_support(text, citations),
-        verdict=lead or None,
-        verdict_rule="slot" if lead else None,
+        verdict=span or None,
+        verdict_rule="slot" if span else None,
     )
 
 

@@ -137,12 +137,20 @@ class AnswerType:
         """Return True when the sentence holds an entity of this type (tied, if required)."""
         return bool(self.spans(sentence, question_words))
 
+    head: frozenset[str] = frozenset()  # what is counted ("how many jobs"): stems, if known
+
     def spans(self, sentence: str, question_words: set[str]) -> list[tuple[int, int]]:
-        """Return the spans of this type in the sentence (tied to the question, if required)."""
+        """Return the spans of this type in the sentence (tied to the question, if required).
+
+        A count must also be a count of the thing asked about: "how many jobs" is answered by
+        "cut 800 jobs", not by "65 stores" in the same clause.
+        """
         spans = _entity_spans(self.name, sentence, question_words)
-        if not self.tied:
-            return spans
-        return [span for span in spans if _shares_clause(sentence, span, question_words)]
+        if self.tied:
+            spans = [span for span in spans if _shares_clause(sentence, span, question_words)]
+        if self.head:
+            spans = [span for span in spans if self.head & _clause_words(sentence, span)]
+        return spans
 
     @property
     def leads(self) -> bool:
@@ -178,10 +186,29 @@ _TYPE_RULES = [
 ]
 
 
+# The counted noun phrase: words after "how many" up to a verb, auxiliary or determiner.
+_NOT_HEAD = rf"(?:{_AUXILIARIES}|the|a|an|of|in|on|at|for|to|by|with|from|\w+ed|\w+ing)\b"
+_COUNTED = re.compile(rf"\bhow many\s+((?:(?!{_NOT_HEAD})[a-z][\w-]*\s*){{1,3}})")
+_PRICED = re.compile(
+    rf"\bhow much (?:in\s+)?((?:(?!{_AUXILIARIES}\b|money\b|cash\b)[a-z][\w-]*\s*){{1,2}})"
+    rf"(?={_AUXILIARIES}\b)|\bwhat (?:is|was|were|are|will be) (?:the |its |his |her |their )?"
+    r"((?:\w+ )?(?:price|cost|valuation|fine|salary|revenue|budget|fee|bail|settlement|penalty|"
+    r"funding))\b|\bwhat (salary|price|fee)\b"
+)
+# Heads that any counted thing may be ("how many people" is answered by "9,000 visitors").
+_GENERIC_HEADS = content_words("people persons individuals times things items ones total number")
+_HEADS = {"count": _COUNTED, "money": _PRICED, "amount": _PRICED}
+
+
 def answer_type(question: str) -> AnswerType | None:
     """Return the answer type a question names, or None when it names none."""
     q = question.lower()
-    return next((kind for pattern, kind in _TYPE_RULES if pattern.search(q)), None)
+    found = next((kind for pattern, kind in _TYPE_RULES if pattern.search(q)), None)
+    head = _HEADS[found.name].search(q) if found is not None and found.name in _HEADS else None
+    if found is None or head is None:
+        return found
+    words = " ".join(group for group in head.groups() if group)
+    return AnswerType(found.name, found.tied, frozenset(content_words(words) - _GENERIC_HEADS))
 
 
 def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tuple[int, int]]:
@@ -215,8 +242,9 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
 
 
 def _count_spans(sentence: str) -> list[tuple[int, int]]:
-    """Return numbers that count something: not years, amounts of money or percentages."""
-    taken = [m.span() for m in (*_MONEY.finditer(sentence), *_PERCENT.finditer(sentence))]
+    """Return numbers that count something: not years, dates, amounts of money or shares."""
+    taken = [m.span() for m in (*_MONEY.finditer(sentence), *_PERCENT.finditer(sentence),
+                                *_STRICT_DATE.finditer(sentence))]
     spans = []
     for match in _COUNT.finditer(sentence):
         inside = any(a <= match.start() < b for a, b in taken)
@@ -247,6 +275,14 @@ def _known(word: str, question_words: set[str]) -> bool:
     return any(
         word == q or (min(len(word), len(q)) >= 5 and word[:5] == q[:5]) for q in question_words
     )
+
+
+def _clause_words(sentence: str, span: tuple[int, int]) -> set[str]:
+    """Return the content words of the clause around the span."""
+    cuts = [0, *(m.start() for m in _CLAUSE.finditer(sentence)), len(sentence)]
+    left = max(c for c in cuts if c <= span[0])
+    right = min((c for c in cuts if c >= span[1]), default=len(sentence))
+    return content_words(sentence[left:right])
 
 
 def _shares_clause(sentence: str, span: tuple[int, int], question_words: set[str]) -> bool:
