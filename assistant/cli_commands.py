@@ -205,7 +205,7 @@ def run_ui(args: argparse.Namespace, settings: Settings) -> int:
 
 def launch_ui(settings: Settings, host: str, port: int) -> None:
     """Serve the web UI (a seam, so tests need not start Gradio)."""
-    from assistant.webui import launch
+    from assistant.web import launch
 
     launch(settings, host=host, port=port)
 

@@ -16,7 +16,6 @@ from typing import Any, Literal
 
 from assistant.config import Settings
 from assistant.schema import Answer, Turn
-from assistant.webui_render import ChatTurn, history_of
 
 FEEDBACK_FILE = "feedback.jsonl"
 REASONS = ("wrong", "not supported by sources", "missing")
@@ -82,53 +81,3 @@ def _rewrite(path: Path, row_id: str, row: dict[str, Any] | None) -> None:
         text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
         temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, path)
-
-
-# ---- the UI's handlers -----------------------------------------------------------------------
-
-
-def rate(
-    settings: Settings, turns: Sequence[ChatTurn], index: int | Sequence[int], liked: bool | str
-) -> tuple[str, dict[str, Any] | None]:
-    """Record a 👍/👎 on the reply at chat message `index`; return (status, pending reason).
-
-    Args:
-        liked: Gradio's LikeData.liked: True/False, or "" when a rating is clicked off again.
-    """
-    position = (index if isinstance(index, int) else index[0]) // 2  # user, reply, user, …
-    if not 0 <= position < len(turns) or turns[position].answer is None:
-        return "Only answers can be rated.", None
-    ratings: dict[bool | str, Rating] = {True: "up", "Like": "up", False: "down", "Dislike": "down"}
-    rating = ratings.get(liked)
-    if rating is None:  # the rating was clicked off
-        withdraw_feedback(feedback_path(settings), turns[position].id)
-        return "Rating withdrawn.", None
-    _record(settings, turns, position, rating, "")
-    if rating == "down":
-        return "Recorded: not helpful.", {"turn": position, "rating": rating}
-    return "Thanks — recorded: helpful.", None
-
-
-def add_reason(
-    settings: Settings,
-    turns: Sequence[ChatTurn],
-    pending: dict[str, Any] | None,
-    reason: str | None,
-    note: str | None,
-) -> str:
-    """Record the optional reason for the last 👎; return the status line."""
-    if not pending or not (reason or (note or "").strip()):
-        return "Choose a reason or write a note first."
-    text = "; ".join(part for part in (reason or "", (note or "").strip()) if part)
-    _record(settings, turns, int(pending["turn"]), pending["rating"], text)
-    return "Thanks — reason recorded."
-
-
-def _record(
-    settings: Settings, turns: Sequence[ChatTurn], position: int, rating: Rating, reason: str
-) -> None:
-    turn = turns[position]
-    assert turn.answer is not None
-    history = history_of(turns[:position])
-    row = feedback_row(turn.id, turn.question, turn.answer, rating, reason=reason, history=history)
-    save_feedback(feedback_path(settings), row)

@@ -153,7 +153,7 @@ def _concurrently_over_http(topics: list[tuple[str, str]], settings: Settings) -
     """Serve the UI app on a free loopback port and hold every conversation through /ask."""
     from gradio_client import Client
 
-    from assistant.webui import build_app
+    from assistant.web import build_app
 
     app = build_app(settings)
     app.queue(default_concurrency_limit=1)  # as `assistant ui` serves it

@@ -12,14 +12,16 @@ from typing import Any
 import pytest
 
 import assistant
-from assistant import webui, webui_api, webui_corpus
+from assistant import web
 from assistant.config import Settings
 from assistant.errors import InputError
-from assistant.feedback import add_reason, feedback_path, rate, read_feedback
+from assistant.feedback import feedback_path, read_feedback
 from assistant.schema import Answer, Citation, SentenceSupport
-from assistant.webui_api import Options
-from assistant.webui_render import (
-    ChatTurn,
+from assistant.web import corpus, handlers
+from assistant.web.app import login_from_env
+from assistant.web.corpus import suggest_questions
+from assistant.web.handlers import add_reason, rate
+from assistant.web.render import (
     failure_message,
     highlight_spans,
     render_answer,
@@ -28,8 +30,8 @@ from assistant.webui_render import (
     render_reply,
     render_sources,
     render_verdict,
-    suggest_questions,
 )
+from assistant.web.turns import ChatTurn, Options, conversation_filters, conversation_settings
 
 DATA = Path(__file__).resolve().parent / "data"
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -234,17 +236,17 @@ def test_corpus_panel_lists_counts_outlets_and_dates() -> None:
 
 def test_conversation_settings_and_filters_come_from_the_controls() -> None:
     options = Options("2024-01-01", "2024-02-01", ("Northern Wire",), 3, "bm25", "extractive")
-    chosen = webui_api.conversation_settings(Settings(), options)
+    chosen = conversation_settings(Settings(), options)
     assert (chosen.retrieve.k, chosen.retrieve.mode, chosen.answer.llm) == (3, "bm25", "extractive")
-    filters = webui_api.conversation_filters(options)
+    filters = conversation_filters(options)
     assert filters.sources == ("Northern Wire",)
     assert (str(filters.since), str(filters.until)) == ("2024-01-01", "2024-02-01")
     with pytest.raises(assistant.ConfigError, match="invalid setting"):
-        webui_api.conversation_settings(Settings(), Options(mode="psychic"))
+        conversation_settings(Settings(), Options(mode="psychic"))
     with pytest.raises(InputError, match="not a date"):
-        webui_api.conversation_filters(Options(since="last tuesday"))
+        conversation_filters(Options(since="last tuesday"))
     with pytest.raises(InputError, match="swap the dates"):
-        webui_api.conversation_filters(Options(since="2024-03-01", until="2024-01-01"))
+        conversation_filters(Options(since="2024-03-01", until="2024-01-01"))
 
 
 def test_respond_streams_ask_stream_pieces_and_passes_the_history(
@@ -261,9 +263,9 @@ def test_respond_streams_ask_stream_pieces_and_passes_the_history(
         yield _answer(_citation())
 
     monkeypatch.setattr(assistant, "ask_stream", fake_stream, raising=False)
-    monkeypatch.setattr(webui, "WORD_DELAY", 0)
+    monkeypatch.setattr(handlers, "WORD_DELAY", 0)
     earlier = [ChatTurn("a", "Who voted?", _answer(_citation(), text="The council [1]."))]
-    steps = list(webui.respond(Settings(), "And the lanes?", earlier, Options()))
+    steps = list(handlers.respond(Settings(), "And the lanes?", earlier, Options()))
     assert len(steps) >= 5  # pending, word after word, final
     assert steps[0][0][-1]["content"] == "*Searching the articles…*"
     assert any(step[0][-1]["content"].endswith("▍") for step in steps)
@@ -279,8 +281,8 @@ def test_respond_without_ask_stream_streams_the_answer_word_by_word(
 ) -> None:
     monkeypatch.delattr(assistant, "ask_stream", raising=False)
     monkeypatch.setattr(assistant, "ask", lambda *args, **kwargs: _answer(_citation()))
-    monkeypatch.setattr(webui, "WORD_DELAY", 0)
-    steps = list(webui.respond(Settings(), "How long?", [], Options()))
+    monkeypatch.setattr(handlers, "WORD_DELAY", 0)
+    steps = list(handlers.respond(Settings(), "How long?", [], Options()))
     partials = [s[0][-1]["content"] for s in steps if s[0][-1]["content"].endswith("▍")]
     assert len(partials) == len(_answer(_citation()).text.split())
     assert steps[-1][1][-1].answer == _answer(_citation())
@@ -288,11 +290,11 @@ def test_respond_without_ask_stream_streams_the_answer_word_by_word(
 
 def test_errors_show_their_message_in_the_chat(tmp_path: Path) -> None:
     settings = Settings(index_dir=tmp_path / "missing")
-    *_, (messages, turns, panel) = webui.respond(settings, "Anything?", [], Options())
+    *_, (messages, turns, panel) = handlers.respond(settings, "Anything?", [], Options())
     assert messages[-1]["content"].startswith("⚠ **Error:** no index at")
     assert "Traceback" not in messages[-1]["content"]
     assert turns[-1].error is not None and "no index at" in panel
-    *_, (messages, _, _) = webui.respond(settings, "Anything?", [], Options(since="soon"))
+    *_, (messages, _, _) = handlers.respond(settings, "Anything?", [], Options(since="soon"))
     assert "is not a date" in messages[-1]["content"]
 
 
@@ -307,8 +309,8 @@ def test_an_unexpected_failure_mid_stream_replaces_the_reply_with_what_to_do(
         raise KeyError("chunk-7")
 
     monkeypatch.setattr(assistant, "ask_stream", failing_stream, raising=False)
-    monkeypatch.setattr(webui, "WORD_DELAY", 0)
-    steps = list(webui.respond(Settings(), "How long?", [], Options()))
+    monkeypatch.setattr(handlers, "WORD_DELAY", 0)
+    steps = list(handlers.respond(Settings(), "How long?", [], Options()))
     assert steps[0][0][-1]["content"] == "*Searching the articles…*"
     messages, turns, panel = steps[-1]
     assert messages[-1]["content"] == (
@@ -330,13 +332,13 @@ def test_a_corrupted_index_gives_a_readable_reply_not_a_pending_one(
     (tmp_path / "ix").mkdir()
     (tmp_path / "ix" / CATALOG_FILE).write_bytes(b"not a database, just bytes " * 100)
     settings = Settings(index_dir=tmp_path / "ix")
-    *_, (messages, turns, _) = webui.respond(settings, "Anything?", [], Options())
+    *_, (messages, turns, _) = handlers.respond(settings, "Anything?", [], Options())
     reply = messages[-1]["content"]
     # open_index names the broken file and the command that rebuilds it (an AssistantError)
     assert reply.startswith("⚠ **Error:** ") and "is not a readable index" in reply
     assert "assistant ingest \\-\\-rebuild" in reply or "assistant ingest --rebuild" in reply
     assert turns[-1].error is not None and "Traceback" not in reply
-    html, outlets, examples = webui_corpus.corpus_overview(settings)
+    html, outlets, examples = corpus.corpus_overview(settings)
     assert html.startswith('<p class="src-empty">') and "is not a readable index" in html
     assert "assistant ingest --rebuild" in html
     assert (outlets, examples) == ([], [])
@@ -357,7 +359,7 @@ def test_an_upload_that_cannot_be_stored_says_so(tmp_path: Path) -> None:
     blocker.write_text("a file where the index folder should be", encoding="utf-8")
     article = tmp_path / "a.txt"
     article.write_text("Title\n\nSome text.", encoding="utf-8")
-    status = webui_corpus.add_uploads(Settings(index_dir=blocker), [str(article)])
+    status = handlers.add_uploads(Settings(index_dir=blocker), [str(article)])
     assert status.startswith("⚠ Something went wrong adding these files: ")
     assert status.endswith(f"Try again; {RESTART}")
 
@@ -369,7 +371,7 @@ def test_a_rating_that_cannot_be_stored_says_so(tmp_path: Path) -> None:
 
     blocker = tmp_path / "ix"
     blocker.write_text("a file where the index folder should be", encoding="utf-8")
-    app = webui.build_app(Settings(index_dir=blocker))
+    app = web.build_app(Settings(index_dir=blocker))
     on_like = next(f.fn for f in app.fns.values() if f.name == "on_like")
     assert on_like is not None
     turns = [ChatTurn("t-1", "How long?", _answer(_citation()))]
@@ -379,7 +381,7 @@ def test_a_rating_that_cannot_be_stored_says_so(tmp_path: Path) -> None:
 
 
 def test_empty_question_changes_nothing() -> None:
-    steps = list(webui.respond(Settings(), "   ", [], Options()))
+    steps = list(handlers.respond(Settings(), "   ", [], Options()))
     assert steps == [([], [], render_sources([]))]
 
 
@@ -439,21 +441,21 @@ def test_errors_cannot_be_rated(tmp_path: Path) -> None:
 def test_login_comes_from_both_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ASSISTANT_UI_USER", raising=False)
     monkeypatch.delenv("ASSISTANT_UI_PASSWORD", raising=False)
-    assert webui.login_from_env() is None
+    assert login_from_env() is None
     monkeypatch.setenv("ASSISTANT_UI_USER", "ana")
     with pytest.raises(assistant.ConfigError, match="set both"):
-        webui.login_from_env()
+        login_from_env()
     monkeypatch.setenv("ASSISTANT_UI_PASSWORD", "s3cret")
-    assert webui.login_from_env() == ("ana", "s3cret")
+    assert login_from_env() == ("ana", "s3cret")
 
 
 def test_upload_rejects_wrong_types_before_touching_the_index(tmp_path: Path) -> None:
     pdf = tmp_path / "paper.pdf"
     pdf.write_bytes(b"%PDF-1.4")
-    status = webui_corpus.add_uploads(Settings(index_dir=tmp_path / "ix"), [str(pdf)])
+    status = handlers.add_uploads(Settings(index_dir=tmp_path / "ix"), [str(pdf)])
     assert status.startswith("⚠ Skipped paper.pdf: unsupported type")
     assert not (tmp_path / "ix").exists()
-    assert webui_corpus.add_uploads(Settings(index_dir=tmp_path / "ix"), []) == (
+    assert handlers.add_uploads(Settings(index_dir=tmp_path / "ix"), []) == (
         "Choose one or more files first."
     )
 
@@ -463,7 +465,7 @@ def test_upload_rejects_wrong_types_before_touching_the_index(tmp_path: Path) ->
 def test_build_app_without_an_index_still_starts(tmp_path: Path) -> None:
     import gradio as gr
 
-    app = webui.build_app(Settings(index_dir=tmp_path / "none"))
+    app = web.build_app(Settings(index_dir=tmp_path / "none"))
     assert isinstance(app, gr.Blocks)
 
 
@@ -483,7 +485,7 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.mark.slow
 def test_respond_answers_with_a_cited_highlighted_passage(indexed: Settings) -> None:
     question = "What budget did Millbrook city council approve for protected bike lanes?"
-    steps = list(webui.respond(indexed, question, [], Options()))
+    steps = list(handlers.respond(indexed, question, [], Options()))
     assert len(steps) >= 3
     messages, turns, panel = steps[-1]
     answer = turns[-1].answer
@@ -492,7 +494,7 @@ def test_respond_answers_with_a_cited_highlighted_passage(indexed: Settings) -> 
     assert "(#src-1-1)" in messages[-1]["content"]
     assert 'id="src-1-1"' in panel and "<mark>" in panel and "Millbrook Herald" in panel
 
-    follow_up = list(webui.respond(indexed, "When does construction start?", turns, Options()))
+    follow_up = list(handlers.respond(indexed, "When does construction start?", turns, Options()))
     answer = follow_up[-1][1][-1].answer
     assert answer is not None and "Millbrook" in answer.question  # the history was used
 
@@ -500,7 +502,7 @@ def test_respond_answers_with_a_cited_highlighted_passage(indexed: Settings) -> 
 @pytest.mark.slow
 def test_outlet_filter_limits_the_sources(indexed: Settings) -> None:
     question = "What budget did Millbrook city council approve for protected bike lanes?"
-    *_, (_, turns, _) = webui.respond(indexed, question, [], Options(outlets=("Northern Wire",)))
+    *_, (_, turns, _) = handlers.respond(indexed, question, [], Options(outlets=("Northern Wire",)))
     answer = turns[-1].answer
     assert answer is not None
     assert all(c.source == "Northern Wire" for c in answer.citations)
@@ -508,7 +510,7 @@ def test_outlet_filter_limits_the_sources(indexed: Settings) -> None:
 
 @pytest.mark.slow
 def test_corpus_overview_describes_the_index(indexed: Settings) -> None:
-    html, outlets, examples = webui_corpus.corpus_overview(indexed)
+    html, outlets, examples = corpus.corpus_overview(indexed)
     assert "8 articles from 7 outlets, published 2024-01-16 to 2024-06-03." in _text(html)
     assert set(outlets) >= {"Millbrook Herald", "Northern Wire"}
     assert len(examples) == 4 and all(q.startswith("What does ") for q in examples)
@@ -537,9 +539,7 @@ def test_upload_is_searchable_at_once_and_bad_files_lose_nothing(tmp_path: Path)
     big.write_text("word " * 1000, encoding="utf-8")
     seen: list[tuple[int, int]] = []
     files = [str(p) for p in (good, empty, binary, big)]
-    status = webui_corpus.add_uploads(
-        settings, files, lambda done, total: seen.append((done, total))
-    )
+    status = handlers.add_uploads(settings, files, lambda done, total: seen.append((done, total)))
     assert status.splitlines()[0].startswith("✓ Indexed 1 article (1 passage; 0 already indexed)")
     assert "⚠ Skipped big.md: larger than the 0.002 MB limit" in status
     assert "⚠ Skipped empty.txt: empty file" in status
@@ -550,12 +550,12 @@ def test_upload_is_searchable_at_once_and_bad_files_lose_nothing(tmp_path: Path)
     assert kept == ["glenmoor_ferry.txt"]
 
     question = "How much did the Glenmoor ferry slipway repairs cost?"
-    *_, (_, turns, panel) = webui.respond(settings, question, [], Options())
+    *_, (_, turns, panel) = handlers.respond(settings, question, [], Options())
     answer = turns[-1].answer
     assert answer is not None and answer.citations
     assert answer.citations[0].source == "Coastal Courier"
     assert "1.3 million pounds" in panel
-    again = webui_corpus.add_uploads(settings, [str(good)])  # the same file once more
+    again = handlers.add_uploads(settings, [str(good)])  # the same file once more
     assert "Indexed 0 articles" in again
 
 
@@ -564,9 +564,9 @@ def test_launch_builds_a_missing_index_from_the_seeds(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settings = Settings(index_dir=tmp_path / "ix", seeds_dir=SEEDS)
-    webui_corpus.ensure_index(settings)
+    corpus.ensure_index(settings)
     out = capsys.readouterr().out
     assert f"no articles in {tmp_path / 'ix'}/ — building it from {SEEDS}/" in out
     assert "indexed 1/1 articles" in out and "ingested 1 articles" in out
-    webui_corpus.ensure_index(settings)  # present now: nothing to do
+    corpus.ensure_index(settings)  # present now: nothing to do
     assert capsys.readouterr().out == ""

@@ -91,7 +91,9 @@ _NOT_NAMES_TEXT = (
     "The A An In On At Of And But For To As It Its This That These Those He She They We I His "
     "Her Their Our After Before When While If However Meanwhile Still Also According Yes No "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
-    "May June July August September October November December Mr Mrs Ms Dr"
+    "May June July August September October November December Mr Mrs Ms Dr Though Although "
+    "Despite Because Since Until Unlike Like With Without From By Under Over Then Now So Even "
+    "Only Just Why What Who How Where Which"
 )
 _NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 
@@ -220,7 +222,8 @@ def is_multi_part(parts: list[Part]) -> bool:
 
 def gather_evidence(parts: list[Part], hits: list[Hit], encode: Encode) -> list[Evidence]:
     """Return the best sentence for each part (parts naming two outlets get one per outlet)."""
-    candidates = [(i, s) for i, hit in enumerate(hits) for s in split_sentences(hit.chunk.text)]
+    candidates = [(i, s) for i, hit in enumerate(hits) for s in split_sentences(hit.chunk.text)
+                  if not s.text.rstrip().endswith("?")]  # a question in the article says nothing
     if not candidates:
         return []
     jobs: list[tuple[Part, tuple[str, ...]]]

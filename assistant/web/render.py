@@ -12,11 +12,11 @@ import re
 import sys
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from assistant.errors import AssistantError
-from assistant.schema import Answer, Citation, SentenceSupport, Turn
+from assistant.schema import Answer, Citation, SentenceSupport
+from assistant.web.turns import ChatTurn
 
 CONTEXT_CHARS = 320  # passage text kept on each side of the highlighted span
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -36,21 +36,6 @@ _VERDICT_HINTS = {  # the pill's tooltip: how the verdict was reached (answer/ve
 
 
 Message = dict[str, str]  # a Chatbot message: {"role": ..., "content": ...}
-
-
-@dataclass(frozen=True)
-class ChatTurn:
-    """One exchange of a conversation: the question and its answer or error."""
-
-    id: str
-    question: str
-    answer: Answer | None = None
-    error: str | None = None
-
-
-def history_of(turns: Sequence[ChatTurn]) -> list[Turn]:
-    """Return the (question, answer text) pairs of the answered turns, oldest first."""
-    return [(t.question, t.answer.text) for t in turns if t.answer is not None]
 
 
 def failure_message(
@@ -365,51 +350,3 @@ def _clip_middle(text: str, limit: int) -> str:
     if len(text) <= 2 * limit:
         return text
     return _clip_end(text[:limit], limit) + " " + _clip_start(text[-limit:], limit)
-
-
-_CLAUSE_END = re.compile(r"\s*(?::|\s[-\u2013\u2014|]\s).*$")
-
-
-def suggest_questions(documents: Sequence[tuple[str, str | None]], limit: int = 4) -> list[str]:
-    """Return example questions about indexed articles, given (title, outlet) pairs newest first.
-
-    The questions name the outlet and the gist of the headline ("What does Northern Wire
-    report about “Volcano erupts again near Grindavik”?"), taking one article per outlet first.
-    """
-    picked: list[tuple[str, str | None]] = []
-    seen: set[str | None] = set()
-    for rounds in (True, False):
-        for title, source in documents:
-            if len(picked) >= limit:
-                break
-            if (source in seen) == rounds or (title, source) in picked:
-                continue
-            picked.append((title, source))
-            seen.add(source)
-    return [question_about(title, source) for title, source in picked]
-
-
-def question_about(title: str, source: str | None) -> str:
-    """Return a question about one article: its outlet and the key phrase of its headline."""
-    clause = _CLAUSE_END.sub("", title).strip() or title.strip()
-    subject = f"\u201c{key_phrase(clause)}\u201d"
-    if not source:
-        return f"What do the articles say about {subject}?"
-    verb = "say" if source.casefold().endswith("report") else "report"
-    return f"What does {source} {verb} about {subject}?"
-
-
-def key_phrase(headline: str, most: int = 12) -> str:
-    """Return the headline cut to at most `most` words, before a linking word if it can be."""
-    words = headline.split()
-    if len(words) <= most:
-        return headline
-    cuts = [
-        i for i in range(5, most + 1) if words[i].casefold() in _LINKS or words[i - 1][-1] in ",;"
-    ]
-    end = cuts[-1] if cuts else most
-    return " ".join(words[:end]).rstrip(",;") + ("" if cuts else " …")
-
-
-_LINK_WORDS = "to as after amid with for in on over while despite before because but and that which"
-_LINKS = frozenset(_LINK_WORDS.split())

@@ -1,133 +1,32 @@
-"""The Gradio web UI: streaming chat, per-reply sources, corpus overview, upload, filters, feedback.
+"""The Gradio web UI's page: its layout, the wiring of components to handlers, and `launch`.
 
-The handlers are plain functions (settings first, then the UI values) so tests call them
-directly; `build_app` only wires them to components. Gradio is imported inside functions.
+Streaming chat, per-reply sources, corpus overview, upload, filters, feedback. The handlers
+are in handlers.py; Gradio is imported inside functions.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sys
 import threading
-import time
-import uuid
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, get_args
 
 from assistant.config import AnswerSettings, Settings
 from assistant.errors import ConfigError
-from assistant.feedback import REASONS, add_reason, rate
-from assistant.retrieve.filters import Filters
-from assistant.schema import Answer, Turn
-from assistant.webui_api import Options, ask_endpoint, conversation_filters, conversation_settings
-from assistant.webui_corpus import UPLOAD_TYPES, corpus_overview, ensure_index, wire_corpus
-from assistant.webui_render import (
-    ChatTurn,
-    Message,
-    failure_message,
-    failure_status,
-    history_of,
-    render_messages,
-    render_sources,
-)
-from assistant.webui_theme import CSS, HEAD, theme
+from assistant.feedback import REASONS
+from assistant.web.corpus import corpus_overview, ensure_index, wire_corpus
+from assistant.web.handlers import UPLOAD_TYPES, add_reason, rate, respond
+from assistant.web.http import ask_endpoint
+from assistant.web.render import Message, failure_status, render_sources
+from assistant.web.theme import CSS, HEAD, theme
+from assistant.web.turns import ChatTurn, Options
 
 if TYPE_CHECKING:
     import gradio as gr
 
-WORD_DELAY = 0.015  # seconds between words as a reply is typed out
-_WORD = re.compile(r"(?<=\s)(?=\S)")  # split before each word, keeping all whitespace
 BACKENDS: tuple[str, ...] = get_args(AnswerSettings.model_fields["llm"].annotation)
-
-
-# ---- asking ----------------------------------------------------------------------------------
-
-
-def stream_answer(
-    question: str, history: Sequence[Turn], settings: Settings, filters: Filters
-) -> Iterator[str | Answer]:
-    """Yield the answer text word by word, then the final Answer.
-
-    Uses `assistant.ask_stream` when the package provides it (its pieces may be whole
-    sentences); otherwise asks once and streams the finished text.
-    """
-    import assistant
-
-    ask_stream = getattr(assistant, "ask_stream", None)
-    if ask_stream is not None:
-        pieces: Iterable[str | Answer] = ask_stream(
-            question, list(history), settings, filters=filters
-        )
-    else:
-        answer = assistant.ask(question, list(history), settings, filters=filters)
-        pieces = [answer.text, answer]
-    for piece in pieces:
-        if isinstance(piece, Answer):
-            yield piece
-            continue
-        # Type long pieces out a word at a time: text appearing is the cue that it is working.
-        for word in _WORD.split(piece):
-            yield word
-            time.sleep(WORD_DELAY)
-
-
-Shown = tuple[list[Message], list[ChatTurn], str]  # chat messages, turns, sources panel HTML
-
-
-def respond(
-    settings: Settings,
-    question: str,
-    turns: list[ChatTurn],
-    options: Options,
-) -> Iterator[Shown]:
-    """Yield (chat messages, turns, sources panel HTML) as the answer streams in.
-
-    The last yield always replaces the pending reply, with the answer or with a message saying
-    what failed and what to do; an unexpected failure's traceback goes to stderr.
-    """
-    question = (question or "").strip()
-    if not question:
-        yield render_messages(turns), turns, render_sources(turns)
-        return
-    turn = ChatTurn(id=uuid.uuid4().hex, question=question)
-    turns = [*turns, turn]
-    yield render_messages(turns), turns, render_sources(turns[:-1])
-    try:
-        turn = yield from _stream_turn(settings, turns, options)
-    except Exception as exc:
-        turn = replace(turn, error=failure_message(exc, "answering this"))
-    if turn.answer is None and turn.error is None:
-        turn = replace(turn, error="the answer stream ended without an answer — ask again")
-    turns = [*turns[:-1], turn]
-    try:
-        yield render_messages(turns), turns, render_sources(turns)
-    except Exception as exc:  # an answer that cannot be shown still must not stay pending
-        turn = replace(turn, answer=None, error=failure_message(exc, "showing this"))
-        turns = [*turns[:-1], turn]
-        yield render_messages(turns), turns, render_sources(turns)
-
-
-def _stream_turn(
-    settings: Settings, turns: list[ChatTurn], options: Options
-) -> Generator[Shown, None, ChatTurn]:
-    """Yield the last turn's reply as it grows; return the turn with its answer."""
-    *earlier, turn = turns
-    filters = conversation_filters(options)
-    chosen = conversation_settings(settings, options)
-    text = ""
-    for piece in stream_answer(turn.question, history_of(earlier), chosen, filters):
-        if isinstance(piece, Answer):
-            turn = replace(turn, answer=piece)
-        else:
-            text += piece
-            yield render_messages(turns, partial=text), turns, render_sources(turns)
-    return turn
-
-
-# ---- app -------------------------------------------------------------------------------------
 
 
 def build_app(settings: Settings | None = None) -> gr.Blocks:
@@ -143,7 +42,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         _wire_chat(gr, settings, ui)
         _wire_feedback(gr, settings, ui)
         wire_corpus(gr, settings, ui, app)
-        # For scripts: POST /gradio_api/call/ask (see assistant/webui_api.py).
+        # For scripts: POST /gradio_api/call/ask (see assistant/web/http.py).
         gr.api(ask_endpoint(settings), api_name="ask", concurrency_id="index")  # type: ignore[attr-defined]
     return app
 
@@ -163,65 +62,85 @@ def _layout(
     )
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=420):
-            ui["chat"] = gr.Chatbot(
-                elem_id="chat",
-                show_label=False,
-                height=540,
-                latex_delimiters=[],
-                buttons=["copy"],
-                examples=[{"text": q} for q in examples],
-                placeholder="**Ask about the news in the index.** Replies stream in; the "
-                "Sources tab shows each cited passage.",
-            )
-            with gr.Row():
-                ui["box"] = gr.Textbox(
-                    placeholder="Ask about the news articles…",
-                    show_label=False,
-                    container=False,
-                    scale=6,
-                    max_lines=4,
-                    autofocus=True,
-                    elem_id="question-box",
-                )
-                ui["send"] = gr.Button("Ask", variant="primary", scale=0, min_width=80)
-                ui["new"] = gr.Button("New chat", scale=0, min_width=110, elem_id="new-chat")
-            ui["feedback_status"] = gr.Markdown("", elem_id="feedback-status")
-            with gr.Group(visible=False) as ui["reason_row"]:
-                ui["reason"] = gr.Radio(list(REASONS), label="What was wrong? (optional)")
-                with gr.Row(equal_height=True):
-                    ui["note"] = gr.Textbox(
-                        placeholder="A note for the maintainers (optional)",
-                        show_label=False,
-                        container=False,
-                        scale=5,
-                    )
-                    ui["send_reason"] = gr.Button(
-                        "Send reason", scale=0, min_width=130, elem_id="send-reason"
-                    )
+            _chat_panel(gr, examples, ui)
+            _feedback_panel(gr, ui)
         with gr.Column(scale=2, min_width=360), gr.Tabs(selected="sources") as ui["tabs"]:
             with gr.Tab("Sources", id="sources"):
                 ui["sources"] = gr.HTML(render_sources([]), elem_id="sources-panel")
             with gr.Tab("Corpus", id="corpus"):
-                ui["corpus"] = gr.HTML(corpus_html, elem_id="corpus-panel")
-                gr.Markdown("**Example questions** from the indexed articles: click one to ask.")
-                ui["examples"] = gr.State(examples)
-                _example_buttons(gr, ui)
+                _corpus_tab(gr, corpus_html, examples, ui)
             with gr.Tab("Upload", id="upload"):
-                gr.Markdown(
-                    f"Add articles to the index: {', '.join(UPLOAD_TYPES)}, up to "
-                    f"{settings.ingest.max_file_mb:g} MB each. They are searchable "
-                    "as soon as indexing finishes; a bad file changes nothing."
-                )
-                ui["upload"] = gr.File(
-                    file_count="multiple",
-                    file_types=list(UPLOAD_TYPES),
-                    label="Article files",
-                    elem_id="upload",
-                )
-                ui["upload_status"] = gr.Markdown(elem_id="upload-status")
+                _upload_tab(gr, settings, ui)
             with gr.Tab("Settings", id="settings"):
                 _settings_controls(gr, settings, outlets, ui)
     return ui
+
+
+def _chat_panel(gr: Any, examples: list[str], ui: dict[str, Any]) -> None:
+    """Create the chat, the question box and its buttons."""
+    ui["chat"] = gr.Chatbot(
+        elem_id="chat",
+        show_label=False,
+        height=540,
+        latex_delimiters=[],
+        buttons=["copy"],
+        examples=[{"text": q} for q in examples],
+        placeholder="**Ask about the news in the index.** Replies stream in; the "
+        "Sources tab shows each cited passage.",
+    )
+    with gr.Row():
+        ui["box"] = gr.Textbox(
+            placeholder="Ask about the news articles…",
+            show_label=False,
+            container=False,
+            scale=6,
+            max_lines=4,
+            autofocus=True,
+            elem_id="question-box",
+        )
+        ui["send"] = gr.Button("Ask", variant="primary", scale=0, min_width=80)
+        ui["new"] = gr.Button("New chat", scale=0, min_width=110, elem_id="new-chat")
+
+
+def _feedback_panel(gr: Any, ui: dict[str, Any]) -> None:
+    """Create the rating status line and the (hidden) reason row shown after a 👎."""
+    ui["feedback_status"] = gr.Markdown("", elem_id="feedback-status")
+    with gr.Group(visible=False) as ui["reason_row"]:
+        ui["reason"] = gr.Radio(list(REASONS), label="What was wrong? (optional)")
+        with gr.Row(equal_height=True):
+            ui["note"] = gr.Textbox(
+                placeholder="A note for the maintainers (optional)",
+                show_label=False,
+                container=False,
+                scale=5,
+            )
+            ui["send_reason"] = gr.Button(
+                "Send reason", scale=0, min_width=130, elem_id="send-reason"
+            )
+
+
+def _corpus_tab(gr: Any, corpus_html: str, examples: list[str], ui: dict[str, Any]) -> None:
+    """Create the corpus panel and the example-question buttons."""
+    ui["corpus"] = gr.HTML(corpus_html, elem_id="corpus-panel")
+    gr.Markdown("**Example questions** from the indexed articles: click one to ask.")
+    ui["examples"] = gr.State(examples)
+    _example_buttons(gr, ui)
+
+
+def _upload_tab(gr: Any, settings: Settings, ui: dict[str, Any]) -> None:
+    """Create the file upload and its status line."""
+    gr.Markdown(
+        f"Add articles to the index: {', '.join(UPLOAD_TYPES)}, up to "
+        f"{settings.ingest.max_file_mb:g} MB each. They are searchable "
+        "as soon as indexing finishes; a bad file changes nothing."
+    )
+    ui["upload"] = gr.File(
+        file_count="multiple",
+        file_types=list(UPLOAD_TYPES),
+        label="Article files",
+        elem_id="upload",
+    )
+    ui["upload_status"] = gr.Markdown(elem_id="upload-status")
 
 
 def _example_buttons(gr: Any, ui: dict[str, Any]) -> None:
