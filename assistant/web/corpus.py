@@ -1,6 +1,7 @@
-"""The web UI's corpus side: what the index holds, example questions, the Upload tab, first build.
+"""The web UI's corpus side: what the index holds, uploads, and the first build from seeds.
 
-The upload handler itself (`add_uploads`) is in handlers.py; this wires it to the page.
+Also the example questions offered about the indexed articles. The upload handler itself,
+`add_uploads`, is in handlers.py; this wires it to the Upload tab.
 """
 
 from __future__ import annotations
