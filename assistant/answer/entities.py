@@ -112,6 +112,13 @@ _COUNT = re.compile(
     r"million|billion))?",
     re.I,
 )
+_SPAN_OF_TIME = re.compile(
+    "(?:" + _COUNT.pattern + r")(?:\s|-)(?:\w+\s)?(?:seconds?|minutes?|hours?|days?|nights?|weeks?|"
+    r"months?|years?|decades?|centuries|seasons?)\b|\b(?:a|an|one|half a)\s+(?:day|week|month|"
+    r"year|decade|century|season)\b|\b(?:for|over|in|within)\s+(?:(?:several|many|some|a few|"
+    r"few)\s+)?(?:hours|days|weeks|months|years|decades)\b",
+    re.I,
+)
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d\d$")
 _CLAUSE = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s|\b(?:said|says|told|according to)\b")
 
@@ -214,16 +221,16 @@ def answer_type(question: str) -> AnswerType | None:
 def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tuple[int, int]]:
     """Return the spans of entities of a kind in the sentence (names the question uses excluded)."""
     if kind == "duration":
-        return [m.span() for m in _DURATION.finditer(sentence)]
+        return [m.span() for m in _SPAN_OF_TIME.finditer(sentence)]
     if kind == "number":
-        return [m.span() for m in _NUMBER.finditer(sentence)]
+        return [m.span() for m in _COUNT.finditer(sentence)]
     if kind == "money":
         return [m.span() for m in _MONEY.finditer(sentence)]
     if kind == "percent":
         return [m.span() for m in _PERCENT.finditer(sentence)]
     if kind == "amount":  # "how much": money, a share, or a quantity with its unit
         return [m.span() for m in (*_MONEY.finditer(sentence), *_PERCENT.finditer(sentence),
-                                   *_DURATION.finditer(sentence))]
+                                   *_SPAN_OF_TIME.finditer(sentence))]
     if kind == "count":
         return _count_spans(sentence)
 
