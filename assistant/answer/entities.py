@@ -204,6 +204,21 @@ _PRICED = re.compile(
 )
 # Heads that any counted thing may be ("how many people" is answered by "9,000 visitors").
 _GENERIC_HEADS = content_words("people persons individuals times things items ones total number")
+# Words that name the same amount: a head from one group is found by any word of it.
+_SAME_HEAD = [
+    content_words(words)
+    for words in (
+        "price prices priced cost costs costing tag",
+        "salary salaries pay paid wage wages earn earns earned earnings contract",
+        "revenue revenues sales turnover",
+        "fine fines fined penalty penalties",
+        "funding raise raised round invest invested investment",
+        "valuation valued value worth",
+        "damages compensation payout settlement",
+        "workers employees staff jobs people",
+        "visitors attendees spectators fans crowd attendance",
+    )
+]
 _HEADS = {"count": _COUNTED, "money": _PRICED, "amount": _PRICED}
 
 
@@ -214,8 +229,11 @@ def answer_type(question: str) -> AnswerType | None:
     head = _HEADS[found.name].search(q) if found is not None and found.name in _HEADS else None
     if found is None or head is None:
         return found
-    words = " ".join(group for group in head.groups() if group)
-    return AnswerType(found.name, found.tied, frozenset(content_words(words) - _GENERIC_HEADS))
+    words = content_words(" ".join(group for group in head.groups() if group)) - _GENERIC_HEADS
+    for group in _SAME_HEAD:  # "what price" is answered by "will cost $48 million"
+        if words & group:
+            words |= group
+    return AnswerType(found.name, found.tied, frozenset(words))
 
 
 def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tuple[int, int]]:

@@ -70,16 +70,46 @@ def score_sentences(question: str, focus: str, hits: list[Hit], encode: Encode) 
     words = content_words(focus)
     wanted, tied_to = answer_type(focus), question_words(question)
     why = bool(re.match(r"\s*why\b", focus, re.I))
+    defines = _definition_pattern(focus)
     scored = []
     for (i, sentence), cosine in zip(candidates, cosines, strict=True):
         lexical = overlap(words, sentence.text)
         score = 0.6 * float(cosine) + 0.4 * lexical - 0.01 * i
         if wanted is not None and not wanted.fits(sentence.text, tied_to):
             score -= 0.1
+        elif wanted is not None and wanted.head:
+            score += 0.1  # it holds a value of what was asked ("cost $48 million" for a price)
         if why and _CAUSE.search(sentence.text):
             score += 0.1
+        if defines is not None and defines.search(sentence.text):
+            score += 0.25  # "Mayor Tomas Berg said …" is how "Who is the mayor of …?" is answered
         scored.append(Scored(i, sentence, score, float(cosine)))
     return sorted(scored, key=lambda s: s.score, reverse=True)
+
+
+_WHO_IS_ROLE = re.compile(
+    r"^\s*who\s+(?:is|was|are|were)\s+(?:the\s+)?(?:new\s+)?([a-z][\w-]*)", re.I
+)
+_WHO_IS_NAME = re.compile(r"^\s*who\s+(?:is|was)\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+)\s*\??\s*$")
+_PERSON = r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+"
+
+
+def _definition_pattern(focus: str) -> re.Pattern[str] | None:
+    """Return what a sentence that defines the asked person looks like, for 'who is …?'.
+
+    "Who is the mayor of X?" is answered by "Mayor Tomas Berg …" or "Tomas Berg, the mayor";
+    "Who is Tomas Berg?" by "Tomas Berg, the mayor of …" or "Mayor Tomas Berg".
+    """
+    named = _WHO_IS_NAME.match(focus)
+    if named:
+        name = re.escape(named.group(1))
+        return re.compile(rf"{name},\s+(?:the\s+|a\s+|an\s+)?[a-z]|\b[A-Z][a-z]+\s+{name}\b")
+    role = _WHO_IS_ROLE.match(focus)
+    if role is None or role.group(1).lower() in {"the", "a", "an", "he", "she", "it", "they"}:
+        return None
+    word = re.escape(role.group(1))
+    return re.compile(rf"(?i:\b{word})\s+{_PERSON}|{_PERSON},\s+(?:the\s+|a\s+)?(?:\w+\s+)?"
+                      rf"(?i:{word})\b")
 
 
 def missing_names(question: str, hits: list[Hit]) -> list[str]:

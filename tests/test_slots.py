@@ -1,0 +1,96 @@
+"""Answers that fill the asked slot, on small made-up articles (real index, real model).
+
+Each failure class of issue 16 has a case: the sentence that holds the asked fact wins over a
+topical distractor; a related question the article does not answer is refused; a paraphrased
+question is still answered; a follow-up about the article itself is answered from the catalog.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from assistant import Settings, ask
+from assistant.ingest import build_index
+
+pytestmark = pytest.mark.slow
+
+ARTICLES = [
+    {"id": "bridge", "title": "Lakeside council votes to rebuild the Harbour Bridge",
+     "source": "Lakeside Herald", "author": "Priya Natarajan", "published_at": "2026-11-20",
+     "body": "The Lakeside council voted 7 to 2 on Tuesday to rebuild the Harbour Bridge, which "
+     "has been closed to traffic since a crack was found in March. The rebuild will cost $48 "
+     "million, paid from the regional transport fund over four years. Mayor Tomas Berg said work "
+     "would start in May 2027 and that the bridge should reopen in the autumn of 2028. About "
+     "14,000 vehicles crossed the bridge each day before it closed. Councillors who voted "
+     "against the plan wanted a cheaper repair of the old deck."},
+    {"id": "ferry", "title": "Harbor council buys an electric ferry", "source": "Harbor Times",
+     "published_at": "2026-03-02", "body": "The harbor council voted to buy an electric ferry "
+     "named Osprey for the island crossing. The Osprey will carry 120 passengers and replace a "
+     "diesel boat that served the route for 35 years."},
+]
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    folder = tmp_path_factory.mktemp("slots")
+    corpus = folder / "local.jsonl"
+    corpus.write_text("\n".join(json.dumps(a) for a in ARTICLES) + "\n", encoding="utf-8")
+    settings = Settings(index_dir=folder / "ix")
+    build_index([corpus], settings)
+    yield settings
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "lead"),
+    [
+        # money: the amount sentence, not the vote sentence that is more about "the rebuild"
+        ("How much will the Harbour Bridge rebuild cost?", "$48 million", "$48 million"),
+        ("How many vehicles crossed the Harbour Bridge each day?", "14,000", "14,000"),
+        ("When will the Harbour Bridge reopen?", "autumn of 2028", None),
+        ("Who is the mayor of Lakeside?", "Tomas Berg", None),
+        ("How many passengers will the Osprey carry?", "120", "120"),
+        ("For how long did the diesel boat serve the island crossing?", "35 years", "35 years"),
+    ],
+)
+def test_the_sentence_that_holds_the_asked_fact_answers(
+    settings: Settings, question: str, expected: str, lead: str | None
+) -> None:
+    answer = ask(question, settings=settings)
+    assert answer.answered and expected in answer.text, answer.text
+    if lead is not None:
+        assert answer.verdict == lead and answer.text.startswith(f"{lead} — "), answer.text
+    assert answer.citations and all(c.quote in c.passage for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much will tolls on the new Harbour Bridge cost drivers?",  # money, not stated
+        "How many workers will the Harbour Bridge rebuild employ?",  # count, not stated
+        "What percentage of the Harbour Bridge cost does the national government pay?",
+    ],
+)
+def test_a_related_detail_the_article_does_not_give_is_refused(
+    settings: Settings, question: str
+) -> None:
+    answer = ask(question, settings=settings)
+    assert not answer.answered, answer.text
+    assert answer.text.startswith("The articles don't say")
+
+
+def test_a_paraphrased_question_is_still_answered(settings: Settings) -> None:
+    # "price" is not in the sentence ("The rebuild will cost $48 million …")
+    answer = ask("What is the price of the Harbour Bridge rebuild?", settings=settings)
+    assert answer.answered and "$48 million" in answer.text, answer.text
+
+
+def test_a_follow_up_about_the_article_is_answered_from_the_catalog(settings: Settings) -> None:
+    first = ask("Who is the mayor of Lakeside?", settings=settings)
+    history = [(first.question, first.text)]
+    when = ask("When was that reported?", history=history, settings=settings)
+    assert when.answered and "2026-11-20" in when.text, when.text
+    who = ask("Who wrote it?", history=history, settings=settings)
+    assert who.answered and "Priya Natarajan" in who.text, who.text
