@@ -11,17 +11,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.serving import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_90de7eadea1c8602.txt"
@@ -88,26 +88,6 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the UI exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"the UI did not answer at {url} within {timeout:.0f}s")
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """Serve the UI over a fresh index built by `launch` from a seeds folder in tmp."""
@@ -119,7 +99,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     (seeds / "planted.jsonl").write_text(
         "".join(json.dumps(a) + "\n" for a in planted), encoding="utf-8"
     )
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "ASSISTANT_SEEDS_DIR": str(seeds), "ASSISTANT_INDEX_DIR": str(base / "ix")}
     env.pop("ASSISTANT_UI_USER", None)
     env.pop("ASSISTANT_UI_PASSWORD", None)
@@ -128,7 +108,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         [sys.executable, "ui.py", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
     )
     try:
-        _wait_for(f"http://127.0.0.1:{port}/", process, timeout=120)
+        wait_for(f"http://127.0.0.1:{port}/", process, timeout=120)
         yield f"http://127.0.0.1:{port}/", base / "ix"
     finally:
         process.terminate()

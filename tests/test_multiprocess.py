@@ -9,12 +9,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +22,7 @@ from assistant.config import Settings
 from assistant.errors import IndexBusyError
 from assistant.ingest import build_index
 from assistant.lock import writing
+from tests.serving import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = next((ROOT / "seeds").glob("*.txt"))
@@ -47,26 +45,6 @@ def _assistant(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the UI exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"the UI did not answer at {url} within {timeout:.0f}s")
-
-
 @pytest.fixture()
 def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Path]]:
     """A UI process over an index of the seed article, and the environment that names it."""
@@ -77,12 +55,12 @@ def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Path]]:
            "ASSISTANT_INDEX_DIR": str(tmp_path / "ix"), "PYTHONPATH": str(ROOT)}
     env.pop("ASSISTANT_UI_USER", None)
     env.pop("ASSISTANT_UI_PASSWORD", None)
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "ui.log").open("wb")
     process = subprocess.Popen([sys.executable, "ui.py", "--port", str(port)], cwd=ROOT, env=env,
                                stdout=log, stderr=log)
     try:
-        _wait_for(f"http://127.0.0.1:{port}/", process, timeout=180)
+        wait_for(f"http://127.0.0.1:{port}/", process, timeout=180)
         yield f"http://127.0.0.1:{port}/", env, tmp_path
     finally:
         process.terminate()
