@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer.refusal import NO_ANSWER
 from assistant.schema import Turn
+from assistant.text import MONTH_NAME as _MONTH
 
 if TYPE_CHECKING:
     from assistant.answer.llm import LLM
@@ -18,8 +19,6 @@ _REFERS_BACK = re.compile(
     r"how about|why|when|where)\b",
     re.I,
 )
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _YEAR = r"(?:19|20)\d\d"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _PERIOD = (
@@ -175,7 +174,7 @@ def _first_line(reply: str) -> str:
 
 
 def _is_rewrite(rewritten: str, question: str, turns: list[Turn]) -> bool:
-    from assistant.answer.sentences import content_words
+    from assistant.text import content_words
 
     if not 3 <= len(rewritten.split()) <= 60 or "[" in rewritten:
         return False

@@ -16,13 +16,14 @@ from assistant.index import open_index
 from assistant.ingest import build_index, remove_documents
 from assistant.retrieve import Filters, search
 from assistant.retrieve.bm25 import get_bm25
-from assistant.retrieve.dates import find_dates
 from assistant.retrieve.dedup import collapse_duplicates
 from assistant.retrieve.fuse import fuse_rrf, fuse_weighted, normalize_scores
-from assistant.retrieve.hints import find_outlets, outlet_aliases, read_hints
+from assistant.retrieve.hints import read_hints
 from assistant.retrieve.score import minmax, select_covering
-from assistant.retrieve.sentence_index import load_sentence_index, split_sentences
+from assistant.retrieve.sentence_index import load_sentence_index
 from assistant.schema import Chunk, Hit
+from assistant.text import find_dates, find_outlets, outlet_aliases
+from assistant.text import sentence_texts as split_sentences
 from tests.conftest import DATA
 
 QUESTIONS = [json.loads(line) for line in (DATA / "questions.jsonl").read_text().splitlines()]

@@ -17,9 +17,9 @@ from assistant.answer.extractive import (
 from assistant.answer.multihop import answer_parts, is_multi_part, split_parts
 from assistant.answer.nli import get_contradicts
 from assistant.answer.refusal import NO_ANSWER
-from assistant.answer.sentences import Sentence
 from assistant.config import Settings
 from assistant.schema import Answer, Citation, Hit
+from assistant.text import Sentence
 
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(articles?|instructions?|sources?|context|"

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.answer.sentences import content_words, overlap, split_sentences
 from assistant.config import AnswerSettings
 from assistant.schema import Hit
+from assistant.text import content_words, overlap, split_sentences
 
 CHARS_PER_TOKEN = 3.0  # conservative for English news (most tokenizers give 4 or more)
 PROMPT_TOKENS = 512  # instructions, question and passage fences, generously

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.sentences import Sentence, content_words, split_sentences
 from assistant.schema import Citation, Hit, SentenceSupport
+from assistant.text import Sentence, content_words, split_sentences
 
 MARKER = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 SUPPORT_THRESHOLD = 0.5

@@ -17,12 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer.sentences import content_words
+from assistant.text import MONTH_NAME as _MONTH
+from assistant.text import content_words
 
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
 _STRICT_DATE = re.compile(
     rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|"
     rf"(?:19|20)\d\d\b|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer.entities import answer_type
-from assistant.answer.sentences import Sentence, content_words, overlap, split_sentences
 from assistant.schema import Hit
+from assistant.text import Sentence, content_words, overlap, split_sentences
 
 Encode = Callable[[list[str]], np.ndarray]
 

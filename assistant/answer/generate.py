@@ -24,8 +24,8 @@ from assistant.answer.cite import (
 )
 from assistant.answer.llm import LLM
 from assistant.answer.prompts import build_answer_prompt, order_passages
-from assistant.answer.sentences import Sentence, content_words, split_sentences
 from assistant.schema import Answer, Citation, Hit, SentenceSupport
+from assistant.text import Sentence, content_words, split_sentences
 
 Fallback = Callable[[], Answer]
 

@@ -52,12 +52,19 @@ from datetime import date
 from assistant.answer.cite import check_support, make_citation
 from assistant.answer.extractive import Encode
 from assistant.answer.refusal import NO_ANSWER
-from assistant.answer.sentences import Sentence, content_words, overlap, split_sentences
 from assistant.answer.verdict import Contradicts, PartEvidence, Verdict, decide
 from assistant.answer.verdict import Question as VerdictQuestion
-from assistant.retrieve.dates import DateMention, find_dates
-from assistant.retrieve.hints import OutletMention, find_outlets
 from assistant.schema import Answer, Chunk, Citation, Hit, SentenceSupport
+from assistant.text import (
+    DateMention,
+    OutletMention,
+    Sentence,
+    content_words,
+    find_dates,
+    find_outlets,
+    overlap,
+    split_sentences,
+)
 
 PART_SUPPORT = 0.45
 _PART_WORDS = 3

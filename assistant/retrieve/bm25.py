@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import threading
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.lock import saving
 from assistant.retrieve.files import fresh_sibling, swap_in
+from assistant.text.words import tokenize
 
 if TYPE_CHECKING:
     import numpy as np
@@ -24,28 +23,6 @@ if TYPE_CHECKING:
     from assistant.retrieve.filters import Filters
 
 BM25_DIR = "bm25"
-_WORD = re.compile(r"[\w][\w'’.-]*[\w]|\w", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN
-
-    return frozenset(STOPWORDS_EN)
-
-
-def tokenize(text: str) -> list[str]:
-    """Return lower-cased, stemmed content words (numbers kept, stop words dropped)."""
-    words = [w.strip(".'’-") for w in _WORD.findall(text.lower())]
-    words = [w.replace("’", "'") for w in words if w and w not in _stopwords()]
-    return list(_stemmer().stemWords(words))
 
 
 class BM25Index:

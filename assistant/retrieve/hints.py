@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
-from assistant.retrieve.dates import DateMention, find_dates
+from assistant.text.dates import DateMention, find_dates
+from assistant.text.outlets import OutletMention, find_outlets
 
 # Clauses end at a comma (not one inside a date), a semicolon, or "while"/"whereas".
 _CLAUSE_BREAK = re.compile(
@@ -26,17 +26,6 @@ with from at its it their his her does did do article articles report reports re
 both between
 """
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
-
-_SUFFIX = re.compile(r"\s+(?:\||-|–|—|:)\s+.*$")  # "Cnbc | World Business News Leader" → "Cnbc"
-
-
-@dataclass(frozen=True)
-class OutletMention:
-    """Outlets (as the index names them) that one phrase of the question refers to."""
-
-    sources: tuple[str, ...]
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -59,37 +48,6 @@ class QueryHints:
     def sources(self) -> set[str]:
         """Return every outlet the question names."""
         return {s for mention in self.outlets for s in mention.sources}
-
-
-def outlet_aliases(source: str) -> set[str]:
-    """Return the names a question may use for an outlet: 'The Roar | Sports …' → 'The Roar'."""
-    names = {source.strip(), _SUFFIX.sub("", source).strip()}
-    names |= {name[4:] for name in names if name.startswith("The ") and len(name) >= 9}
-    return {name for name in names if len(name) >= 3}
-
-
-@lru_cache(maxsize=8)
-def _alias_pattern(sources: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
-    owners: dict[str, set[str]] = {}
-    for source in sources:
-        for alias in outlet_aliases(source):
-            owners.setdefault(alias.casefold(), set()).add(source)
-    ordered = sorted(owners, key=len, reverse=True)  # longest first: "The Independent - Sports"
-    alternatives = "|".join(re.escape(alias) for alias in ordered) or r"(?!x)x"
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-    return pattern, {alias: tuple(sorted(found)) for alias, found in owners.items()}
-
-
-def find_outlets(question: str, sources: tuple[str, ...]) -> list[OutletMention]:
-    """Return the known outlets the question names, in order (capitalised mentions only)."""
-    pattern, owners = _alias_pattern(tuple(sorted(sources)))
-    mentions: list[OutletMention] = []
-    for match in pattern.finditer(question):
-        words = match.group().split()
-        if not words[-1][:1].isupper():  # "the age of 30", "a fortune" are not outlets
-            continue
-        mentions.append(OutletMention(owners[match.group().casefold()], *match.span()))
-    return mentions
 
 
 def read_hints(

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from assistant.retrieve.bm25 import tokenize
-from assistant.retrieve.sentence_index import EmbedFn, SentenceIndex, split_sentences
+from assistant.retrieve.sentence_index import EmbedFn, SentenceIndex
+from assistant.text.sentences import sentence_texts
+from assistant.text.words import tokenize
 
 if TYPE_CHECKING:
     import numpy as np
@@ -100,7 +101,7 @@ def _sentence_terms(chunk: Chunk) -> tuple[int, dict[str, list[int]]]:
 
 @lru_cache(maxsize=2_000)  # ~40 KB each for a 1,024-token chunk
 def _term_map(chunk_id: str, text: str) -> tuple[int, dict[str, list[int]]]:
-    sentences = split_sentences(text)
+    sentences = sentence_texts(text)
     where: dict[str, list[int]] = {}
     for row, sentence in enumerate(sentences):
         for term in set(tokenize(sentence)):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.retrieve.files import fresh_sibling, swap_in
-from assistant.text import split_sentences as split_text
+from assistant.text.sentences import sentence_texts
 
 if TYPE_CHECKING:
     import numpy as np
@@ -27,13 +27,6 @@ if TYPE_CHECKING:
 
 SENTENCES_DIR = "sentences"
 EmbedFn = Callable[[list[str]], Any]  # texts -> float32 array of unit vectors, one row each
-
-_MIN_WORDS = 3
-
-
-def split_sentences(text: str) -> list[str]:
-    """Return the sentences of a passage worth embedding (of three words or more)."""
-    return [s.text for s in split_text(text) if len(s.text.split()) >= _MIN_WORDS]
 
 
 def sentence_key(sentence: str) -> str:
@@ -116,7 +109,7 @@ class SentenceIndex:
     def _embed_missing(self, chunks: Sequence[Chunk], embed: EmbedFn) -> None:
         import numpy as np
 
-        texts = [split_sentences(c.text) for c in chunks]
+        texts = [sentence_texts(c.text) for c in chunks]
         flat = [s for sentences in texts for s in sentences]
         vectors = np.asarray(embed(flat), dtype="float32") if flat else np.zeros((0, self.dim()))
         with self._lock:
@@ -143,7 +136,7 @@ def update_sentence_index(
     chunks: dict[str, list[int]] = {}
     for chunk in catalog.iter_chunks():
         rows = chunks[chunk.id] = []
-        for sentence in split_sentences(chunk.text):
+        for sentence in sentence_texts(chunk.text):
             key = sentence_key(sentence)
             if key not in slots:
                 slots[key] = len(slots)
