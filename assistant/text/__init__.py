@@ -1,0 +1,25 @@
+"""Language knowledge, once: sentences, words, dates and outlets, for every package to use.
+
+The floor of the package: it imports nothing from `assistant` itself, so ingest, retrieval,
+answers and chat may all build on it.
+"""
+
+from assistant.text.dates import MONTH_NAME, DateMention, find_dates
+from assistant.text.outlets import OutletMention, find_outlets, outlet_aliases
+from assistant.text.sentences import Sentence, sentence_texts, split_sentences
+from assistant.text.words import content_words, overlap, tokenize
+
+__all__ = [
+    "MONTH_NAME",
+    "DateMention",
+    "OutletMention",
+    "Sentence",
+    "content_words",
+    "find_dates",
+    "find_outlets",
+    "outlet_aliases",
+    "overlap",
+    "sentence_texts",
+    "split_sentences",
+    "tokenize",
+]
