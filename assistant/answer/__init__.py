@@ -11,6 +11,7 @@ from assistant.answer.extractive import (
     Scored,
     choose_sentences,
     missing_names,
+    question_names,
     question_words,
     score_sentences,
 )
@@ -83,8 +84,8 @@ def answer_extractively(
     scored = score_sentences(question, focus, hits, encode)
     if _METADATA.search(question) and scored and scored[0].score >= 0.1:
         return _metadata_answer(question, hits[scored[0].hit])
-    absent = missing_names(focus, hits)
-    if absent:
+    absent, named = missing_names(focus, hits), question_names(focus)
+    if absent and 2 * len(absent) >= len(named):  # most of who/what it is about is not there
         return refuse(question, f"They don't mention {', '.join(absent)}.")
     chosen = choose_sentences(
         scored, settings.answer.min_relevance, settings.answer.max_sentences, focus, question

@@ -112,9 +112,14 @@ def _definition_pattern(focus: str) -> re.Pattern[str] | None:
                       rf"(?i:{word})\b")
 
 
+def question_names(question: str) -> list[str]:
+    """Return the capitalised words inside the question (not its first word), the names."""
+    return [w for w in _QUESTION_NAME.findall(question) if w not in _NOT_NAMES]
+
+
 def missing_names(question: str, hits: list[Hit]) -> list[str]:
     """Return names in the question that no retrieved passage or its metadata mentions."""
-    names = [w for w in _QUESTION_NAME.findall(question) if w not in _NOT_NAMES]
+    names = question_names(question)
     if not names:
         return []
     haystack = " ".join(f"{h.chunk.header()} {h.chunk.author or ''} {h.chunk.text}" for h in hits)
