@@ -109,3 +109,11 @@ def test_article_gives_the_text_every_citation_quotes(seed_index: Settings) -> N
         assert article.title == citation.title and article.origin
     with pytest.raises(assistant.InputError, match="no indexed article has id"):
         assistant.article("no-such-id", settings=seed_index)
+
+
+@pytest.mark.slow
+def test_a_short_who_question_is_answered_by_the_sentence_naming_the_person(
+    seed_index: Settings,
+) -> None:
+    answer = ask("Who approved the missiles?", settings=seed_index)  # the README's HTTP example
+    assert answer.answered and "Joe Biden" in answer.text, answer.text

@@ -156,6 +156,15 @@ class AnswerType:
             spans = [span for span in spans if self.head & _clause_words(sentence, span)]
         return spans
 
+    def fills(self, sentence: str, question_words: set[str]) -> bool:
+        """Return True when the sentence holds the asked thing itself: a value of a value type,
+        or for "who" a person's full name in a clause with a question word."""
+        if self.name == "who":
+            return any(_shares_clause(sentence, span, question_words)
+                       for span in _person_spans(sentence)
+                       if _new_name(sentence[span[0] : span[1]], question_words))
+        return self.leads and bool(self.spans(sentence, question_words))
+
     @property
     def leads(self) -> bool:
         """Return True when a found span is specific enough to state first as the answer."""

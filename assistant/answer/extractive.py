@@ -77,8 +77,8 @@ def score_sentences(question: str, focus: str, hits: list[Hit], encode: Encode) 
         score = 0.6 * float(cosine) + 0.4 * lexical - 0.01 * i
         if wanted is not None and not wanted.fits(sentence.text, tied_to):
             score -= 0.1
-        elif wanted is not None and wanted.leads:
-            score += 0.1  # it holds a value of what was asked ("cost $48 million" for a price)
+        elif wanted is not None and wanted.fills(sentence.text, tied_to):
+            score += 0.1  # it holds what was asked ("cost $48 million", "President Joe Biden")
         if why and _CAUSE.search(sentence.text):
             score += 0.1
         if defines is not None and defines.search(sentence.text):
