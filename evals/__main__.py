@@ -131,6 +131,8 @@ def _gate(summary: dict[str, Any], floors: Path | None) -> int:
     failures = check_floors(summary, limits)
     for failure in failures:
         print(f"FLOOR FAILED: {failure}", file=sys.stderr)
+    if not failures:
+        print(f"floors passed: all {len(limits)} metrics of {floors} are within their floors")
     return 1 if failures else 0
 
 
