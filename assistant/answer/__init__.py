@@ -76,13 +76,14 @@ def answer_extractively(
     if not hits:
         return refuse(question, "Nothing in the indexed articles matches the question.")
     parts = split_parts(focus, hits)
-    if is_multi_part(parts) and not _METADATA.search(question):
+    about_the_article = bool(_METADATA.search(question))
+    if is_multi_part(parts) and not about_the_article:
         contradicts = get_contradicts(settings)
         return answer_parts(question, focus, parts, hits, encode, contradicts) or refuse(
             question, "No passage in the indexed articles supports any part of that question."
         )
     scored = score_sentences(question, focus, hits, encode)
-    if _METADATA.search(question) and scored and scored[0].score >= 0.1:
+    if about_the_article and scored and scored[0].score >= 0.1:
         return _metadata_answer(question, hits[scored[0].hit])
     absent, named = missing_names(focus, hits), question_names(focus)
     if absent and 2 * len(absent) >= len(named):  # most of who/what it is about is not there

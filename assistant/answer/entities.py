@@ -31,14 +31,6 @@ _LOOSE_DATE = re.compile(
     r"(?:week|month|year|weekend)|(?:days?|weeks?|months?|years?)\s+(?:ago|later|earlier))\b",
     re.I,
 )
-_NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|thousand|million|billion|dozen|dozens|half)\b",
-    re.I,
-)
-_DURATION = re.compile(
-    _NUMBER.pattern + r"|\b(?:hours?|days?|weeks?|months?|years?|decades?)\b", re.I
-)
 _CAP = r"(?:[A-Z][\w’'-]*\.?|[A-Z]\.)"
 _FIRST_WORDS = {
     "The",
@@ -136,12 +128,11 @@ class AnswerType:
 
     name: str
     tied: bool  # the entity must share a clause with a question word
+    head: frozenset[str] = frozenset()  # what is counted or priced ("how many jobs"): stems
 
     def fits(self, sentence: str, question_words: set[str]) -> bool:
         """Return True when the sentence holds an entity of this type (tied, if required)."""
         return bool(self.spans(sentence, question_words))
-
-    head: frozenset[str] = frozenset()  # what is counted ("how many jobs"): stems, if known
 
     def spans(self, sentence: str, question_words: set[str]) -> list[tuple[int, int]]:
         """Return the spans of this type in the sentence (tied to the question, if required).
@@ -308,19 +299,20 @@ def _known(word: str, question_words: set[str]) -> bool:
     )
 
 
-def _clause_words(sentence: str, span: tuple[int, int]) -> set[str]:
-    """Return the content words of the clause around the span."""
+def _clause(sentence: str, span: tuple[int, int]) -> str:
+    """Return the clause of the sentence around the span."""
     cuts = [0, *(m.start() for m in _CLAUSE.finditer(sentence)), len(sentence)]
     left = max(c for c in cuts if c <= span[0])
     right = min((c for c in cuts if c >= span[1]), default=len(sentence))
-    return content_words(sentence[left:right])
+    return sentence[left:right]
+
+
+def _clause_words(sentence: str, span: tuple[int, int]) -> set[str]:
+    """Return the content words of the clause around the span."""
+    return content_words(_clause(sentence, span))
 
 
 def _shares_clause(sentence: str, span: tuple[int, int], question_words: set[str]) -> bool:
     """Return True when a question word occurs in the clause around the span."""
-    cuts = [0, *(m.start() for m in _CLAUSE.finditer(sentence)), len(sentence)]
-    left = max(c for c in cuts if c <= span[0])
-    right = min((c for c in cuts if c >= span[1]), default=len(sentence))
-    clause = sentence[left:right]
     own = content_words(sentence[span[0] : span[1]])
-    return bool((content_words(clause) - own) & question_words)
+    return bool((_clause_words(sentence, span) - own) & question_words)

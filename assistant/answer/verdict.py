@@ -67,17 +67,16 @@ _RELATION = re.compile(r"\b(?:chang\w*|consisten\w*|differ\w*|same|similar\w*|sh
 _EARLIER = ("before", "prior to", "earlier than", "preceding")
 
 
+@dataclass(frozen=True)
 class PartEvidence:
     """What the verdict reads of one part: its words, its claim, its best sentence and article."""
 
-    def __init__(self, text: str, claim: str, sentence: str, score: float, chunk: Chunk,
-                 hit: int) -> None:
-        self.text = text  # the part as the question words it
-        self.claim = claim  # without the words about the reporting ("the article suggests")
-        self.sentence = sentence
-        self.score = score
-        self.chunk = chunk
-        self.hit = hit
+    text: str  # the part as the question words it
+    claim: str  # without the words about the reporting ("the article suggests")
+    sentence: str
+    score: float
+    chunk: Chunk
+    hit: int
 
     @property
     def supported(self) -> bool:
