@@ -113,8 +113,15 @@ class RaySession:
             self._started = False
 
     def _start(self) -> None:
-        if self.ray.is_initialized():
-            return
+        if not self.ray.is_initialized():
+            self._init()
+        context = self.ray.data.DataContext.get_current()
+        context.execution_options.preserve_order = True  # results come back as they went in
+        context.enable_progress_bars = False
+        logging.getLogger("ray.data").setLevel(logging.WARNING)
+        logging.getLogger("ray.data._internal.progress").setLevel(logging.ERROR)  # "bars off"
+
+    def _init(self) -> None:
         address = self.settings.address or "local"  # "local": never join a stray cluster
         cpus = None if address != "local" else self.settings.num_cpus or os.cpu_count()
         try:
@@ -126,23 +133,18 @@ class RaySession:
                 "(`ray start --head` prints it), or leave it unset to run Ray on this machine"
             ) from exc
         self._started = True
-        context = self.ray.data.DataContext.get_current()
-        context.execution_options.preserve_order = True  # commits follow the local order
-        context.enable_progress_bars = False
-        logging.getLogger("ray.data").setLevel(logging.WARNING)
-        logging.getLogger("ray.data._internal.progress").setLevel(logging.ERROR)  # "bars off"
 
     def _chunk(self, todo: list[Article], ingest: IngestSettings) -> list[list[Chunk]]:
         """Return each article's chunks, in order, chunked by Ray tasks."""
         per_task = self.settings.chunk_articles
-        items = [{"article": pickle.dumps(article)} for article in todo]
+        items = [{"seq": seq, "article": pickle.dumps(a)} for seq, a in enumerate(todo)]
         dataset = self.ray.data.from_items(items, override_num_blocks=math.ceil(
             len(items) / per_task)).map_batches(
             _chunk_rows, batch_size=per_task, batch_format="numpy", num_cpus=1,
             fn_kwargs={"size": ingest.chunk_size, "overlap": ingest.chunk_overlap})
         with _failing_clearly(self.ray):
-            chunked = [pickle.loads(row["chunks"]) for row in dataset.iter_rows()]
-        return chunked
+            rows = _in_order(dataset.iter_rows())
+            return [pickle.loads(row["chunks"]) for row in rows]
 
     def _encode(self, lists: list[list[str]], ingest: IngestSettings) -> Iterator[np.ndarray]:
         """Yield one float32 array per list of texts, in order, from the actor pool."""
@@ -151,7 +153,8 @@ class RaySession:
         if not lists:
             return
         dataset = self.ray.data.from_items(
-            [{"texts": texts} for texts in lists], override_num_blocks=len(lists)
+            [{"seq": seq, "texts": texts} for seq, texts in enumerate(lists)],
+            override_num_blocks=len(lists),
         ).map_batches(
             _Encoder, batch_size=self.settings.batch_size, batch_format="numpy",
             compute=self.ray.data.ActorPoolStrategy(size=min(self._actors(), len(lists))),
@@ -161,7 +164,7 @@ class RaySession:
                                    "threads": self.settings.cpus_per_actor},
         )
         with _failing_clearly(self.ray):
-            for row in dataset.iter_rows():
+            for row in _in_order(dataset.iter_rows()):
                 yield np.frombuffer(row["vectors"], dtype="float32").reshape(int(row["n"]), -1)
 
     def _actors(self) -> int:
@@ -183,7 +186,7 @@ class _Encoder:
         import numpy as np
 
         out = [self.embedder.embed_array([str(t) for t in texts]) for texts in batch["texts"]]
-        return {"n": np.array([len(v) for v in out], dtype="int64"),
+        return {"seq": batch["seq"], "n": np.array([len(v) for v in out], dtype="int64"),
                 "vectors": np.array([v.astype("float32").tobytes() for v in out], dtype=object)}
 
 
@@ -193,7 +196,20 @@ def _chunk_rows(batch: dict[str, Any], size: int, overlap: int) -> dict[str, Any
 
     articles = [pickle.loads(blob) for blob in batch["article"]]
     chunks = [pickle.dumps(chunk_article(article, size, overlap)) for article in articles]
-    return {"chunks": np.array(chunks, dtype=object)}
+    return {"seq": batch["seq"], "chunks": np.array(chunks, dtype=object)}
+
+
+def _in_order(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Yield rows by their "seq" 0, 1, 2, …, holding back any that arrive early."""
+    waiting: dict[int, dict[str, Any]] = {}
+    wanted = 0
+    for row in rows:
+        waiting[int(row["seq"])] = row
+        while wanted in waiting:
+            yield waiting.pop(wanted)
+            wanted += 1
+    if waiting:
+        raise AssistantError(f"Ray lost rows {wanted}…: the pass ended early — run it again")
 
 
 def _fresh_texts(batches: list[Chunked]) -> list[list[str]]:
