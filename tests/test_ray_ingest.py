@@ -103,7 +103,8 @@ def _counts(report: IngestReport) -> tuple[int, int, int]:
 
 
 def test_a_ray_ingest_into_a_chroma_server_equals_a_local_ingest(
-    ray_runtime: Any, chroma_server: str, corpus: Path, local_index: tuple[Settings, IngestReport],
+    ray_runtime: Any, chroma_server: str,  # noqa: F811  # the fixture imported above
+    corpus: Path, local_index: tuple[Settings, IngestReport],
     tmp_path: Path,
 ) -> None:
     from assistant.ingest.distributed import build_index_ray
