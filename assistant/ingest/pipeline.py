@@ -109,19 +109,43 @@ def build_index(
         check_vectors(index)
         report = IngestReport()
         articles = _load(list(paths), settings, report)
-        known = index.catalog.documents()
-        todo = [a for a in articles if known.get(a.origin) is None
-                or known[a.origin].content_hash != content_hash(a)]
-        report.articles_unchanged = len(articles) - len(todo)
-        _sweep_if_interrupted(index)
-        index.catalog.set_meta({"dirty": "1"})
-        _ingest(index, todo, known, report, progress)
-        if prune:
-            _remove(index, gone_origins(known, articles, report), report)
-        _refresh_derived(index, report, progress is True)
-        index.catalog.set_meta({"dirty": "0"})
+        _index_loaded(index, articles, report, progress, prune)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def index_articles(articles: list[Article], settings: Settings | None = None, *,
+                   progress: bool | ProgressCallback = False) -> IngestReport:
+    """Index articles made elsewhere (web pages, feed entries) exactly as loaded files are:
+    an origin whose content is unchanged costs nothing, a changed one replaces its chunks."""
+    started = time.perf_counter()
+    settings = settings or Settings()
+    with writing(Path(settings.index_dir)):
+        index = open_index(settings, create=True)
+        index = replace(index, settings=adopt_index_settings(index))
+        check_manifest(index)
+        check_vectors(index)
+        report = IngestReport()
+        unique = list({a.origin: a for a in articles}.values())  # one article per origin
+        _index_loaded(index, unique, report, progress, prune=False)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _index_loaded(index: Index, articles: list[Article], report: IngestReport,
+                  progress: bool | ProgressCallback, prune: bool) -> None:
+    """Store the new and changed articles (holding the write lock), then refresh BM25 etc."""
+    known = index.catalog.documents()
+    todo = [a for a in articles if known.get(a.origin) is None
+            or known[a.origin].content_hash != content_hash(a)]
+    report.articles_unchanged = len(articles) - len(todo)
+    _sweep_if_interrupted(index)
+    index.catalog.set_meta({"dirty": "1"})
+    _ingest(index, todo, known, report, progress)
+    if prune:
+        _remove(index, gone_origins(known, articles, report), report)
+    _refresh_derived(index, report, progress is True)
+    index.catalog.set_meta({"dirty": "0"})
 
 
 def gone_origins(known: Iterable[str], articles: list[Article], report: IngestReport) -> list[str]:
@@ -131,7 +155,7 @@ def gone_origins(known: Iterable[str], articles: list[Article], report: IngestRe
     read_files = {origin.rpartition("#")[0] for origin in seen if "#" in origin}
     gone = []
     for origin in known:
-        if origin in seen:
+        if origin in seen or _is_url(origin):  # web articles have no file to miss
             continue
         path, _, record = origin.rpartition("#") if "#" in origin else (origin, "", "")
         if not Path(path).exists() or (record and path in read_files):
@@ -201,10 +225,16 @@ def _load(paths: list[Path], settings: Settings, report: IngestReport) -> list[A
 
 def _absolute_origin(origin: str) -> str:
     """Return the origin with its file path made absolute, so any working folder agrees."""
+    if _is_url(origin):
+        return origin
     if Path(origin).exists() or "#" not in origin:
         return str(Path(origin).resolve())
     path, sep, record = origin.rpartition("#")
     return str(Path(path).resolve()) + sep + record
+
+
+def _is_url(origin: str) -> bool:
+    return origin.startswith(("http://", "https://"))
 
 
 def _ingest(index: Index, todo: list[Article], known: dict[str, Any], report: IngestReport,
