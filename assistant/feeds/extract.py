@@ -16,6 +16,8 @@ from assistant.schema import Article
 
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid)$", re.IGNORECASE)
 _MIN_TEXT = 40  # characters: less than this is no article
+_CANONICAL = re.compile(r"<link\b[^>]*\brel=[\"']?canonical\b[^>]*>", re.IGNORECASE)
+_HREF = re.compile(r"\bhref=[\"']([^\"']+)[\"']", re.IGNORECASE)
 _DATES = {"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True, "extensive_search": True}
 
 
@@ -53,7 +55,7 @@ def extract_article(html: bytes | str, url: str, hints: Hints | None = None) -> 
         return None
     title = _clean(doc.title) or hints.title or _host(url)
     text = paragraphs(doc.text or "", title)
-    canonical = canonical_url(doc.url, url)
+    canonical = canonical_url(doc.url if doc.url != url else _canonical_link(html), url)
     return Article(
         id=canonical,
         title=title,
@@ -94,6 +96,14 @@ def paragraphs(text: str, title: str) -> str:
     if lines and lines[0].casefold() == title.casefold() and len(lines) > 1:
         lines = lines[1:]
     return "\n\n".join(lines)
+
+
+def _canonical_link(html: bytes | str) -> str | None:
+    """Return a relative `<link rel=canonical>` href, which trafilatura leaves out."""
+    head = html[:100_000] if isinstance(html, str) else html[:100_000].decode("utf-8", "replace")
+    tag = _CANONICAL.search(head)
+    href = _HREF.search(tag.group(0)) if tag else None
+    return href.group(1) if href else None
 
 
 def _date(page: datetime | None, feed: datetime | None) -> datetime | None:

@@ -102,10 +102,11 @@ def _entry(raw: Any) -> Entry:
     contents = raw.get("content") or []
     content = max((c.get("value", "") for c in contents), key=len, default="") or \
         raw.get("summary") or None
-    date = raw.get("published_parsed") or raw.get("updated_parsed")
+    # dict.get: feedparser's own get maps a missing `updated` to `published` with a warning.
+    date = dict.get(raw, "published_parsed") or dict.get(raw, "updated_parsed")
     published = datetime.fromtimestamp(calendar.timegm(date), UTC) if date else None
     key = _text(raw.get("id")) or link or _digest(title or "", content or "")
-    stamp = _text(raw.get("updated")) or _text(raw.get("published")) or ""
+    stamp = _text(dict.get(raw, "updated")) or _text(dict.get(raw, "published")) or ""
     fingerprint = _digest(key, link or "", title or "", stamp, content or "")
     author = _text(raw.get("author"))
     return Entry(key, link, title, author, published, content, fingerprint)
