@@ -127,7 +127,7 @@ class Poller:
                 if fetched.status == 304:
                     result.not_modified = True
                     self._succeeded(url, None, row.etag if row else None,
-                                    row.last_modified if row else None, 0)
+                                    row.last_modified if row else None)
                     return result
                 first = (fetched.body, fetched.content_type, fetched.etag, fetched.last_modified)
             body, content_type, etag, last_modified = first
@@ -141,8 +141,7 @@ class Poller:
         complete = self._entries(url, feed, result)
         if not complete:
             etag = last_modified = None
-        self._succeeded(url, feed.title, etag, last_modified,
-                        result.report.articles_added + result.report.articles_replaced)
+        self._succeeded(url, feed.title, etag, last_modified)
         return result
 
     def _entries(self, url: str, feed: Feed, result: PollResult) -> bool:
@@ -232,10 +231,10 @@ class Poller:
                     raise
 
     def _succeeded(self, url: str, title: str | None, etag: str | None,
-                   last_modified: str | None, articles: int) -> None:
+                   last_modified: str | None) -> None:
         every = self.settings.feeds.every_minutes * 60
         self.state.record_success(url, title=title, etag=etag, last_modified=last_modified,
-                                  articles=articles, next_due=time.time() + every)
+                                  next_due=time.time() + every)
 
     def record_failure(self, url: str, error: str) -> None:
         every = self.settings.feeds.every_minutes * 60

@@ -49,7 +49,7 @@ class FeedRow:
     errors: int  # failures in a row (0 after a success)
     next_due: float  # epoch seconds
     entries: int  # entries recorded as seen
-    articles: int  # articles ingested from it, over all polls
+    articles: int  # distinct articles its entries brought
 
 
 @dataclass(frozen=True)
@@ -130,19 +130,19 @@ class FeedState:
                 [(url, key, e.fingerprint, e.origin, e.etag, e.last_modified, now)
                  for key, e in entries])
             self._conn.execute(
-                "UPDATE feeds SET entries=(SELECT COUNT(*) FROM feed_entries WHERE feed_url=?)"
-                " WHERE url=?", (url, url))
+                "UPDATE feeds SET entries=(SELECT COUNT(*) FROM feed_entries WHERE feed_url=?),"
+                " articles=(SELECT COUNT(DISTINCT origin) FROM feed_entries WHERE feed_url=?)"
+                " WHERE url=?", (url, url, url))
 
     def record_success(self, url: str, *, title: str | None, etag: str | None,
-                       last_modified: str | None, articles: int, next_due: float) -> None:
+                       last_modified: str | None, next_due: float) -> None:
         """Record a poll that worked (validators None: fetch the whole feed next time)."""
         now = _now()
         with self._lock, self._conn:
             self._conn.execute(
                 "UPDATE feeds SET title=COALESCE(?, title), etag=?, last_modified=?,"
-                " last_fetch=?, last_success=?, last_error=NULL, errors=0, next_due=?,"
-                " articles=articles+? WHERE url=?",
-                (title, etag, last_modified, now, now, next_due, articles, url))
+                " last_fetch=?, last_success=?, last_error=NULL, errors=0, next_due=?"
+                " WHERE url=?", (title, etag, last_modified, now, now, next_due, url))
 
     def record_failure(self, url: str, error: str, every: float, max_backoff: float) -> float:
         """Record a failed poll and back off (every × 2^failures, at most max_backoff seconds);
