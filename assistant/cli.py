@@ -30,6 +30,7 @@ from assistant.cli_commands import (
 from assistant.config import Settings
 from assistant.errors import AssistantError, ConfigError
 
+_KEEPS = ("ingest", "ui", "watch", "feeds")  # commands whose completed articles stay on Ctrl-C
 BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for `yes | head -1`'s `yes`
 
 
@@ -82,8 +83,7 @@ def _run(args: list[str]) -> int:
     except KeyboardInterrupt:
         kept = " — every article completed so far is kept; run the same command again to finish"
         print(
-            "\ninterrupted" + (kept if parsed.command in ("ingest", "ui", "watch", "feeds") else ""),
-            file=sys.stderr,
+            "\ninterrupted" + (kept if parsed.command in _KEEPS else ""), file=sys.stderr
         )
         return 130
 

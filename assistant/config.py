@@ -135,7 +135,9 @@ class ChatSettings(Section):
 
 
 class FetchSettings(Section):
-    timeout: float = Field(20.0, gt=0, description="Seconds to wait to connect or for the next bytes.")
+    timeout: float = Field(
+        20.0, gt=0, description="Seconds to wait to connect or for the next bytes."
+    )
     max_mb: float = Field(
         10.0, gt=0, description="Largest page or feed fetched, in MB (after decompression)."
     )

@@ -214,7 +214,7 @@ def test_one_failing_feed_stops_no_other_and_backs_off(
     assert _run(capsys, "watch", "--once")[0] == 0  # nothing is due: nothing is fetched
     assert len(server.requests) == requests
     code, out, _ = _run(capsys, "feeds", "list")
-    assert f"error ×1: HTTP 503 Service Unavailable" in out
+    assert "error ×1: HTTP 503 Service Unavailable" in out
 
 
 def test_ingest_url_keys_articles_by_canonical_url(

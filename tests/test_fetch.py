@@ -3,6 +3,7 @@ saying what to do. No index and no model: these are quick."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
@@ -11,7 +12,7 @@ import pytest
 
 from assistant.config import FetchSettings, Settings
 from assistant.feeds.extract import canonical_url, extract_article
-from assistant.feeds.fetch import FetchError, Fetcher
+from assistant.feeds.fetch import Fetcher, FetchError
 from assistant.feeds.parse import NotAFeedError, looks_like_feed, parse_feed
 from tests.web_server import Route, WebServer, article_page, rss, serving
 
@@ -147,7 +148,7 @@ def test_requests_to_one_host_are_spaced(server: WebServer) -> None:
             polite.get(server.url("/a"))
     times = [r.at for r in server.requests]
     assert len(times) == 4  # robots.txt and three pages
-    assert all(b - a >= 0.2 for a, b in zip(times, times[1:], strict=False))
+    assert all(b - a >= 0.2 for a, b in itertools.pairwise(times))
 
 
 def test_tls_errors_are_one_clear_line(server: WebServer, fetcher: Fetcher) -> None:

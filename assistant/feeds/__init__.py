@@ -8,7 +8,7 @@ fetch (safety, politeness) → parse (feedparser) → extract (trafilatura) → 
 feed state (validators, errors, entries seen) lives in the index's catalog.
 """
 
-from assistant.feeds.fetch import FetchError, Fetcher, is_web_url
+from assistant.feeds.fetch import Fetcher, FetchError, is_web_url
 from assistant.feeds.poll import Poller, PollResult
 from assistant.feeds.state import FeedRow, FeedState
 from assistant.feeds.watch import parse_every, poll_due, watch

@@ -51,7 +51,7 @@ def extract_article(html: bytes | str, url: str, hints: Hints | None = None) -> 
         html, url=url, with_metadata=True, include_comments=False, include_tables=True,
         deduplicate=False, date_extraction_params=_DATES,
     )
-    if doc is None or len((doc.text or "").strip()) < _MIN_TEXT:
+    if doc is None or isinstance(doc, dict) or len((doc.text or "").strip()) < _MIN_TEXT:
         return None
     title = _clean(doc.title) or hints.title or _host(url)
     text = paragraphs(doc.text or "", title)

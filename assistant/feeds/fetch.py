@@ -144,8 +144,8 @@ class Fetcher:
             parser.parse(reply.body.decode("utf-8", "replace").splitlines())
         except FetchError as exc:
             # As urllib.robotparser: 401/403 forbid everything, other failures forbid nothing.
-            parser.disallow_all = exc.reason.startswith(("HTTP 401", "HTTP 403"))
-            parser.allow_all = not parser.disallow_all
+            forbidden = exc.reason.startswith(("HTTP 401", "HTTP 403"))
+            parser.parse(["User-agent: *", "Disallow: /"] if forbidden else [])
         self._robots[site] = parser
         return parser
 

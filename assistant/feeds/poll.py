@@ -25,7 +25,7 @@ from assistant.feeds.extract import (
     extract_article,
     text_length,
 )
-from assistant.feeds.fetch import FEED_ACCEPT, FetchError, Fetcher
+from assistant.feeds.fetch import FEED_ACCEPT, Fetcher, FetchError
 from assistant.feeds.parse import Entry, Feed, NotAFeedError, looks_like_feed, parse_feed
 from assistant.feeds.state import FeedState, SeenEntry
 from assistant.ingest.pipeline import IngestReport, index_articles

@@ -149,8 +149,8 @@ class FeedState:
         return the seconds until the next try."""
         with self._lock, self._conn:
             row = self._conn.execute("SELECT errors FROM feeds WHERE url=?", (url,)).fetchone()
-            errors = (row[0] if row else 0) + 1
-            wait = max(every, min(every * 2 ** errors, max_backoff))
+            errors = (int(row[0]) if row else 0) + 1
+            wait = float(max(every, min(every * 2**errors, max_backoff)))
             self._conn.execute(
                 "UPDATE feeds SET last_fetch=?, last_error=?, errors=?, next_due=? WHERE url=?",
                 (_now(), error, errors, time.time() + wait, url))
