@@ -163,7 +163,10 @@ class FeedsSettings(Section):
         "rest follow on the next polls."
     )
     batch: int = Field(
-        50, gt=0, description="Entries fetched before they are indexed and recorded together."
+        20,
+        gt=0,
+        description="Entries indexed and recorded together; the next batch is fetched while "
+        "one is indexed (each batch also refreshes BM25 and the sentence vectors).",
     )
     max_backoff_hours: float = Field(
         6.0, gt=0, description="Longest wait before retrying a feed that keeps failing."

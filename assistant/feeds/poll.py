@@ -32,6 +32,7 @@ from assistant.ingest.pipeline import IngestReport, index_articles
 from assistant.schema import Article
 
 Echo = Callable[[str], None]
+FetchedBatch = tuple[list[Article], list[tuple[str, SeenEntry]], bool]  # one batch, ready to index
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "")
 
 
@@ -156,23 +157,47 @@ class Poller:
         if not complete:
             self.echo(f"{url}: {len(todo):,} new or changed entries; taking the newest "
                       f"{limit:,} now, the rest on the next polls")
-        todo = todo[:limit]
-        batch = self.settings.feeds.batch
-        for start in range(0, len(todo), batch):
-            if self.stop.is_set():
-                return False
-            complete &= self._batch(url, feed, todo[start:start + batch], seen, result)
+        todo, size = todo[:limit], self.settings.feeds.batch
+        batches = [todo[start:start + size] for start in range(0, len(todo), size)]
+        return self._pipelined(url, feed, batches, seen, result) and complete
+
+    def _pipelined(self, url: str, feed: Feed, batches: list[list[Entry]],
+                   seen: dict[str, SeenEntry], result: PollResult) -> bool:
+        """Fetch batch k+1 in a thread while batch k is indexed, then recorded, in order.
+
+        Fetching mostly waits (the network, the per-host pause) and indexing mostly computes,
+        so together they take about as long as the slower of the two.
+        """
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        complete = True
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-fetch") as pool:
+            def fetch(k: int) -> Future[FetchedBatch] | None:
+                return pool.submit(self._fetch_batch, url, feed, batches[k], seen, result) \
+                    if k < len(batches) else None
+
+            pending = fetch(0)
+            for k in range(len(batches)):
+                assert pending is not None
+                articles, done, fetched_all = pending.result()
+                pending = fetch(k + 1) if not self.stop.is_set() else None
+                if articles:
+                    _add(result.report, self._index(articles))
+                self.state.record_entries(url, done)
+                complete &= fetched_all
+                if pending is None:
+                    return complete and k == len(batches) - 1
         return complete
 
-    def _batch(self, url: str, feed: Feed, entries: list[Entry], seen: dict[str, SeenEntry],
-               result: PollResult) -> bool:
-        """Fetch, index, then record one batch of entries; return False if any should retry."""
+    def _fetch_batch(self, url: str, feed: Feed, entries: list[Entry],
+                     seen: dict[str, SeenEntry], result: PollResult) -> FetchedBatch:
+        """Return one batch's articles, its entries to record, and whether none should retry."""
         articles: list[Article] = []
         done: list[tuple[str, SeenEntry]] = []
         complete = True
         for entry in entries:
             if self.stop.is_set():
-                return False
+                return articles, done, False
             try:
                 article, record = self._entry(url, feed, entry, seen.get(entry.key), result)
             except FetchError as exc:
@@ -187,10 +212,7 @@ class Poller:
             if article is not None:
                 articles.append(article)
             done.append((entry.key, record))
-        if articles:
-            _add(result.report, self._index(articles))
-        self.state.record_entries(url, done)
-        return complete
+        return articles, done, complete
 
     def _entry(self, url: str, feed: Feed, entry: Entry, before: SeenEntry | None,
                result: PollResult) -> tuple[Article | None, SeenEntry]:
