@@ -233,11 +233,19 @@ def test_ingest_url_keys_articles_by_canonical_url(
         "application/pdf) — give the URL of an article page or an RSS/Atom feed",
     ]
     assert _origins(env) == {wire}
+    code, _, err = _run(capsys, "feeds", "add", wire)  # a page is not followed as a feed
+    assert (code, err) == (1, f"Error: not following it: {wire} is an HTML page, not a feed — "
+                              "give the feed's own URL, or ingest the page with: assistant "
+                              "ingest URL\n")
+    assert _run(capsys, "feeds", "list")[1] == ("no feeds — follow one with: assistant feeds "
+                                                "add URL\n")
     code, _, err = _run(capsys, "ingest", server.url("/missing"))
     assert code == 1
     assert err == (f"Error: nothing ingested from {server.url('/missing')} (see the lines above)"
                    " — fix the URL or try again later\n")
     assert _origins(env) == {wire}
+    assert _run(capsys, "remove", wire)[:2] == (0, "removed 1 articles, 1 chunks\n")
+    assert _origins(env) == set()
 
 
 def test_a_huge_feed_is_taken_a_slice_per_poll(

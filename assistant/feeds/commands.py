@@ -55,6 +55,9 @@ def run_feeds(args: argparse.Namespace, settings: Settings) -> int:
         state.close()
     with Poller(settings) as poller:
         result = poller.poll(url)
+        if result.not_a_feed:
+            poller.state.remove(url)
+            raise InputError(f"not following it: {result.error}")
     print(result.summary())
     return 1 if result.error else 0
 

@@ -54,6 +54,7 @@ class PollResult:
     report: IngestReport = field(default_factory=IngestReport)
     skipped: list[str] = field(default_factory=list)
     error: str | None = None
+    not_a_feed: bool = False  # the URL answered, but with no feed: following it is pointless
 
     def summary(self) -> str:
         """Return the one line the CLI prints for this URL."""
@@ -135,6 +136,7 @@ class Poller:
             feed = parse_feed(body, url, content_type)
         except (FetchError, NotAFeedError) as exc:
             result.error = _reason(exc) if isinstance(exc, FetchError) else str(exc)
+            result.not_a_feed = isinstance(exc, NotAFeedError)
             self.record_failure(url, result.error)
             return result
         if feed.warning:

@@ -98,6 +98,9 @@ def add_feed(settings: Settings, url: str | None) -> str:
             state.close()
         with Poller(settings, echo=lambda _: None) as poller:
             result = poller.poll(url)
+            if result.not_a_feed:
+                poller.state.remove(url)
+                return f"Not following {url}: {result.error}"
     except Exception as exc:
         return failure_message(exc, "adding the feed", "Try again")
     if result.error:
