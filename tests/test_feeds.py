@@ -354,3 +354,32 @@ def test_feed_settings_and_watch_interval_are_read() -> None:
         parse_every("soon")
     settings = Settings(fetch=FetchSettings(), feeds=FeedsSettings())
     assert settings.fetch.allow_private is False and settings.feeds.every_minutes == 30
+
+
+def test_a_poll_waits_for_another_writer_instead_of_failing(
+    server: WebServer, env: Settings
+) -> None:
+    from assistant.feeds import Poller
+    from assistant.lock import writing
+
+    _publish(server, 2)
+    said: list[str] = []
+    waiting = threading.Event()
+
+    def echo(line: str) -> None:
+        said.append(line)
+        waiting.set()
+
+    results = []
+    poller = Poller(env, echo=echo)
+    with writing(env.index_dir):  # another writer holds the index (here: this thread)
+        worker = threading.Thread(
+            target=lambda: results.append(poller.poll(server.url("/feed.xml"))))
+        worker.start()
+        assert waiting.wait(60)
+        assert worker.is_alive()
+    worker.join(60)  # the lock is released: the poll goes on and indexes
+    poller.close()
+    assert said == [f"another ingest (pid {os.getpid()}) is writing to the index at "
+                    f"{env.index_dir}/ — waiting for it to finish"]
+    assert results[0].report.articles_added == 2 and results[0].error is None

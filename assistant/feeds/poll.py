@@ -247,10 +247,14 @@ class Poller:
 
     def _index(self, articles: list[Article]) -> IngestReport:
         """Index articles, waiting while another process holds the write lock."""
+        waited = False
         while True:
             try:
                 return index_articles(articles, self.settings)
-            except IndexBusyError:
+            except IndexBusyError as exc:
+                if not waited:
+                    self.echo(f"{exc.args[0].split(' — ')[0]} — waiting for it to finish")
+                    waited = True
                 if self.stop.wait(1.0):
                     raise
 
