@@ -51,6 +51,7 @@ class PollResult:
     new: int = 0  # entries not seen before
     changed: int = 0  # entries the feed rewrote
     pages: int = 0  # page bodies downloaded
+    fetch_seconds: float = 0.0  # fetching and extracting entries (overlaps with indexing)
     report: IngestReport = field(default_factory=IngestReport)
     skipped: list[str] = field(default_factory=list)
     error: str | None = None
@@ -194,6 +195,14 @@ class Poller:
     def _fetch_batch(self, url: str, feed: Feed, entries: list[Entry],
                      seen: dict[str, SeenEntry], result: PollResult) -> FetchedBatch:
         """Return one batch's articles, its entries to record, and whether none should retry."""
+        started = time.perf_counter()
+        try:
+            return self._fetch_entries(url, feed, entries, seen, result)
+        finally:
+            result.fetch_seconds += time.perf_counter() - started
+
+    def _fetch_entries(self, url: str, feed: Feed, entries: list[Entry],
+                       seen: dict[str, SeenEntry], result: PollResult) -> FetchedBatch:
         articles: list[Article] = []
         done: list[tuple[str, SeenEntry]] = []
         complete = True
