@@ -45,6 +45,21 @@ def test_loopback_is_refused_unless_allowed(server: WebServer,
         assert allowed.get(server.url("/a")).status == 200
 
 
+def test_a_reply_from_a_private_peer_is_refused_even_if_the_name_looked_public(
+    server: WebServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.feeds.fetch as fetch
+
+    server.routes["/a"] = Route(article_page(1))
+    # As if DNS had answered a public address to the check and 127.0.0.1 to the connection.
+    monkeypatch.setattr(fetch, "_check_public", lambda *_: None)
+    with Fetcher(FetchSettings()) as strict, pytest.raises(FetchError) as caught:
+        strict.get(server.url("/a"), robots=False)
+    assert str(caught.value) == (
+        f"{server.url('/a')}: the connection went to a private address (127.0.0.1) — fetching "
+        "loopback and private addresses is off; allow it with ASSISTANT_FETCH__ALLOW_PRIVATE=true")
+
+
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://h/"])
 def test_only_http_and_https_are_fetched(fetcher: Fetcher, url: str) -> None:
     with pytest.raises(FetchError, match=r"scheme is not fetched — give an http:// or https://"):
