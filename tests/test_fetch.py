@@ -158,12 +158,13 @@ def test_robots_txt_is_read_once_and_obeyed(server: WebServer, fetcher: Fetcher)
 def test_requests_to_one_host_are_spaced(server: WebServer) -> None:
     server.routes["/robots.txt"] = Route(b"", content_type="text/plain")
     server.routes["/a"] = Route(article_page(1))
-    with Fetcher(LOCAL.model_copy(update={"host_interval": 0.25})) as polite:
+    with Fetcher(LOCAL.model_copy(update={"host_interval": 0.5})) as polite:
         for _ in range(3):
             polite.get(server.url("/a"))
     times = [r.at for r in server.requests]
-    assert len(times) == 4  # robots.txt and three pages
-    assert all(b - a >= 0.2 for a, b in itertools.pairwise(times))
+    assert len(times) == 4  # robots.txt and three pages, 0.5 s apart when sent
+    # As the server saw them (a busy machine delays single arrivals, not the whole run):
+    assert times[-1] - times[0] >= 1.2 and all(b > a for a, b in itertools.pairwise(times))
 
 
 def test_tls_errors_are_one_clear_line(server: WebServer, fetcher: Fetcher) -> None:
