@@ -143,6 +143,8 @@ class Poller:
         if feed.warning:
             self.echo(f"{url}: {feed.warning}")
         complete = self._entries(url, feed, result)
+        if self.stop.is_set():
+            return result  # stopped mid-poll: the feed stays due, and the next run goes on
         if not complete:
             etag = last_modified = None
         self._succeeded(url, feed.title, etag, last_modified)
