@@ -254,9 +254,10 @@ def test_a_huge_feed_is_taken_a_slice_per_poll(
     monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ASSISTANT_FEEDS__MAX_ENTRIES", "5")
-    text = "<p>" + "The harbor council debated the budget again at length. " * 9 + "</p>"
+    monkeypatch.setenv("ASSISTANT_FEEDS__ENTRY_CONTENT_CHARS", "40")  # short items: a small body
     items = [{"title": f"Entry {n}", "link": server.url(f"/e/{n}"), "guid": f"e{n}",
-              "content": f"<p>Entry {n} is here.</p>{text}"} for n in range(10_000)]
+              "description": f"Entry {n}: the harbor council debated the budget."}
+             for n in range(10_000)]
     server.routes["/big.xml"] = Route(rss(items), content_type="application/rss+xml",
                                       etag='"big"')
     big = server.url("/big.xml")

@@ -7,6 +7,7 @@ import itertools
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import pytest
 
@@ -269,3 +270,10 @@ def test_fetcher_waits_no_longer_than_the_interval(server: WebServer) -> None:
         for _ in range(5):
             quick.get(server.url("/a"))
     assert time.monotonic() - started < 5  # no pause at host_interval=0 (5 × 1 s otherwise)
+
+
+def test_a_body_naming_a_local_file_is_never_read_as_the_feed(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.xml"  # feedparser opens a path given as a bytes string
+    secret.write_bytes(rss([{"title": "Secret", "link": "http://h/s", "guid": "s"}]))
+    with pytest.raises(NotAFeedError, match="is not a readable feed"):
+        parse_feed(str(secret).encode(), "http://h/f", "application/rss+xml")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -78,9 +79,14 @@ def parse_feed(body: bytes, url: str, content_type: str) -> Feed:
         hint = (f"it links to the feed {links[0]} — follow that" if links
                 else "give the feed's own URL, or ingest the page with: assistant ingest URL")
         raise NotAFeedError(f"{url} is an HTML page, not a feed — {hint}")
-    parsed = feedparser.parse(body, response_headers={"content-type": content_type or
-                                                      "application/xml",
-                                                      "content-location": url})
+    # A stream, never bytes: feedparser reads a string that looks like a path or URL from there.
+    parsed = feedparser.parse(
+        io.BytesIO(body),
+        response_headers={"content-type": content_type or "application/xml",
+                          "content-location": url},
+        sanitize_html=False,  # only text is kept (trafilatura), and no markup is ever shown
+        resolve_relative_uris=False,  # links in content are not used; item links still resolve
+    )
     broken = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if not parsed.entries and (broken is not None or not parsed.get("version")):
         why = f"invalid XML: {broken}" if broken is not None else "no RSS, Atom or RDF content"
