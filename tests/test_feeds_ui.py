@@ -118,6 +118,9 @@ def test_the_feeds_tab_follows_a_feed_whose_articles_are_then_cited(
         row = page.locator(f'#feeds-table tr[data-url="{feed}"]')
         assert "Harbor Times" in row.inner_text() and "ok" in row.inner_text()
         assert row.locator("td").nth(3).inner_text() == "3"
+        page.get_by_role("tab", name="Corpus").click()  # the corpus panel follows at once
+        page.locator("#corpus-panel").get_by_text("4 articles").wait_for(timeout=30_000)
+        page.get_by_role("tab", name="Feeds").click()
 
         bad = feed.replace("/feed.xml", "/nope.xml")
         page.locator("#feed-url textarea, #feed-url input").first.fill(bad)

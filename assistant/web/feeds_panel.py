@@ -174,14 +174,22 @@ def wire_feeds(gr: Any, settings: Settings, ui: dict[str, Any], app: Any) -> Non
         return (render_feeds(settings), choice) if status is None else (
             escape_markdown(status), render_feeds(settings), choice, "")
 
+    def corpus() -> tuple[Any, ...]:
+        from assistant.web.corpus import corpus_overview
+
+        panel, outlets, examples = corpus_overview(settings)
+        return panel, gr.Dropdown(choices=outlets), examples
+
     outputs = [ui["feeds_status"], ui["feeds_table"], ui["feed_choice"], ui["feed_url"]]
+    corpus_parts = [ui["corpus"], ui["outlets"], ui["examples"]]
     # Fetching runs beside questions (its own queue): readers never wait for a writer.
-    ui["feed_add"].click(lambda url: shown(add_feed(settings, url)), ui["feed_url"], outputs,
-                         concurrency_id="feeds")
-    ui["feed_url"].submit(lambda url: shown(add_feed(settings, url)), ui["feed_url"], outputs,
-                          concurrency_id="feeds")
-    ui["feed_refresh"].click(lambda: shown(refresh_feeds(settings)), None, outputs,
-                             concurrency_id="feeds")
-    ui["feed_remove"].click(lambda url: shown(remove_feed(settings, url)), ui["feed_choice"],
-                            outputs, concurrency_id="feeds")
+    for event, handler, inputs in (
+        (ui["feed_add"].click, lambda url: shown(add_feed(settings, url)), ui["feed_url"]),
+        (ui["feed_url"].submit, lambda url: shown(add_feed(settings, url)), ui["feed_url"]),
+        (ui["feed_refresh"].click, lambda: shown(refresh_feeds(settings)), None),
+        (ui["feed_remove"].click, lambda url: shown(remove_feed(settings, url)),
+         ui["feed_choice"]),
+    ):
+        event(handler, inputs, outputs, concurrency_id="feeds").then(
+            corpus, None, corpus_parts, show_progress="hidden")
     app.load(shown, None, [ui["feeds_table"], ui["feed_choice"]], show_progress="hidden")
