@@ -213,6 +213,12 @@ def test_feeds_and_pages_are_told_apart() -> None:
     assert looks_like_feed("text/plain", feed)  # a feed served with a careless type
     assert not looks_like_feed("application/xml", article_page(1))
     assert not looks_like_feed("text/html", article_page(1))
+    styled = b'<?xml version="1.0"?>\n<?xml-stylesheet type="text/xsl" href="/s.xsl"?>' + \
+        feed.split(b"?>", 1)[1]
+    assert looks_like_feed("text/xml", styled)  # a feed styled for browsers is still a feed
+    xhtml = b'<?xml version="1.0" encoding="utf-8"?>\n' + article_page(1)
+    assert not looks_like_feed("application/xhtml+xml", xhtml)
+    assert not looks_like_feed("application/xhtml+xml", b"<body><p>x</p></body>")
 
 
 def test_an_html_page_given_as_a_feed_names_the_feed_it_links() -> None:

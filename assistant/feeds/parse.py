@@ -13,8 +13,9 @@ from typing import Any
 from assistant.errors import AssistantError
 
 _FEED_TYPES = ("rss", "atom", "rdf", "xml")
-_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
-_FEED_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:rdf)\b",
+_PROLOG = rb"^\s*(?:<\?[^>]*>\s*|<!--.*?-->\s*)*"  # XML declaration, stylesheets, comments
+_HTML_START = re.compile(_PROLOG + rb"<(?:!doctype\s+html|html)\b", re.I | re.S)
+_FEED_START = re.compile(_PROLOG + rb"(?:<!doctype\s+rss[^>]*>\s*)?<(?:rss|feed|rdf:rdf)\b",
                          re.I | re.S)
 _ALTERNATE = re.compile(
     rb"<link\b[^>]*type=[\"']application/(?:rss|atom)\+xml[\"'][^>]*>", re.I
@@ -51,11 +52,11 @@ class Feed:
 def looks_like_feed(content_type: str, body: bytes) -> bool:
     """Return whether a fetched body is a feed rather than a page (by type, else by its start)."""
     head = body[:2048]
-    if _HTML_START.match(head):
-        return False
-    if any(kind in content_type for kind in _FEED_TYPES):
+    if _FEED_START.match(head):
         return True
-    return bool(_FEED_START.match(head))
+    if _HTML_START.match(head) or "html" in content_type:
+        return False
+    return any(kind in content_type for kind in _FEED_TYPES)
 
 
 def feed_links(body: bytes, base: str) -> list[str]:
