@@ -182,16 +182,20 @@ class Poller:
                     if k < len(batches) else None
 
             pending = fetch(0)
-            for k in range(len(batches)):
-                assert pending is not None
-                articles, done, fetched_all = pending.result()
-                pending = fetch(k + 1) if not self.stop.is_set() else None
-                if articles:
-                    _add(result.report, self._index(articles))
-                self.state.record_entries(url, done)
-                complete &= fetched_all
-                if pending is None:
-                    return complete and k == len(batches) - 1
+            try:
+                for k in range(len(batches)):
+                    assert pending is not None
+                    articles, done, fetched_all = pending.result()
+                    pending = fetch(k + 1) if not self.stop.is_set() else None
+                    if articles:
+                        _add(result.report, self._index(articles))
+                    self.state.record_entries(url, done)
+                    complete &= fetched_all
+                    if pending is None:
+                        return complete and k == len(batches) - 1
+            except KeyboardInterrupt:  # Ctrl-C: the fetching thread stops at its next entry
+                self.stop.set()
+                raise
         return complete
 
     def _fetch_batch(self, url: str, feed: Feed, entries: list[Entry],
