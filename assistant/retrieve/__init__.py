@@ -53,6 +53,7 @@ def search(
     filters: Filters | None = None,
     today: date | None = None,
     timings: dict[str, float] | None = None,
+    index: Index | None = None,
 ) -> list[Hit]:
     """Return the k best passages for the question, best first.
 
@@ -60,8 +61,9 @@ def search(
         today: the date relative phrases ("last week") count from; None ignores them.
         timings: filled with milliseconds per stage (`embed`, `candidates`, `rerank`,
             `select`, and `retrieve` for the whole search).
+        index: the index the caller already opened (`open_index_for_search`), else opened here.
     """
-    index = open_index_for_search(settings or Settings())
+    index = index or open_index_for_search(settings or Settings())
     settings = index.settings  # with the embedding backend the index was built with
     r = settings.retrieve
     filters = filters or Filters()
