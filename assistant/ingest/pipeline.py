@@ -113,6 +113,7 @@ def build_index(
         todo = [a for a in articles if known.get(a.origin) is None
                 or known[a.origin].content_hash != content_hash(a)]
         report.articles_unchanged = len(articles) - len(todo)
+        todo = _without_copies(todo, known, report)
         _sweep_if_interrupted(index)
         index.catalog.set_meta({"dirty": "1"})
         _ingest(index, todo, known, report, progress)
@@ -122,6 +123,27 @@ def build_index(
         index.catalog.set_meta({"dirty": "0"})
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _without_copies(
+    todo: list[Article], known: dict[str, Any], report: IngestReport
+) -> list[Article]:
+    """Drop articles identical to one indexed (or loaded) from another file: one story, once.
+
+    The same corpus copied to a second folder, or one wire story saved twice, would otherwise
+    put every chunk in the index twice and crowd other articles out of the top hits.
+    """
+    held = {row.content_hash: origin for origin, row in known.items()}
+    kept = []
+    for article in todo:
+        first = held.setdefault(content_hash(article), article.origin)
+        if first != article.origin and article.origin not in known:
+            path = Path(article.origin.rpartition("#")[0] or article.origin)
+            report.skipped.append(Skipped(path, "identical to an article already indexed"
+                                                " from another file"))
+        else:
+            kept.append(article)
+    return kept
 
 
 def gone_origins(known: Iterable[str], articles: list[Article], report: IngestReport) -> list[str]:
