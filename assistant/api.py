@@ -14,8 +14,8 @@ from assistant.chat import condense_question, condense_with_llm
 from assistant.config import Settings
 from assistant.embed import get_embedder
 from assistant.index import Index, open_index_for_search
+from assistant.index.sentence_index import embedder_id, get_sentence_index
 from assistant.retrieve import Filters, search
-from assistant.retrieve.sentence_index import embedder_id, get_sentence_index
 from assistant.schema import Answer, Turn
 
 

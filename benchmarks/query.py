@@ -120,14 +120,14 @@ def build(size: int, work: Path) -> dict[str, Any]:
     import numpy as np
 
     from assistant.index import check_manifest, delete_index, open_index
-    from assistant.ingest.pipeline import check_vectors, content_hash
-    from assistant.retrieve.bm25 import build_bm25
-    from assistant.retrieve.sentence_index import (
+    from assistant.index.bm25 import build_bm25
+    from assistant.index.sentence_index import (
         SentenceIndex,
         embedder_id,
         save_sentence_index,
         sentence_key,
     )
+    from assistant.ingest.pipeline import check_vectors, content_hash
 
     pool = sentence_pool(work)
     settings = Settings(index_dir=work / f"size-{size}")
@@ -201,8 +201,8 @@ def measure(size: int, work: Path, count: int) -> dict[str, Any]:
     """Time each query stage over `count` questions; return percentiles, RSS and index sizes."""
     from assistant import ask
     from assistant.index import open_index_for_search
+    from assistant.index.bm25 import get_bm25
     from assistant.retrieve import search
-    from assistant.retrieve.bm25 import get_bm25
 
     settings = Settings(index_dir=work / f"size-{size}")
     questions = [str(q["query"]) for q in read_jsonl(MULTIHOP / "queries-dev.jsonl")][:count]

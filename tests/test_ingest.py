@@ -15,9 +15,9 @@ import pytest
 from assistant.config import Settings
 from assistant.errors import ConfigError
 from assistant.index import open_index, open_index_for_search
+from assistant.index.bm25 import get_bm25
 from assistant.ingest import build_index, remove_documents
 from assistant.retrieve import search
-from assistant.retrieve.bm25 import get_bm25
 from tests.conftest import DATA, SEEDS
 
 pytestmark = pytest.mark.slow

@@ -13,13 +13,13 @@ import pytest
 from assistant.config import Settings
 from assistant.errors import ModelUnavailableError
 from assistant.index import open_index
+from assistant.index.bm25 import get_bm25
+from assistant.index.sentence_index import load_sentence_index
 from assistant.ingest import build_index, remove_documents
 from assistant.retrieve import Filters, search
-from assistant.retrieve.bm25 import get_bm25
 from assistant.retrieve.dedup import collapse_duplicates
 from assistant.retrieve.hints import read_hints
 from assistant.retrieve.score import minmax, select_covering
-from assistant.retrieve.sentence_index import load_sentence_index
 from assistant.schema import Chunk, Hit
 from assistant.text import find_dates, find_outlets, outlet_aliases
 from assistant.text import sentence_texts as split_sentences
@@ -272,7 +272,7 @@ def test_bm25_and_sentences_stay_in_step_through_add_replace_remove(tmp_path: Pa
 
 def test_answer_encoder_reuses_stored_sentence_vectors(tiny_index: Settings) -> None:
     from assistant.embed import get_embedder
-    from assistant.retrieve.sentence_index import embedder_id, get_sentence_index
+    from assistant.index.sentence_index import embedder_id, get_sentence_index
 
     index = open_index(tiny_index)
     ingest = index.settings.ingest

@@ -190,8 +190,8 @@ _TYPE_RULES = [
         (rf"\bwhat (?:is|was|were|are|will be) (?:the |its |his |her |their )?(?:[\w-]+ )?"
          rf"(?:{_MONEY_NOUNS})\b|\bwhat (?:salary|price|fee)\b|\bhow (?:much|big|large) (?:an? )?"
          rf"(?:[\w-]+ )?(?:{_MONEY_NOUNS})\b|"
-         r"\bhow much (?:[\w'’-]+ ){0,6}(?:cost|pay|paid|raise|raised|worth|spend|spent|earn|charge|"
-         r"sell|sold|owe|invest|fund|fine|fined|borrow|valued?)\b", "money", True),
+         r"\bhow much (?:[\w'’-]+ ){0,6}(?:cost|pay|paid|raise|raised|worth|spend|spent|earn|"
+         r"charge|sell|sold|owe|invest|fund|fine|fined|borrow|valued?)\b", "money", True),
         (r"\bhow much\b", "amount", True),
         (r"\bhow many\b|\bwhat number\b", "count", True),
         (r"\bhow (?:far|old)\b", "number", True),

@@ -29,11 +29,11 @@ from assistant.index import (
     delete_index,
     open_index,
 )
+from assistant.index.bm25 import BM25_DIR, build_bm25, get_bm25
+from assistant.index.lock import writing
+from assistant.index.sentence_index import refresh_sentence_index
 from assistant.ingest.chunk import chunk_article
 from assistant.ingest.load import Skipped, iter_articles
-from assistant.lock import writing
-from assistant.retrieve.bm25 import BM25_DIR, build_bm25, get_bm25
-from assistant.retrieve.sentence_index import refresh_sentence_index
 from assistant.schema import Article, Chunk
 
 if TYPE_CHECKING:

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 from assistant.config import Settings
 from assistant.embed import get_embedder
 from assistant.index import Index, open_index_for_search
-from assistant.retrieve.bm25 import get_bm25
+from assistant.index.bm25 import get_bm25
+from assistant.index.sentence_index import embedder_id, get_sentence_index
 from assistant.retrieve.candidates import Pool, gather
 from assistant.retrieve.dedup import collapse_duplicates
 from assistant.retrieve.filters import Filters
@@ -34,7 +35,6 @@ from assistant.retrieve.score import (
     select_covering,
     sub_scores,
 )
-from assistant.retrieve.sentence_index import embedder_id, get_sentence_index
 from assistant.schema import Hit
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from assistant.index import Index
-    from assistant.retrieve.bm25 import BM25Index
+    from assistant.index.bm25 import BM25Index
     from assistant.schema import Chunk
 
 
