@@ -190,7 +190,7 @@ def run_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _filters(args: argparse.Namespace) -> Any:
-    from assistant.retrieve.filters import Filters
+    from assistant.index.filters import Filters
 
     return Filters(sources=tuple(args.source), since=args.since, until=args.until)
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from assistant.index.catalog import Catalog
-    from assistant.retrieve.filters import Filters
+    from assistant.index.filters import Filters
 
 BM25_DIR = "bm25"
 

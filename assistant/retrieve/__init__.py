@@ -20,10 +20,10 @@ from assistant.config import Settings
 from assistant.embed import get_embedder
 from assistant.index import Index, open_index_for_search
 from assistant.index.bm25 import get_bm25
+from assistant.index.filters import Filters
 from assistant.index.sentence_index import embedder_id, get_sentence_index
 from assistant.retrieve.candidates import Pool, gather
 from assistant.retrieve.dedup import collapse_duplicates
-from assistant.retrieve.filters import Filters
 from assistant.retrieve.hints import QueryHints, read_hints
 from assistant.retrieve.rerank import Evidence, sentence_evidence
 from assistant.retrieve.score import (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.retrieve.filters import Filters
+from assistant.index.filters import Filters
 from assistant.retrieve.hints import QueryHints, SubQuery
 
 if TYPE_CHECKING:

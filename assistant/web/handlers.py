@@ -19,8 +19,8 @@ from typing import Any
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.feedback import Rating, feedback_path, feedback_row, save_feedback, withdraw_feedback
+from assistant.index.filters import Filters
 from assistant.ingest.load import SUPPORTED
-from assistant.retrieve.filters import Filters
 from assistant.schema import Answer, Turn
 from assistant.web.render import (
     Message,
