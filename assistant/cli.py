@@ -109,10 +109,19 @@ def _parse(parser: argparse.ArgumentParser, args: list[str]) -> argparse.Namespa
     if extra:
         where = f"assistant {command}" if command else "assistant"
         raise UsageError(f"unrecognized arguments: {' '.join(extra)} — see: {where} -h")
+    _ray_path_back(parsed)
     since, until = getattr(parsed, "since", None), getattr(parsed, "until", None)
     if since and until and since > until:
         raise UsageError(f"--since {since} is after --until {until} — swap them")
     return parsed
+
+
+def _ray_path_back(parsed: argparse.Namespace) -> None:
+    """`--ray seeds/` takes seeds/ as the address: an existing path is a path to ingest."""
+    ray = getattr(parsed, "ray", None)
+    if ray and ":" not in ray and ray not in ("auto", "local") and Path(ray).exists():
+        parsed.paths.insert(0, Path(ray))
+        parsed.ray = ""
 
 
 def check_index_dir(settings: Settings, given: bool) -> None:
@@ -149,6 +158,15 @@ def _parser() -> argparse.ArgumentParser:
         "--prune",
         action="store_true",
         help="also remove indexed articles whose source files no longer exist",
+    )
+    ingest.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="chunk and encode on Ray: join the cluster at ADDRESS (auto, HOST:6379,"
+        " ray://HOST:10001) or, without one, start Ray here on every core"
+        " (needs: pip install '.[ray]')",
     )
     _common(ingest, defaults)
 
@@ -317,6 +335,9 @@ def _settings(args: argparse.Namespace) -> Settings:
         update["index_dir"] = DEMO_INDEX
     if getattr(args, "store_url", None):
         update["store"] = settings.store.model_copy(update={"url": args.store_url})
+    if getattr(args, "ray", None) is not None:
+        ray = {"enabled": True, **({"address": args.ray} if args.ray else {})}
+        update["ray"] = settings.ray.model_copy(update=ray)
     retrieve = {key: getattr(args, key) for key in ("k", "mode") if getattr(args, key, None)}
     if getattr(args, "rerank", None) is False:
         retrieve["rerank"] = False

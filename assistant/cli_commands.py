@@ -68,7 +68,11 @@ def ingest(
     """Build the index with a progress bar, print its summary and return the IngestReport."""
     from assistant.ingest import build_index
 
-    report = build_index(paths, settings, rebuild=rebuild, prune=prune, progress=True)
+    build: Any = build_index
+    if settings.ray.enabled:  # the same index, with chunking and encoding on Ray
+        from assistant.ingest.distributed import build_index_ray as build
+
+    report = build(paths, settings, rebuild=rebuild, prune=prune, progress=True)
     print(report.summary())
     removed = getattr(report, "removed_origins", [])  # the pipeline names them, if it can
     if prune and removed:

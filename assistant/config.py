@@ -47,6 +47,33 @@ class StoreSettings(Section):
     collection: str = Field("articles", description="Chroma collection name.")
 
 
+class RaySettings(Section):
+    enabled: bool = Field(
+        False, description="Ingest on Ray (as `assistant ingest --ray`): chunking as Ray tasks, "
+        "encoding in a Ray Data actor pool; this process still writes the index. Needs the "
+        "`ray` extra: pip install '.[ray]'.",
+    )
+    address: str | None = Field(
+        None, description="Ray cluster to join (`auto`, `HOST:6379` or `ray://HOST:10001`); "
+        "None starts Ray on this machine with its cores.",
+    )
+    num_cpus: int | None = Field(
+        None, gt=0, description="CPUs a Ray started here may use (default: every core)."
+    )
+    concurrency: int | None = Field(
+        None, gt=0, description="Encoder actors, each loading the model once "
+        "(default: the cluster's CPUs / cpus_per_actor).",
+    )
+    cpus_per_actor: int = Field(
+        1, gt=0, description="CPUs (and ONNX threads) each encoder actor takes."
+    )
+    batch_size: int = Field(
+        1, gt=0, description="Encode batches (about 256 chunks or 4,096 sentences each) per "
+        "actor call; the model's own batch is ingest.embed_batch_size.",
+    )
+    chunk_articles: int = Field(64, gt=0, description="Articles per Ray chunking task.")
+
+
 class RetrieveSettings(Section):
     k: int = Field(6, gt=0, description="Passages handed to the answer step.")
     mode: Literal["dense", "bm25", "hybrid"] = Field("hybrid", description="How hits are found.")
@@ -189,6 +216,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = IngestSettings()
     store: StoreSettings = StoreSettings()
     retrieve: RetrieveSettings = RetrieveSettings()
+    ray: RaySettings = RaySettings()
     answer: AnswerSettings = AnswerSettings()
     chat: ChatSettings = ChatSettings()
     fetch: FetchSettings = FetchSettings()
