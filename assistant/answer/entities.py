@@ -200,7 +200,7 @@ _TYPE_RULES = [
         (rf"{_WHICH}(?:{_PLACE_NOUNS})\b", "place", True),
         (rf"{_WHICH}(?:{_COUNTRY_NOUNS})\b", "country", True),
         (r"^\s*where\b", "where", False),
-        (rf"{_WHICH}(?:{_ORG_NOUNS})\b", "organization", True),
+        (rf"{_WHICH}(?:{_ORG_NOUNS})\b", "organization", False),
         (rf"{_WHICH}(?:{_PERSON_NOUNS})\b", "person", True),
         (r"^\s*who\b", "who", False),
     )
