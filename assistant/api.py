@@ -14,6 +14,7 @@ from assistant.chat import condense_question, condense_with_llm
 from assistant.config import Settings
 from assistant.embed import get_embedder
 from assistant.index import open_index_for_search
+from assistant.news import finish_answer, timeline_reply, until_today
 from assistant.retrieve import Filters, search
 from assistant.retrieve.sentence_index import embedder_id, get_sentence_index
 from assistant.schema import Answer, Turn
@@ -57,6 +58,8 @@ def ask_stream(
     are generated; the extractive answer yields its sentences.
     """
     settings = settings or Settings()
+    today = today or settings.news.today
+    filters = until_today(filters, today)  # an answer as of `today` reads nothing newer
     started = time.perf_counter()
     timings: dict[str, float] = {}
     llm = None if settings.answer.llm == "extractive" else get_llm(settings)
@@ -74,12 +77,15 @@ def ask_stream(
         pieces = stream_answer(
             refuse(standalone, "I answer questions from the indexed news articles only.")
         )
+    elif (story := timeline_reply(standalone, settings, filters, today)) is not None:
+        pieces = stream_answer(story)
     else:
         hits = search(standalone, settings, filters=filters, today=today, timings=timings)
         generate_started = time.perf_counter()
 
         def extractive() -> Answer:
-            return answer_extractively(standalone, question, hits, _encoder(settings), settings)
+            found = answer_extractively(standalone, question, hits, _encoder(settings), settings)
+            return finish_answer(found, standalone, hits, settings, filters=filters, today=today)
 
         if llm is None:
             pieces = stream_answer(extractive())
@@ -93,10 +99,16 @@ def ask_stream(
             answer = item
         else:
             yield item
+    assert answer is not None
+    if llm is not None and answer.as_of is None and "retrieve" in timings:  # notes go after
+        done = finish_answer(answer, standalone, hits, settings, filters=filters, today=today,
+                             lead=False)
+        if done.text != answer.text:
+            yield done.text[len(answer.text) :]
+        answer = done
     if "retrieve" in timings:
         timings["generate"] = (time.perf_counter() - generate_started) * 1000
     timings["total"] = (time.perf_counter() - started) * 1000
-    assert answer is not None
     yield answer.model_copy(update={"timings_ms": {k: round(v, 1) for k, v in timings.items()}})
 
 

@@ -16,6 +16,8 @@ def citation_line(citation: Citation) -> str:
 def format_answer(answer: Answer) -> str:
     """Return the answer text followed by one source line and quote per citation."""
     lines = [answer.text]
+    if answer.as_of:
+        lines.append(f"(as of {answer.as_of.isoformat()})")
     if answer.citations:
         lines.append("")
     for citation in answer.citations:

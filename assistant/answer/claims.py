@@ -1,0 +1,170 @@
+"""The values a sentence states (amounts, percentages, counts, days, outcomes) and their claim.
+
+Two sentences make the same claim about different values when the values are of one kind (and
+one unit), the words around them agree, and the values differ beyond rounding: "raised $2
+billion" against "raised $8 billion". Alignment is strict on purpose: a false "reports differ"
+costs more trust than a missed one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from assistant.text import content_words, find_dates, tokenize
+
+_SCALE = {
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
+    "b": 1e9, "trillion": 1e12, "tn": 1e12,
+}  # fmt: skip
+_SCALES = r"(?:thousand|million|billion|trillion|mn|bn|tn|m|b|k)\b"
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MONEY = re.compile(
+    rf"(?P<cur>[$€£¥]|\b(?:US|A|C|HK)\$|\b(?:USD|EUR|GBP)\s?)\s?(?P<num>{_NUMBER})"
+    rf"(?:\s?(?P<scale>{_SCALES}))?",
+    re.I,
+)
+_PERCENT = re.compile(rf"(?P<num>{_NUMBER})\s?(?:%|percent\b|per cent\b)", re.I)
+_COUNT = re.compile(
+    rf"(?<![\w$€£¥.,])(?P<num>{_NUMBER})(?:\s(?P<scale>thousand|million|billion)\b)?"
+    r"\s+(?:(?:more|new|other|additional)\s+)?(?P<unit>[a-z]{3,})\b"
+)
+_HEDGE_LOW = re.compile(r"\b(?:more than|over|at least|above|exceed(?:ing|s)?|upwards of)\s*$", re.I)
+_HEDGE_HIGH = re.compile(r"\b(?:up to|less than|under|below|fewer than|as (?:many|much) as)\s*$", re.I)
+_ROUGH = re.compile(r"\b(?:about|around|nearly|almost|roughly|some|approximately|close to|~)\s*$", re.I)
+_NOT_UNITS = content_words(
+    "percent per cent years year months month days day weeks week hours minutes seconds times "
+    "am pm and or to of in on at a the"
+)
+_OUTCOMES = [  # opposite outcomes of one event: (one side, the other)
+    (
+        r"\b(?:found (?!not\b)(?:\w+ )?guilty|convicted|guilty verdict)\b",
+        r"\b(?:acquitted|found (?:\w+ )?not guilty)\b",
+    ),
+    (r"\b(?:approved|passed|cleared)\b", r"\b(?:rejected|blocked|vetoed|struck down)\b"),
+]
+FRAME_SHARE = 0.5  # share of the smaller sentence's other words the two must share
+FRAME_MIN = 3  # and at least this many words
+NEAR = 6  # words before a value that name what it measures (the predicate)
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value a sentence states."""
+
+    kind: str  # money, percent, count, date, outcome
+    text: str
+    amount: float  # comparable magnitude (days since 0001-01-01 for dates; side for outcomes)
+    unit: str  # currency, counted noun (stemmed) or outcome family
+    start: int
+    end: int
+    bound: str = ""  # "low" (more than), "high" (up to), "rough" (about) or ""
+
+
+def sentence_values(sentence: str, published: date | None = None) -> list[Value]:
+    """Return the values a sentence states, in order (years alone and day numbers excluded)."""
+    values: list[Value] = []
+    taken: list[tuple[int, int]] = []
+    for mention in find_dates(sentence, today=published):
+        taken.append((mention.start, mention.end))
+        if mention.exact:
+            text = sentence[mention.start : mention.end]
+            values.append(Value("date", text, mention.since.toordinal(), "", *_span(mention)))
+    for kind, pattern in (("money", _MONEY), ("percent", _PERCENT), ("count", _COUNT)):
+        for match in pattern.finditer(sentence):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            value = _number_value(kind, match, sentence)
+            if value is not None:
+                values.append(value)
+                taken.append((match.start(), match.end()))
+    values += _outcomes(sentence)
+    return sorted(values, key=lambda v: v.start)
+
+
+def _span(mention: object) -> tuple[int, int]:
+    return mention.start, mention.end  # type: ignore[attr-defined]
+
+
+def _number_value(kind: str, match: re.Match[str], sentence: str) -> Value | None:
+    number = float(match.group("num").replace(",", ""))
+    groups = match.groupdict()
+    scale = _SCALE.get((groups.get("scale") or "").lower(), 1.0)
+    unit = ""
+    if kind == "money":
+        unit = match.group("cur").strip().upper().replace("US$", "$")
+    elif kind == "count":
+        unit = "".join(tokenize(match.group("unit")))
+        if not unit or unit in _NOT_UNITS or _is_year(match.group("num")):
+            return None
+    text = match.group().strip()
+    end = match.start() + len(text)
+    return Value(kind, text, number * scale, unit, match.start(), end, _bound(sentence, match))
+
+
+def _is_year(number: str) -> bool:
+    return len(number) == 4 and number[:2] in ("19", "20") and number.isdigit()
+
+
+def _bound(sentence: str, match: re.Match[str]) -> str:
+    before = sentence[: match.start()]
+    if _HEDGE_LOW.search(before):
+        return "low"
+    if _HEDGE_HIGH.search(before):
+        return "high"
+    return "rough" if _ROUGH.search(before) else ""
+
+
+def _outcomes(sentence: str) -> list[Value]:
+    found = []
+    for family, sides in enumerate(_OUTCOMES):
+        for side, pattern in enumerate(sides):
+            for match in re.finditer(pattern, sentence, re.I):
+                found.append(
+                    Value("outcome", match.group(), side, str(family), *match.span())
+                )
+    return found
+
+
+def differs(a: Value, b: Value) -> bool:
+    """Return True when two values of one kind and unit cannot both be right."""
+    if a.kind != b.kind or a.unit != b.unit:
+        return False
+    if a.kind in ("date", "outcome"):
+        return a.amount != b.amount
+    low, high = sorted((a, b), key=lambda v: v.amount)
+    if low.amount == high.amount or low.bound == "high" or high.bound == "low":
+        return False  # "up to 10" and "8", "more than 5" and "3" can both hold… or are equal
+    if low.bound == "low" or high.bound == "high":
+        return False  # "more than 5" and "8": consistent
+    tolerance = 0.15 if "rough" in (a.bound, b.bound) else 0.02
+    if a.kind == "percent":
+        return high.amount - low.amount > max(0.1, tolerance * high.amount)
+    return (high.amount - low.amount) / high.amount > tolerance
+
+
+def same_claim(first: str, a: Value, second: str, b: Value) -> bool:
+    """Return True when the two sentences say the same thing about their values."""
+    if a.kind != b.kind or a.unit != b.unit:
+        return False
+    frame_a, frame_b = _frame(first, a), _frame(second, b)
+    shared = frame_a & frame_b
+    smaller = min(len(frame_a), len(frame_b))
+    if len(shared) < FRAME_MIN or len(shared) < FRAME_SHARE * smaller:
+        return False
+    return bool(_near(first, a) & _near(second, b))  # the same predicate right before it
+
+
+def _frame(sentence: str, value: Value) -> set[str]:
+    """Return the sentence's content words other than the value and other numbers."""
+    rest = sentence[: value.start] + " " + sentence[value.end :]
+    return {w for w in content_words(rest) if not any(ch.isdigit() for ch in w)}
+
+
+def _near(sentence: str, value: Value) -> set[str]:
+    """Return the content words just before and after the value (what it measures)."""
+    before = sentence[: value.start].split()[-NEAR:]
+    after = sentence[value.end :].split()[:3]
+    words = content_words(" ".join(before + after))
+    return {w for w in words if not any(ch.isdigit() for ch in w)}

@@ -1,0 +1,69 @@
+"""A story's timeline: its dated events from every article about it, oldest first.
+
+`timeline(query)` gathers the story's articles from the whole catalog (`gather`), takes the
+sentence of each that states its event (`events`), merges syndicated copies and same-day
+reports (`merge`), and returns a `Timeline` (`render` also makes its text and an `Answer`).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from assistant.config import Settings
+from assistant.index import open_index_for_search
+from assistant.retrieve import Filters
+from assistant.schema import Timeline
+from assistant.story.events import pick_event
+from assistant.story.gather import gather_story
+from assistant.story.merge import merge_events
+from assistant.story.question import is_timeline_question, read_timeline_question
+from assistant.story.render import format_timeline, timeline_answer, to_timeline
+
+__all__ = [
+    "format_timeline",
+    "is_timeline_question",
+    "read_timeline_question",
+    "timeline",
+    "timeline_answer",
+]
+
+
+def timeline(
+    query: str,
+    settings: Settings | None = None,
+    *,
+    filters: Filters | None = None,
+    today: date | None = None,
+) -> Timeline:
+    """Return the story's dated events, oldest first, each citing the sentence that states it.
+
+    Args:
+        query: the story ("SBF trial"); a question ("How did the SBF trial unfold?") works too.
+        filters: only reports from these outlets and/or published in this window.
+        today: the date relative phrases in the query ("last week") count from.
+    """
+    started = time.perf_counter()
+    index = open_index_for_search(settings or Settings())
+    newest = index.catalog.date_range()[1]
+    asked = read_timeline_question(query, today, int(newest[:4]) if newest else None)
+    filters = _narrow(filters or Filters(), asked.since, asked.until)
+    gathered = gather_story(index, asked.query, filters, index.settings, today)
+    events = [e for chunks in gathered.articles if (e := pick_event(chunks, gathered.story))]
+    most = index.settings.news.timeline_events
+    lines = merge_events(events)
+    if len(lines) > most:  # keep the best-covered lines, still in date order
+        keep = {id(line) for line in sorted(lines, key=lambda ln: -ln.event.score)[:most]}
+        lines = [line for line in lines if id(line) in keep]
+    result = to_timeline(asked.query, lines)
+    elapsed = round((time.perf_counter() - started) * 1000, 1)
+    return result.model_copy(update={"timings_ms": {"total": elapsed}})
+
+
+def _narrow(filters: Filters, since: date | None, until: date | None) -> Filters:
+    """Return the filters with the question's window added (the tighter bound wins)."""
+    if since is not None and (filters.since is None or since > filters.since):
+        filters = Filters(filters.sources, since, filters.until)
+    if until is not None and (filters.until is None or until < filters.until):
+        filters = Filters(filters.sources, filters.since, until)
+    return filters

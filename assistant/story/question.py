@@ -1,0 +1,85 @@
+"""Read a timeline question: "How did the SBF trial unfold?", "What happened with X since October?".
+
+A question of this kind is answered with the story's dated events instead of the best passages;
+`read_timeline_question` returns the story it is about and the date window it names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from assistant.text.dates import find_dates
+
+_ASKS = re.compile(
+    r"\b(?:time\s?line|chronolog(?:y|ical)|sequence of events|series of events)\b|"
+    r"\bhow (?:did|has|have|do|does) (?P<how>.+?) (?:unfold|develop|evolve|play out|progress|"
+    r"come about|turn out)(?:ed)?\b|"
+    r"\bwhat (?:has )?happened (?:with|to|in|on) (?P<what>.+?)(?= since| after| from| between|"
+    r" over| during| until| through|\?|$)(?P<window>\s(?:since|after|from|between|over|during)\b)?",
+    re.IGNORECASE,
+)
+_FRAME = re.compile(
+    r"^\s*(?:(?:please\s+)?(?:give|show|tell)\s+(?:me\s+)?|what\s+(?:is|was)\s+)?(?:the\s+|a\s+)?"
+    r"(?:time\s?line|chronology|sequence of events|series of events)\s+(?:of|for|on|in)\s+"
+    r"|\b(?:how (?:did|has|have|do|does)|what (?:has )?happened (?:with|to|in|on))\s+"
+    r"|\s+(?:unfold|develop|evolve|play out|progress|come about|turn out)(?:ed)?\b"
+    r"|\s+(?:time\s?line|chronology)\b",
+    re.IGNORECASE,
+)
+_WINDOW_WORDS = re.compile(
+    r"\s*\b(?:since|after|from|between|before|until|till|through|during|over|in|on|by|and)\s*$",
+    re.IGNORECASE,
+)
+_AFTER = {"since", "after", "from"}
+_BEFORE = {"before", "until", "till", "by"}
+
+
+@dataclass(frozen=True)
+class TimelineQuestion:
+    """The story a timeline question is about and the publication window it names."""
+
+    query: str
+    since: date | None = None
+    until: date | None = None
+
+
+def is_timeline_question(question: str) -> bool:
+    """Return True when the question asks how a story unfolded rather than for one fact."""
+    return bool(_ASKS.search(question))
+
+
+def read_timeline_question(
+    question: str, today: date | None = None, default_year: int | None = None
+) -> TimelineQuestion:
+    """Return the story (question words without the framing and dates) and its date window."""
+    since: date | None = None
+    until: date | None = None
+    text = question
+    for mention in reversed(find_dates(question, today, default_year)):
+        word = _lead_word(question, mention.start, mention.end)
+        if word in _AFTER:
+            since = mention.since
+        elif word == "between":
+            since = mention.since
+        elif word == "and" and "between" in question[: mention.start].lower():
+            until = mention.until
+        elif word in _BEFORE:
+            until = mention.until if word == "by" else mention.since
+        else:
+            since, until = mention.since, mention.until
+        text = _WINDOW_WORDS.sub("", text[: mention.start]) + text[mention.end :]
+    query = _FRAME.sub(" ", text)
+    query = re.sub(r"[?!.]+", " ", query)
+    query = re.sub(r"\s+", " ", query).strip(" ,;:")
+    return TimelineQuestion(query or question.strip(), since, until)
+
+
+def _lead_word(text: str, start: int, end: int) -> str:
+    """Return the preposition a date mention starts with, else the word before it."""
+    inside = re.match(r"\s*([a-z]+)", text[start:end].lower())
+    if inside and inside.group(1) in _AFTER | _BEFORE | {"between"}:
+        return inside.group(1)
+    words = re.findall(r"[a-z]+", text[:start].lower())
+    return words[-1] if words else ""
