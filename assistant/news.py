@@ -15,7 +15,9 @@ from assistant.answer.freshness import (
     answer_as_of,
     asks_about_present,
     lead_with_newer,
+    lead_with_newest_cited,
     newer_report,
+    newest_cited,
     note_age,
     stamp_as_of,
 )
@@ -70,7 +72,12 @@ def finish_answer(
         now = today or news.today or date.today()
         newer = newer_report(question, answer, hits + _newer_hits(answer, question, settings,
                                                                  filters, now))
-        answer = lead_with_newer(answer, newer, now, lead) if newer else note_age(answer, now)
+        if newer is not None:
+            answer = lead_with_newer(answer, newer, now, lead)
+        elif lead and (newest := newest_cited(answer)) is not None:
+            answer = lead_with_newest_cited(answer, newest, now)
+        else:
+            answer = note_age(answer, now)
     return stamp_as_of(answer)
 
 

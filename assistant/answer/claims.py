@@ -46,7 +46,7 @@ _OUTCOMES = [  # opposite outcomes of one event: (one side, the other)
 ]
 FRAME_SHARE = 0.5  # share of the smaller sentence's other words the two must share
 FRAME_MIN = 3  # and at least this many words
-NEAR = 6  # words before a value that name what it measures (the predicate)
+NEAR = 3  # words before a value that name what it measures (the predicate: "will cost")
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,8 @@ def same_claim(first: str, a: Value, second: str, b: Value) -> bool:
     smaller = min(len(frame_a), len(frame_b))
     if len(shared) < FRAME_MIN or len(shared) < FRAME_SHARE * smaller:
         return False
+    if a.kind == "outcome":  # the outcome is the predicate itself
+        return True
     return bool(_near(first, a) & _near(second, b))  # the same predicate right before it
 
 
@@ -163,8 +165,30 @@ def _frame(sentence: str, value: Value) -> set[str]:
 
 
 def _near(sentence: str, value: Value) -> set[str]:
-    """Return the content words just before and after the value (what it measures)."""
-    before = sentence[: value.start].split()[-NEAR:]
-    after = sentence[value.end :].split()[:3]
-    words = content_words(" ".join(before + after))
+    """Return the content words just before the value (after it when it opens the sentence)."""
+    words = content_words(" ".join(sentence[: value.start].split()[-NEAR:]))
+    if not words:
+        words = content_words(" ".join(sentence[value.end :].split()[:NEAR]))
     return {w for w in words if not any(ch.isdigit() for ch in w)}
+
+
+def conflicts(first: str, second: str, days: tuple[date | None, date | None] = (None, None)
+              ) -> list[tuple[Value, Value]]:
+    """Return the value pairs on which two sentences state one claim differently.
+
+    A sentence that states both values ("rose from $2bn to $8bn") agrees with each of them.
+    """
+    ours, theirs = sentence_values(first, days[0]), sentence_values(second, days[1])
+    return [
+        (a, b)
+        for a in ours
+        for b in theirs
+        if same_claim(first, a, second, b)
+        and differs(a, b)
+        and not any(_agree(v, b) for v in ours)
+        and not any(_agree(v, a) for v in theirs)
+    ]
+
+
+def _agree(a: Value, b: Value) -> bool:
+    return a.kind == b.kind and a.unit == b.unit and not differs(a, b)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.answer.cite import check_support, make_citation
-from assistant.answer.claims import Value, differs, same_claim, sentence_values
+from assistant.answer.claims import Value, conflicts, sentence_values
 from assistant.schema import Answer, Citation, Difference, Hit
 from assistant.text import Sentence, content_words, split_sentences
 
@@ -49,46 +49,34 @@ def find_differences(answer: Answer, hits: list[Hit], question: str) -> list[tup
     """Return (cited claim, other report's claim) pairs that state different values."""
     asked = content_words(question)
     found: list[tuple[Claim, Claim]] = []
-    others = [_claims(hit) for hit in hits]
-    for cited in _cited_claims(answer, hits):
-        cited_values = sentence_values(cited.sentence.text, cited.day)
+    for cited in _cited_sentences(answer, hits):
         need = max(1, len(asked & content_words(cited.sentence.text)) - 1)
-        for claims in others:
-            for other in claims:
-                if other.hit.chunk.article_id == cited.hit.chunk.article_id:
-                    break
-                if len(asked & content_words(other.sentence.text)) < need:
+        for hit in hits:
+            if hit.chunk.article_id == cited.hit.chunk.article_id:
+                continue
+            for sentence in split_sentences(hit.chunk.text, min_words=5):
+                if len(asked & content_words(sentence.text)) < need:
                     continue
-                if _conflict(cited, cited_values, other) and not _seen(found, cited, other):
-                    found.append((cited, other))
-                    break
-        if len(found) >= MAX_DIFFERENCES:
-            break
+                other = Claim(hit, sentence, cited.value)
+                for a, b in conflicts(cited.sentence.text, sentence.text, (cited.day, other.day)):
+                    pair = (Claim(cited.hit, cited.sentence, a), Claim(hit, sentence, b))
+                    if not _seen(found, *pair):
+                        found.append(pair)
     return found[:MAX_DIFFERENCES]
 
 
-def _conflict(cited: Claim, cited_values: list[Value], other: Claim) -> bool:
-    if not same_claim(cited.sentence.text, cited.value, other.sentence.text, other.value):
-        return False
-    if not differs(cited.value, other.value):
-        return False
-    # a sentence that also states the other's value ("rose from $2bn to $8bn") agrees with it
-    other_values = sentence_values(other.sentence.text, other.day)
-    return not any(_equal(v, other.value) for v in cited_values) and not any(
-        _equal(v, cited.value) for v in other_values
-    )
-
-
-def _equal(a: Value, b: Value) -> bool:
-    return a.kind == b.kind and a.unit == b.unit and not differs(a, b)
-
-
 def _seen(found: list[tuple[Claim, Claim]], cited: Claim, other: Claim) -> bool:
-    return any(a.value.text == cited.value.text and b.value.text == other.value.text
-               for a, b in found)
+    """Return True when this pair of values (in either order) is already reported."""
+    pair = {_key(cited), _key(other)}
+    return any({_key(a), _key(b)} == pair for a, b in found)
 
 
-def _cited_claims(answer: Answer, hits: list[Hit]) -> list[Claim]:
+def _key(claim: Claim) -> tuple[str, str]:
+    return (claim.hit.chunk.article_id, claim.value.text)
+
+
+def _cited_sentences(answer: Answer, hits: list[Hit]) -> list[Claim]:
+    """Return each cited sentence (as a Claim of its first value) found in the hits."""
     claims = []
     for citation in answer.citations:
         hit = next((h for h in hits if _holds(h, citation)), None)
@@ -97,22 +85,15 @@ def _cited_claims(answer: Answer, hits: list[Hit]) -> list[Claim]:
         start = citation.start - hit.chunk.start
         sentence = Sentence(citation.quote, start, start + len(citation.quote))
         day = hit.chunk.published_at.date() if hit.chunk.published_at else None
-        claims += [Claim(hit, sentence, v) for v in sentence_values(citation.quote, day)]
+        values = sentence_values(citation.quote, day)
+        if values:
+            claims.append(Claim(hit, sentence, values[0]))
     return claims
 
 
 def _holds(hit: Hit, citation: Citation) -> bool:
     chunk = hit.chunk
     return chunk.article_id == citation.article_id and chunk.start <= citation.start < chunk.end
-
-
-def _claims(hit: Hit) -> list[Claim]:
-    day = hit.chunk.published_at.date() if hit.chunk.published_at else None
-    return [
-        Claim(hit, sentence, value)
-        for sentence in split_sentences(hit.chunk.text, min_words=5)
-        for value in sentence_values(sentence.text, day)
-    ]
 
 
 def note_differences(answer: Answer, pairs: list[tuple[Claim, Claim]], lead: bool = True) -> Answer:

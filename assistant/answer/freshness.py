@@ -8,10 +8,10 @@ old it is relative to `today`, and names newer articles instead of hiding them.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from assistant.answer.cite import check_support, make_citation
-from assistant.schema import Answer, Hit
+from assistant.schema import Answer, Citation, Hit
 from assistant.text import Sentence, content_words, split_sentences
 
 _PRESENT = re.compile(
@@ -59,6 +59,30 @@ def newer_report(question: str, answer: Answer, hits: list[Hit]) -> tuple[Hit, S
     return None if best is None else (best[2], best[3])
 
 
+def newest_cited(answer: Answer) -> Citation | None:
+    """Return the citation of the newest cited article when the answer does not lead with it."""
+    dated = [c for c in answer.citations if c.published_at]
+    if len({c.article_id for c in dated}) < 2 or not answer.citations:
+        return None
+    newest = max(dated, key=lambda c: c.published_at or datetime.min)
+    first = answer.citations[0]
+    if first.published_at and newest.published_at.date() <= first.published_at.date():  # type: ignore[union-attr]
+        return None
+    return newest
+
+
+def lead_with_newest_cited(answer: Answer, newest: Citation, today: date) -> Answer:
+    """Return the answer led by its newest cited report, with that report's age."""
+    assert newest.published_at is not None
+    day = newest.published_at.date()
+    line = (f"Newest report — {newest.source or newest.title}, {day.isoformat()} "
+            f"({_age(day, today)}): {newest.quote.rstrip().rstrip('.')} [{newest.n}].")
+    text = f"{line}\n\n{answer.text}"
+    return answer.model_copy(update={
+        "text": text, "sentences": check_support(text, answer.citations)
+    })
+
+
 def lead_with_newer(
     answer: Answer, newer: tuple[Hit, Sentence], today: date, lead: bool = True
 ) -> Answer:
@@ -87,7 +111,7 @@ def note_age(answer: Answer, today: date) -> Answer:
     as_of = answer_as_of(answer)
     if as_of is None or not answer.answered:
         return answer
-    note = f"(As of {as_of.isoformat()}, {_age(as_of, today)}.)"
+    note = f"(The newest report cited is from {as_of.isoformat()}, {_age(as_of, today)}.)"
     return answer.model_copy(update={"text": f"{answer.text}\n\n{note}"})
 
 
