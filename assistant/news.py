@@ -70,8 +70,9 @@ def finish_answer(
         answer = note_differences(answer, find_differences(answer, hits, question), lead)
     if news.freshness and asks_about_present(question):
         now = today or news.today or date.today()
-        newer = newer_report(question, answer, hits + _newer_hits(answer, question, settings,
-                                                                 filters, now))
+        newer = newer_report(
+            question, answer, hits + _newer_hits(answer, question, settings, filters, now)
+        )
         if newer is not None:
             answer = lead_with_newer(answer, newer, now, lead)
         elif lead and (newest := newest_cited(answer)) is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -69,11 +68,14 @@ def test_ask_answers_a_timeline_question_with_the_timeline(stories: Settings) ->
     assert [c.n for c in answer.citations] == [1, 2, 3, 4]
 
 
-def test_cli_timeline_prints_events_and_sources(stories: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_timeline_prints_events_and_sources(
+    stories: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
     from assistant.cli import main
 
-    code = main(["timeline", "Riverton dam", "--index", str(stories.index_dir), "--since",
-                 "2026-02-15"])
+    code = main(
+        ["timeline", "Riverton dam", "--index", str(stories.index_dir), "--since", "2026-02-15"]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert out == (
@@ -101,7 +103,9 @@ def test_two_outlets_giving_different_figures_are_flagged(stories: Settings) -> 
     [difference] = answer.differences
     assert difference.values == ["$2 million", "$8 million"] and difference.kind == "money"
     assert {answer.citations[n - 1].source for n in difference.citations} == {
-        "Harbor Times", "Bay Ledger"}
+        "Harbor Times",
+        "Bay Ledger",
+    }
     assert answer.as_of == date(2026, 4, 2)
 
 
@@ -116,24 +120,31 @@ def test_two_outlets_that_agree_are_not_flagged(stories: Settings) -> None:
 def test_a_present_question_leads_with_the_newest_report(stories: Settings) -> None:
     from assistant import ask
 
-    answer = ask("Who currently leads the Pinecrest chess club?", settings=stories,
-                 today=date(2026, 6, 20))
+    answer = ask(
+        "Who currently leads the Pinecrest chess club?", settings=stories, today=date(2026, 6, 20)
+    )
     assert answer.text.startswith(
         "Newest report — Pine Valley News, 2026-06-10 (10 days before 2026-06-20): Members of the"
-        " Pinecrest chess club elected Tom Becker as club president")
+        " Pinecrest chess club elected Tom Becker as club president"
+    )
     assert answer.as_of == date(2026, 6, 10)
-    before = ask("Who currently leads the Pinecrest chess club?", settings=stories,
-                 today=date(2026, 5, 20))  # as of May 20 the June report does not exist yet
+    before = ask(
+        "Who currently leads the Pinecrest chess club?", settings=stories, today=date(2026, 5, 20)
+    )  # as of May 20 the June report does not exist yet
     assert before.as_of == date(2026, 5, 1) and "Tom Becker" not in before.text
-    assert before.text.endswith("(The newest report cited is from 2026-05-01, 19 days before "
-                                "2026-05-20.)")
+    assert before.text.endswith(
+        "(The newest report cited is from 2026-05-01, 19 days before 2026-05-20.)"
+    )
 
 
 def test_a_newer_uncited_report_is_named_not_hidden(stories: Settings) -> None:
     from assistant import ask
 
-    answer = ask("Does Elena Ruiz still lead the Pinecrest chess club as its re-elected president?",
-                 settings=stories, today=date(2026, 6, 20))
+    answer = ask(
+        "Does Elena Ruiz still lead the Pinecrest chess club as its re-elected president?",
+        settings=stories,
+        today=date(2026, 6, 20),
+    )
     assert answer.as_of == date(2026, 6, 10)
     assert "Tom Becker" in answer.text
     assert any(c.source == "Pine Valley News" for c in answer.citations)

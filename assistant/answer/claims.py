@@ -30,9 +30,15 @@ _COUNT = re.compile(
     rf"(?<![\w$€£¥.,])(?P<num>{_NUMBER})(?:\s(?P<scale>thousand|million|billion)\b)?"
     r"\s+(?:(?:more|new|other|additional)\s+)?(?P<unit>[a-z]{3,})\b"
 )
-_HEDGE_LOW = re.compile(r"\b(?:more than|over|at least|above|exceed(?:ing|s)?|upwards of)\s*$", re.I)
-_HEDGE_HIGH = re.compile(r"\b(?:up to|less than|under|below|fewer than|as (?:many|much) as)\s*$", re.I)
-_ROUGH = re.compile(r"\b(?:about|around|nearly|almost|roughly|some|approximately|close to|~)\s*$", re.I)
+_HEDGE_LOW = re.compile(
+    r"\b(?:more than|over|at least|above|exceed(?:ing|s)?|upwards of)\s*$", re.I
+)
+_HEDGE_HIGH = re.compile(
+    r"\b(?:up to|less than|under|below|fewer than|as (?:many|much) as)\s*$", re.I
+)
+_ROUGH = re.compile(
+    r"\b(?:about|around|nearly|almost|roughly|some|approximately|close to|~)\s*$", re.I
+)
 _NOT_UNITS = content_words(
     "percent per cent years year months month days day weeks week hours minutes seconds times "
     "am pm and or to of in on at a the"
@@ -121,9 +127,7 @@ def _outcomes(sentence: str) -> list[Value]:
     for family, sides in enumerate(_OUTCOMES):
         for side, pattern in enumerate(sides):
             for match in re.finditer(pattern, sentence, re.I):
-                found.append(
-                    Value("outcome", match.group(), side, str(family), *match.span())
-                )
+                found.append(Value("outcome", match.group(), side, str(family), *match.span()))
     return found
 
 
@@ -172,8 +176,9 @@ def _near(sentence: str, value: Value) -> set[str]:
     return {w for w in words if not any(ch.isdigit() for ch in w)}
 
 
-def conflicts(first: str, second: str, days: tuple[date | None, date | None] = (None, None)
-              ) -> list[tuple[Value, Value]]:
+def conflicts(
+    first: str, second: str, days: tuple[date | None, date | None] = (None, None)
+) -> list[tuple[Value, Value]]:
     """Return the value pairs on which two sentences state one claim differently.
 
     A sentence that states both values ("rose from $2bn to $8bn") agrees with each of them.

@@ -103,19 +103,23 @@ def note_differences(answer: Answer, pairs: list[tuple[Claim, Claim]], lead: boo
     citations = list(answer.citations)
     differences, notes, leads = [], [], []
     for cited, other in pairs:
-        first, second = sorted((cited, other), key=lambda c: (c.day or date.min))
+        first, second = sorted((cited, other), key=lambda c: c.day or date.min)
         numbers = [_cite(citations, claim) for claim in (first, second)]
         updated = bool(
-            first.day and second.day and second.day > first.day
+            first.day
+            and second.day
+            and second.day > first.day
             and (first.value.kind == "outcome" or _UPDATE.search(second.sentence.text))
         )
-        differences.append(Difference(
-            kind=first.value.kind if first.value.kind != "count" else "number",
-            values=[first.value.text, second.value.text],
-            citations=numbers,
-            dates=[first.day, second.day],
-            updated=updated,
-        ))
+        differences.append(
+            Difference(
+                kind=first.value.kind if first.value.kind != "count" else "number",
+                values=[first.value.text, second.value.text],
+                citations=numbers,
+                dates=[first.day, second.day],
+                updated=updated,
+            )
+        )
         if updated and lead:
             leads.append(
                 f"Latest: {second.outlet} ({_day(second)}) reports {second.value.text} "
@@ -129,12 +133,14 @@ def note_differences(answer: Answer, pairs: list[tuple[Claim, Claim]], lead: boo
                 f"[{numbers[1]}]."
             )
     text = "\n\n".join([*leads, answer.text, *notes])
-    return answer.model_copy(update={
-        "text": text,
-        "citations": citations,
-        "sentences": check_support(text, citations),
-        "differences": differences,
-    })
+    return answer.model_copy(
+        update={
+            "text": text,
+            "citations": citations,
+            "sentences": check_support(text, citations),
+            "differences": differences,
+        }
+    )
 
 
 def _cite(citations: list[Citation], claim: Claim) -> int:

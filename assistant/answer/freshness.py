@@ -20,8 +20,10 @@ _PRESENT = re.compile(
     re.I,
 )
 SAME_STORY = 0.6  # share of the question's words a newer report's sentence must state
-_GENERIC = content_words("what who which when where how is are was were the current latest now "
-                         "still today recent newest most")
+_GENERIC = content_words(
+    "what who which when where how is are was were the current latest now "
+    "still today recent newest most"
+)
 
 
 def asks_about_present(question: str) -> bool:
@@ -41,7 +43,7 @@ def stamp_as_of(answer: Answer) -> Answer:
 
 
 def newer_report(question: str, answer: Answer, hits: list[Hit]) -> tuple[Hit, Sentence] | None:
-    """Return the newest hit newer than the answer's evidence that states the story, and its line."""
+    """Return the newest hit newer than the answer's evidence on the story, and its sentence."""
     as_of = answer_as_of(answer)
     if as_of is None:
         return None
@@ -75,12 +77,14 @@ def lead_with_newest_cited(answer: Answer, newest: Citation, today: date) -> Ans
     """Return the answer led by its newest cited report, with that report's age."""
     assert newest.published_at is not None
     day = newest.published_at.date()
-    line = (f"Newest report — {newest.source or newest.title}, {day.isoformat()} "
-            f"({_age(day, today)}): {newest.quote.rstrip().rstrip('.')} [{newest.n}].")
+    line = (
+        f"Newest report — {newest.source or newest.title}, {day.isoformat()} "
+        f"({_age(day, today)}): {newest.quote.rstrip().rstrip('.')} [{newest.n}]."
+    )
     text = f"{line}\n\n{answer.text}"
-    return answer.model_copy(update={
-        "text": text, "sentences": check_support(text, answer.citations)
-    })
+    return answer.model_copy(
+        update={"text": text, "sentences": check_support(text, answer.citations)}
+    )
 
 
 def lead_with_newer(
@@ -93,17 +97,21 @@ def lead_with_newer(
     citations = [*answer.citations, citation]
     day = hit.chunk.published_at.date() if hit.chunk.published_at else today
     outlet = hit.chunk.source or hit.chunk.title
-    line = (f"Newest report — {outlet}, {day.isoformat()} ({_age(day, today)}): "
-            f"{sentence.text.rstrip().rstrip('.')} [{number}].")
+    line = (
+        f"Newest report — {outlet}, {day.isoformat()} ({_age(day, today)}): "
+        f"{sentence.text.rstrip().rstrip('.')} [{number}]."
+    )
     older = answer_as_of(answer)
     earlier = f"Earlier ({older.isoformat()}): " if older else "Earlier: "
     text = f"{line}\n\n{earlier}{answer.text}" if lead else f"{answer.text}\n\n{line}"
-    return answer.model_copy(update={
-        "text": text,
-        "citations": citations,
-        "sentences": check_support(text, citations),
-        "newer": [*answer.newer, citation],
-    })
+    return answer.model_copy(
+        update={
+            "text": text,
+            "citations": citations,
+            "sentences": check_support(text, citations),
+            "newer": [*answer.newer, citation],
+        }
+    )
 
 
 def note_age(answer: Answer, today: date) -> Answer:
@@ -120,4 +128,3 @@ def _age(day: date, today: date) -> str:
     if days <= 0:
         return "today" if days == 0 else f"{-days} days after {today.isoformat()}"
     return f"{days} day{'s' if days != 1 else ''} before {today.isoformat()}"
-

@@ -78,7 +78,7 @@ def article_coverage(chunks: list[Chunk], story: Story) -> float:
 def stated_day(sentence: str, published: date | None) -> date | None:
     """Return the single day the sentence names when it is not the publication day."""
     for mention in find_dates(sentence, today=published):
-        if mention.since == mention.until and mention.since != published:
-            if published is None or mention.since <= published:
-                return mention.since
+        one_day = mention.since == mention.until and mention.since != published
+        if one_day and (published is None or mention.since <= published):
+            return mention.since
     return None

@@ -18,8 +18,8 @@ from assistant.index import Index
 from assistant.retrieve import Filters, search
 from assistant.retrieve.bm25 import get_bm25
 from assistant.schema import Chunk
-from assistant.text import content_words, tokenize
 from assistant.story.events import Story, article_coverage
+from assistant.text import content_words, tokenize
 
 SEEDS = 12  # passages searched for the question itself
 SEED_ARTICLES = 3  # best articles whose shared names become the story's entities
@@ -63,7 +63,11 @@ def gather_story(
     articles = []
     for article_id in candidates:
         chunks = texts.get(article_id) or index.catalog.article_text_span(article_id)
-        if chunks and filters.accepts(chunks[0]) and article_coverage(chunks, story) >= MIN_COVERAGE:
+        if (
+            chunks
+            and filters.accepts(chunks[0])
+            and article_coverage(chunks, story) >= MIN_COVERAGE
+        ):
             articles.append(chunks)
     return Gathered(story, articles, names)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.retrieve.dedup import jaccard, shingles
-from assistant.text import content_words
 from assistant.story.events import Event
+from assistant.text import content_words
 
 COPY_OVERLAP = 0.6  # word 5-gram Jaccard of the event passages: the same wire copy
 SAME_DAY_OVERLAP = 0.2  # content-word Jaccard of two same-day event sentences: the same news
@@ -67,4 +67,5 @@ def _same(a: Event, b: Event) -> bool:
         return True
     if a.day is None or a.day != b.day:
         return False
-    return jaccard(content_words(a.sentence.text), content_words(b.sentence.text)) >= SAME_DAY_OVERLAP
+    words_a, words_b = frozenset(content_words(a.sentence.text)), content_words(b.sentence.text)
+    return jaccard(words_a, frozenset(words_b)) >= SAME_DAY_OVERLAP

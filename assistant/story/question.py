@@ -59,9 +59,7 @@ def read_timeline_question(
     text = question
     for mention in reversed(find_dates(question, today, default_year)):
         word = _lead_word(question, mention.start, mention.end)
-        if word in _AFTER:
-            since = mention.since
-        elif word == "between":
+        if word in _AFTER or word == "between":
             since = mention.since
         elif word == "and" and "between" in question[: mention.start].lower():
             until = mention.until

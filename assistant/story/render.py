@@ -44,8 +44,10 @@ def format_timeline(timeline: Timeline) -> str:
     """Return the timeline as text: a heading, one line per event, then its sources."""
     if not timeline.events:
         return f"No dated reports about “{timeline.query}” in the indexed articles."
-    lines = [f"Timeline of “{timeline.query}” ({len(timeline.events)} events,"
-             f" as of {timeline.as_of}):", ""]
+    lines = [
+        f"Timeline of “{timeline.query}” ({len(timeline.events)} events, as of {timeline.as_of}):",
+        "",
+    ]
     lines += [event_line(event) for event in timeline.events]
     lines.append("")
     for event in timeline.events:
