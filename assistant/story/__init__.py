@@ -7,13 +7,16 @@ reports (`merge`), and returns a `Timeline` (`render` also makes its text and an
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 
 from assistant.config import Settings
 from assistant.index import open_index_for_search
 from assistant.retrieve import Filters
-from assistant.schema import Timeline
+from assistant.retrieve.dedup import shingles
+from assistant.schema import Chunk, Timeline
+from assistant.text import find_outlets
 from assistant.story.events import pick_event
 from assistant.story.gather import gather_story
 from assistant.story.merge import merge_events
@@ -48,16 +51,39 @@ def timeline(
     newest = index.catalog.date_range()[1]
     asked = read_timeline_question(query, today, int(newest[:4]) if newest else None)
     filters = _narrow(filters or Filters(), asked.since, asked.until)
-    gathered = gather_story(index, asked.query, filters, index.settings, today)
-    events = [e for chunks in gathered.articles if (e := pick_event(chunks, gathered.story))]
+    story, filters = _outlets(asked.query, filters, tuple(index.catalog.sources()))
+    gathered = gather_story(index, story, filters, index.settings, today)
+    events, stated = [], []
+    for chunks in sorted(gathered.articles, key=_published):
+        event = pick_event(chunks, gathered.story, stated)
+        if event is not None:
+            events.append(event)
+            stated.append(shingles(event.sentence.text))
     most = index.settings.news.timeline_events
     lines = merge_events(events)
     if len(lines) > most:  # keep the best-covered lines, still in date order
         keep = {id(line) for line in sorted(lines, key=lambda ln: -ln.event.score)[:most]}
         lines = [line for line in lines if id(line) in keep]
-    result = to_timeline(asked.query, lines)
+    result = to_timeline(story, lines)
     elapsed = round((time.perf_counter() - started) * 1000, 1)
     return result.model_copy(update={"timings_ms": {"total": elapsed}})
+
+
+def _published(chunks: list[Chunk]) -> str:
+    stamp = chunks[0].published_at
+    return stamp.isoformat() if stamp else "9999"
+
+
+def _outlets(query: str, filters: Filters, known: tuple[str, ...]) -> tuple[str, Filters]:
+    """Return the query without the outlets it names, and the filters restricted to them."""
+    mentions = find_outlets(query, known)
+    if not mentions or filters.sources:
+        return query, filters
+    for mention in reversed(mentions):
+        query = query[: mention.start] + query[mention.end :]
+    query = re.sub(r"\s+", " ", re.sub(r"\(\s*\)", "", query)).strip(" ,;:")
+    sources = tuple(dict.fromkeys(s for m in mentions for s in m.sources))
+    return query or " ".join(sources), Filters(sources, filters.since, filters.until)
 
 
 def _narrow(filters: Filters, since: date | None, until: date | None) -> Filters:

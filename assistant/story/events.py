@@ -7,27 +7,47 @@ the day the sentence itself names ("on October 6") when that differs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from functools import lru_cache
+from dataclasses import dataclass, field
 from datetime import date
 
+from assistant.retrieve.dedup import jaccard, shingles
 from assistant.schema import Chunk
 from assistant.text import Sentence, content_words, find_dates, split_sentences
 
 _MIN_WORDS, _MAX_WORDS = 6, 70
 _LEDE_BONUS = 0.08  # per place among the first three sentences: ledes state the news
-_TITLE_WEIGHT = 0.5  # a title covering the story counts half a sentence
+_TITLE_WEIGHT = 0.5  # a title and a lede both covering the story: half of the smaller added
+LEDE_SENTENCES = 4  # the sentences of an article that say what it is about
+BODY_WEIGHT = 0.8  # the story stated only further down counts for this share
+REPEAT_OVERLAP = 0.6  # word 5-gram Jaccard at which a sentence repeats an earlier event
 
 
 @dataclass(frozen=True)
 class Story:
-    """The words that make an article part of the story, each with its weight (rarity)."""
+    """The words that make an article part of the story, each with its weight (rarity).
+
+    `weights` are the query's words; `names` the entities its best articles share ("SBF
+    trial" → "Bankman-Fried"), which may stand in for query words but never count against.
+    """
 
     weights: dict[str, float]
+    names: dict[str, float] = field(default_factory=dict)
 
-    def coverage(self, words: set[str]) -> float:
+    def coverage(self, words: AbstractSet[str]) -> float:
         """Return the weighted share of the story's words found in `words` (0..1)."""
-        total = sum(self.weights.values())
-        return sum(w for t, w in self.weights.items() if t in words) / total if total else 0.0
+        return max(_share(self.weights, words), _share(self.weights | self.names, words))
+
+    def all_words(self) -> dict[str, float]:
+        """Return the query's and the names' words with their weights."""
+        return self.names | self.weights
+
+
+def _share(weights: dict[str, float], words: AbstractSet[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in words) / total if total else 0.0
 
 
 @dataclass(frozen=True)
@@ -45,16 +65,47 @@ class Event:
         return self.chunk.article_id
 
 
-def pick_event(chunks: list[Chunk], story: Story) -> Event | None:
-    """Return the article's event sentence (chunks in reading order), or None without one."""
+@lru_cache(maxsize=8192)  # a chunk's sentences and their words, reused by every timeline
+def sentence_words(chunk: Chunk) -> tuple[tuple[Sentence, frozenset[str]], ...]:
+    """Return the chunk's sentences, each with its content words."""
+    return tuple((s, frozenset(content_words(s.text))) for s in split_sentences(chunk.text))
+
+
+def article_words(chunks: list[Chunk]) -> frozenset[str]:
+    """Return the content words of an article's text (one tokenization per chunk, cached)."""
+    return frozenset().union(*(_chunk_words(chunk) for chunk in chunks))
+
+
+@lru_cache(maxsize=8192)
+def _chunk_words(chunk: Chunk) -> frozenset[str]:
+    return frozenset(content_words(chunk.text))
+
+
+@lru_cache(maxsize=8192)
+def passage_shingles(chunk: Chunk) -> frozenset[str]:
+    """Return the word 5-grams of a chunk's text (for copies across outlets)."""
+    return shingles(chunk.text)
+
+
+def pick_event(
+    chunks: list[Chunk], story: Story, avoid: Sequence[frozenset[str]] = ()
+) -> Event | None:
+    """Return the article's event sentence (chunks in reading order), or None without one.
+
+    Args:
+        avoid: word 5-gram sets of sentences earlier events state (an outlet's standing
+            background line is not this article's news).
+    """
     best: tuple[float, Chunk, Sentence] | None = None
     place = 0
     for chunk in chunks:
-        for sentence in split_sentences(chunk.text):
+        for sentence, words in sentence_words(chunk):
             size = len(sentence.text.split())
             if not _MIN_WORDS <= size <= _MAX_WORDS:
                 continue
-            score = story.coverage(content_words(sentence.text)) + _LEDE_BONUS * max(0, 3 - place)
+            if avoid and _repeats(sentence.text, avoid):
+                continue
+            score = story.coverage(words) + _LEDE_BONUS * max(0, 3 - place)
             place += 1
             if best is None or score > best[0]:
                 best = (score, chunk, sentence)
@@ -65,14 +116,32 @@ def pick_event(chunks: list[Chunk], story: Story) -> Event | None:
     return Event(chunk, sentence, score, day, stated_day(sentence.text, day))
 
 
-def article_coverage(chunks: list[Chunk], story: Story) -> float:
-    """Return how much of the story an article covers: its best sentence, helped by its title."""
-    title = story.coverage(content_words(chunks[0].title)) if chunks else 0.0
-    best = 0.0
-    for chunk in chunks:
-        for sentence in split_sentences(chunk.text):
-            best = max(best, story.coverage(content_words(sentence.text)))
-    return min(1.0, max(best, title) + _TITLE_WEIGHT * min(best, title))
+def _repeats(sentence: str, avoid: Sequence[frozenset[str]]) -> bool:
+    grams = shingles(sentence)
+    return any(jaccard(grams, other) >= REPEAT_OVERLAP for other in avoid)
+
+
+def article_coverage(chunks: list[Chunk], story: Story, floor: float = 0.0) -> float:
+    """Return how much an article is about the story: its title and lede, else any sentence.
+
+    An article about the story names it in its headline or first sentences; one that states
+    it only further down (a roundup, a live blog of something else) counts for less. Below
+    `floor` the figure is 0 (an article whose words cannot reach it is not read sentence by
+    sentence).
+    """
+    if not chunks:
+        return 0.0
+    title = story.coverage(content_words(chunks[0].title))
+    if story.coverage(article_words(chunks) | content_words(chunks[0].title)) < floor:
+        return 0.0  # no sentence of it can cover more than the whole article does
+    lede = best = 0.0
+    for place, (_, words) in enumerate(pair for c in chunks for pair in sentence_words(c)):
+        covered = story.coverage(words)
+        if place < LEDE_SENTENCES:
+            lede = max(lede, covered)
+        best = max(best, covered)
+    top = max(title, lede)
+    return min(1.0, max(top + _TITLE_WEIGHT * min(title, lede), BODY_WEIGHT * best))
 
 
 def stated_day(sentence: str, published: date | None) -> date | None:

@@ -19,7 +19,7 @@ from assistant.retrieve import Filters, search
 from assistant.retrieve.bm25 import get_bm25
 from assistant.schema import Chunk
 from assistant.story.events import Story, article_coverage
-from assistant.text import content_words, tokenize
+from assistant.text import content_words, outlet_aliases, tokenize
 
 SEEDS = 12  # passages searched for the question itself
 SEED_ARTICLES = 3  # best articles whose shared names become the story's entities
@@ -44,15 +44,20 @@ def gather_story(
 ) -> Gathered:
     """Return the story's words and the articles about it, in no particular order."""
     bm25 = get_bm25(index.catalog, index.directory)
-    seeds = search(query, settings, k=SEEDS, filters=filters, today=today)
+    # the story's entities do not depend on the window or outlets asked for: seed unfiltered
+    quick = settings.retrieve.model_copy(update={"rerank": False})  # seeds need no 2nd stage
+    seeds = search(query, settings.model_copy(update={"retrieve": quick}), k=SEEDS, today=today)
     seed_ids = list(dict.fromkeys(hit.chunk.article_id for hit in seeds))
     texts = {aid: index.catalog.article_text_span(aid) for aid in seed_ids[:SEED_ARTICLES]}
-    names = shared_names([chunks for chunks in texts.values() if chunks], query)
+    outlets = {name.casefold() for s in index.catalog.sources() for name in outlet_aliases(s)}
+    found_names = shared_names([chunks for chunks in texts.values() if chunks], query)
+    names = tuple(n for n in found_names if n.casefold() not in outlets)
     weights = {t: bm25.idf(t) for t in tokenize(query)}
-    for name in names:
-        for t in tokenize(name):
-            weights.setdefault(t, NAME_WEIGHT * bm25.idf(t))
-    story = Story({t: w for t, w in weights.items() if w > 0})
+    extra = {t: NAME_WEIGHT * bm25.idf(t) for name in names for t in tokenize(name)}
+    story = Story(
+        {t: w for t, w in weights.items() if w > 0},
+        {t: w for t, w in extra.items() if w > 0 and t not in weights},
+    )
     if not story.weights:
         return Gathered(story, [], names)
     expanded = " ".join([query, *names])
@@ -66,7 +71,7 @@ def gather_story(
         if (
             chunks
             and filters.accepts(chunks[0])
-            and article_coverage(chunks, story) >= MIN_COVERAGE
+            and article_coverage(chunks, story, MIN_COVERAGE) >= MIN_COVERAGE
         ):
             articles.append(chunks)
     return Gathered(story, articles, names)
@@ -81,5 +86,6 @@ def shared_names(articles: list[list[Chunk]], query: str) -> tuple[str, ...]:
     for chunks in articles:
         text = " ".join([chunks[0].title, *(c.text for c in chunks[:2])])
         counts.update({m.group().strip() for m in _NAME.finditer(text) if len(m.group()) > 3})
-    shared = [n for n, c in counts.most_common() if c >= 2 and not content_words(n) <= asked]
-    return tuple(shared[:3])
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))  # ties: stable
+    shared = [n for n, c in ranked if c >= 2 and not content_words(n) <= asked]
+    return tuple(shared[:4])

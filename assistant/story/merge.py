@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.retrieve.dedup import jaccard, shingles
-from assistant.story.events import Event
+from assistant.story.events import Event, passage_shingles
 from assistant.text import content_words
 
 COPY_OVERLAP = 0.6  # word 5-gram Jaccard of the event passages: the same wire copy
@@ -60,12 +60,15 @@ def _order(event: Event) -> tuple[int, str, str, int]:
 
 
 def _same(a: Event, b: Event) -> bool:
-    """Return True for a syndicated copy (any day) or the same news on the same day."""
-    if jaccard(shingles(a.chunk.text), shingles(b.chunk.text)) >= COPY_OVERLAP:
-        return True
-    if jaccard(shingles(a.sentence.text), shingles(b.sentence.text)) >= COPY_OVERLAP:
+    """Return True for a syndicated copy (any day) or the same news on the same day.
+
+    A shared sentence alone (an outlet's standing background line) makes no copy across days.
+    """
+    if jaccard(passage_shingles(a.chunk), passage_shingles(b.chunk)) >= COPY_OVERLAP:
         return True
     if a.day is None or a.day != b.day:
         return False
+    if jaccard(shingles(a.sentence.text), shingles(b.sentence.text)) >= COPY_OVERLAP:
+        return True
     words_a, words_b = frozenset(content_words(a.sentence.text)), content_words(b.sentence.text)
     return jaccard(words_a, frozenset(words_b)) >= SAME_DAY_OVERLAP

@@ -13,9 +13,16 @@ from datetime import date
 from assistant.text.dates import find_dates
 
 _ASKS = re.compile(
-    r"\b(?:time\s?line|chronolog(?:y|ical)|sequence of events|series of events)\b|"
+    r"\b(?:time\s?line|chronolog(?:y|ical)|sequence of events|series of events|"
+    r"over the course of|what(?:'s| is) the story (?:with|of|behind)|"
+    r"what came out (?:around|about|of)|"
+    r"what (?:has|have) (?:\S+ ){0,3}?(?:reported|covered|written) (?:about|on|of)|"
+    r"what (?:was|has been|have been|got) reported (?:about|on)|"
+    r"how (?:has|have|did) (?:\S+ ){0,3}?covered)\b|"
+    r"\bhow (?:did|has|have|is|are) .+? (?:go|gone|going|fared|been going)"
+    r"(?=\s*(?:[?,.;]|$|\s(?:so far|since|after|before|until|through|over|during|this|last)\b))|"
     r"\bhow (?:did|has|have|do|does) (?P<how>.+?) (?:unfold|develop|evolve|play out|progress|"
-    r"come about|turn out)(?:ed)?\b|"
+    r"come about|turn out|played out|panned out|pan out|turned out)(?:ed)?\b|"
     r"\bwhat (?:has )?happened (?:with|to|in|on) (?P<what>.+?)(?= since| after| from| between|"
     r" over| during| until| through|\?|$)(?P<window>\s(?:since|after|from|between|over|during)\b)?",
     re.IGNORECASE,
@@ -23,8 +30,14 @@ _ASKS = re.compile(
 _FRAME = re.compile(
     r"^\s*(?:(?:please\s+)?(?:give|show|tell)\s+(?:me\s+)?|what\s+(?:is|was)\s+)?(?:the\s+|a\s+)?"
     r"(?:time\s?line|chronology|sequence of events|series of events)\s+(?:of|for|on|in)\s+"
-    r"|\b(?:how (?:did|has|have|do|does)|what (?:has )?happened (?:with|to|in|on))\s+"
-    r"|\s+(?:unfold|develop|evolve|play out|progress|come about|turn out)(?:ed)?\b"
+    r"|\b(?:how (?:did|has|have|do|does|is|are)|what (?:has )?happened (?:with|to|in|on))\s+"
+    r"|\b(?:what(?:'s| is) the story (?:with|of|behind)|what came out (?:around|about|of))\s+"
+    r"|\bwhat (?:has|have|did|was|were|has been|have been) (?:\S+ ){0,3}?(?:reported|report|"
+    r"covered|written)"
+    r" (?:about|on|of|over the course of)\s+"
+    r"|\s+(?:gone|go|going|fared|been going|covered)\b"
+    r"|\s+(?:unfold|develop|evolve|play out|progress|come about|turn out|played out|panned out|"
+    r"pan out|turned out)(?:ed)?\b"
     r"|\s+(?:time\s?line|chronology)\b",
     re.IGNORECASE,
 )
@@ -33,7 +46,7 @@ _WINDOW_WORDS = re.compile(
     re.IGNORECASE,
 )
 _AFTER = {"since", "after", "from"}
-_BEFORE = {"before", "until", "till", "by"}
+_BEFORE = {"before", "until", "till", "by", "through", "thru"}
 
 
 @dataclass(frozen=True)
@@ -64,13 +77,14 @@ def read_timeline_question(
         elif word == "and" and "between" in question[: mention.start].lower():
             until = mention.until
         elif word in _BEFORE:
-            until = mention.until if word == "by" else mention.since
+            until = mention.until if word in ("by", "through", "thru") else mention.since
         else:
             since, until = mention.since, mention.until
         text = _WINDOW_WORDS.sub("", text[: mention.start]) + text[mention.end :]
     query = _FRAME.sub(" ", text)
     query = re.sub(r"[?!.]+", " ", query)
     query = re.sub(r"\s+", " ", query).strip(" ,;:")
+    query = re.sub(r"(?:[\s,;:]+(?:on|onwards?|and|or|from))+$", "", query)
     return TimelineQuestion(query or question.strip(), since, until)
 
 
