@@ -19,6 +19,7 @@ from assistant.schema import Answer, Citation, Difference, Hit
 from assistant.text import Sentence, content_words, split_sentences
 
 MAX_DIFFERENCES = 2
+STORY_DAYS = 45  # reports further apart are about different moments, not one claim
 _UPDATE = re.compile(
     r"\b(?:revised|revises|rose|risen|rises|climbed|increased|grew|jumped|surged|now|updated|"
     r"latest|raised (?:to|its)|lowered|cut (?:to|its)|new (?:toll|figure|estimate|total)|"
@@ -52,17 +53,25 @@ def find_differences(answer: Answer, hits: list[Hit], question: str) -> list[tup
     for cited in _cited_sentences(answer, hits):
         need = max(1, len(asked & content_words(cited.sentence.text)) - 1)
         for hit in hits:
-            if hit.chunk.article_id == cited.hit.chunk.article_id:
+            if hit.chunk.article_id == cited.hit.chunk.article_id or not _near_in_time(cited, hit):
                 continue
             for sentence in split_sentences(hit.chunk.text, min_words=5):
                 if len(asked & content_words(sentence.text)) < need:
                     continue
                 other = Claim(hit, sentence, cited.value)
-                for a, b in conflicts(cited.sentence.text, sentence.text, (cited.day, other.day)):
+                for a, b in conflicts(
+                    cited.sentence.text, sentence.text, (cited.day, other.day), question
+                ):
                     pair = (Claim(cited.hit, cited.sentence, a), Claim(hit, sentence, b))
                     if not _seen(found, *pair):
                         found.append(pair)
     return found[:MAX_DIFFERENCES]
+
+
+def _near_in_time(cited: Claim, hit: Hit) -> bool:
+    """Return True when the hit was published within STORY_DAYS of the cited report."""
+    day = hit.chunk.published_at.date() if hit.chunk.published_at else None
+    return cited.day is None or day is None or abs((day - cited.day).days) <= STORY_DAYS
 
 
 def _seen(found: list[tuple[Claim, Claim]], cited: Claim, other: Claim) -> bool:

@@ -25,7 +25,7 @@ SEEDS = 12  # passages searched for the question itself
 SEED_ARTICLES = 3  # best articles whose shared names become the story's entities
 POOL = 120  # chunks scored by BM25 for the query and its entities
 MAX_ARTICLES = 60  # articles read in full, at most
-MIN_COVERAGE = 0.6  # weighted share of the story's words an article must state
+MIN_COVERAGE = 0.55  # weighted share of the story's words an article must state
 NAME_WEIGHT = 0.5  # an entity word weighs half a query word of the same rarity
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+(?:\s+(?:[A-Z][\w’'-]+|of|de|al))*")
 
