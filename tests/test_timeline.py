@@ -62,10 +62,11 @@ def test_ask_answers_a_timeline_question_with_the_timeline(stories: Settings) ->
     assert answer.verdict_rule == "timeline" and answer.as_of == date(2026, 3, 6)
     assert lines[0] == (
         "2026-02-02 — Lakeside Herald: A crack in the Riverton dam was found by county engineers,"
-        " who closed the reservoir footpath while they study it [1]. (also in Riverton Gazette)"
+        " who closed the reservoir footpath while they study it (also in Riverton Gazette) [1]."
     )
     assert lines[3].startswith("2026-03-06 (about 2026-03-04) — Lakeside Herald: Repair crews")
     assert [c.n for c in answer.citations] == [1, 2, 3, 4]
+    assert all(s.supported for s in answer.sentences)
 
 
 def test_cli_timeline_prints_events_and_sources(
@@ -101,6 +102,7 @@ def test_two_outlets_giving_different_figures_are_flagged(stories: Settings) -> 
         "Bay Ledger (2026-04-02) says $8 million [2]."
     )
     [difference] = answer.differences
+    assert all(s.supported for s in answer.sentences), answer.sentences
     assert difference.values == ["$2 million", "$8 million"] and difference.kind == "money"
     assert {answer.citations[n - 1].source for n in difference.citations} == {
         "Harbor Times",

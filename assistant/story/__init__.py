@@ -20,13 +20,14 @@ from assistant.text import find_outlets
 from assistant.story.events import pick_event
 from assistant.story.gather import gather_story
 from assistant.story.merge import merge_events
-from assistant.story.question import is_timeline_question, read_timeline_question
+from assistant.story.question import is_timeline_question, read_timeline_question, story_query
 from assistant.story.render import format_timeline, timeline_answer, to_timeline
 
 __all__ = [
     "format_timeline",
     "is_timeline_question",
     "read_timeline_question",
+    "story_query",
     "timeline",
     "timeline_answer",
 ]

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
 
+from assistant.text import content_words
 from assistant.text.dates import find_dates
 
 _ASKS = re.compile(
@@ -86,6 +88,28 @@ def read_timeline_question(
     query = re.sub(r"\s+", " ", query).strip(" ,;:")
     query = re.sub(r"(?:[\s,;:]+(?:on|onwards?|and|or|from))+$", "", query)
     return TimelineQuestion(query or question.strip(), since, until)
+
+
+def story_query(question: str, titles: Sequence[str]) -> str:
+    """Return the story a question is about: its names (and the word each qualifies) that the
+    cited articles' titles share.
+
+    "What did the county engineers find at the Riverton dam?" with titles about the Riverton
+    dam gives "Riverton dam"; without such names, the question without its framing.
+    """
+    stems = [content_words(title) for title in titles]
+    words = re.findall(r"[\w’'-]+", question)
+    shared = [
+        bool(stem) and sum(stem <= t for t in stems) * 2 > len(stems)
+        for stem in (content_words(word) for word in words)
+    ]
+    kept: list[str] = []
+    for i, word in enumerate(words):
+        named = word[:1].isupper() and i > 0
+        after_name = bool(kept) and words[i - 1] == kept[-1] and words[i - 1][:1].isupper()
+        if shared[i] and (named or after_name):
+            kept.append(word)
+    return " ".join(kept) or read_timeline_question(question).query
 
 
 def _lead_word(text: str, start: int, end: int) -> str:

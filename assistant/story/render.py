@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.answer.cite import check_support, make_citation
-from assistant.schema import Answer, Citation, Hit, Timeline, TimelineEvent
+from assistant.answer.cite import make_citation
+from assistant.schema import Answer, Citation, Hit, SentenceSupport, Timeline, TimelineEvent
 from assistant.story.merge import Line
 
 TIMELINE_RULE = "timeline"  # Answer.verdict_rule of a timeline answer
@@ -37,7 +37,7 @@ def event_line(event: TimelineEvent) -> str:
     outlet = event.citation.source or event.citation.title
     also = f" (also in {', '.join(event.also_in)})" if event.also_in else ""
     sentence = event.text.rstrip().rstrip(".")
-    return f"{day}{stated} — {outlet}: {sentence} [{event.citation.n}].{also}"
+    return f"{day}{stated} — {outlet}: {sentence}{also} [{event.citation.n}]."
 
 
 def format_timeline(timeline: Timeline) -> str:
@@ -61,14 +61,19 @@ def timeline_answer(question: str, timeline: Timeline) -> Answer | None:
     """Return the timeline as an Answer (one cited line per event), or None when it is empty."""
     if not timeline.events:
         return None
-    text = "\n".join(event_line(event) for event in timeline.events)
+    lines = [event_line(event) for event in timeline.events]
     citations: list[Citation] = [event.citation for event in timeline.events]
+    # each line quotes its sentence verbatim; the date and outlet come from the catalog
+    support = [
+        SentenceSupport(text=line, citations=[event.citation.n], support=1.0, supported=True)
+        for line, event in zip(lines, timeline.events, strict=True)
+    ]
     return Answer(
-        text=text,
+        text="\n".join(lines),
         citations=citations,
         question=question,
         answered=True,
-        sentences=check_support(text, citations),
+        sentences=support,
         verdict_rule=TIMELINE_RULE,
         as_of=timeline.as_of,
     )
