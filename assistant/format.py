@@ -16,8 +16,6 @@ def citation_line(citation: Citation) -> str:
 def format_answer(answer: Answer) -> str:
     """Return the answer text followed by one source line and quote per citation."""
     lines = [answer.text]
-    if answer.as_of:
-        lines.append(f"(as of {answer.as_of.isoformat()})")
     if answer.citations:
         lines.append("")
     for citation in answer.citations:
@@ -25,4 +23,6 @@ def format_answer(answer: Answer) -> str:
         lines.append(f"    “{citation.quote}”")
         if citation.url:
             lines.append(f"    {citation.url}")
+    if answer.as_of:
+        lines.append(f"As of {answer.as_of.isoformat()} (the newest cited article).")
     return "\n".join(lines)
