@@ -21,8 +21,8 @@ _PRESENT = re.compile(
 )
 SAME_STORY = 0.6  # share of the question's words a newer report's sentence must state
 _GENERIC = content_words(
-    "what who which when where how is are was were the current latest now "
-    "still today recent newest most"
+    "what who which when where how is are was were the current currently latest now still "
+    "today recent newest most yet anymore again news update updates has have been"
 )
 
 
