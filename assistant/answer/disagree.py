@@ -144,7 +144,8 @@ def note_differences(answer: Answer, pairs: list[tuple[Claim, Claim]], lead: boo
     text = "\n\n".join([*leads, answer.text, *notes])
     notes_of = tuple(n.split(":", 1)[0] for n in [*leads, *notes])
     sentences = [  # a note restates its reports' values verbatim: supported by construction
-        s.model_copy(update={"supported": True, "support": 1.0}) if s.text.startswith(notes_of)
+        s.model_copy(update={"supported": True, "support": 1.0})
+        if s.text.startswith(notes_of)
         else s
         for s in check_support(text, citations)
     ]

@@ -16,12 +16,12 @@ from assistant.index import open_index_for_search
 from assistant.retrieve import Filters
 from assistant.retrieve.dedup import shingles
 from assistant.schema import Chunk, Timeline
-from assistant.text import find_outlets
-from assistant.story.events import pick_event
+from assistant.story.events import Event, pick_event
 from assistant.story.gather import gather_story
 from assistant.story.merge import merge_events
 from assistant.story.question import is_timeline_question, read_timeline_question, story_query
 from assistant.story.render import format_timeline, timeline_answer, to_timeline
+from assistant.text import find_outlets
 
 __all__ = [
     "format_timeline",
@@ -54,7 +54,8 @@ def timeline(
     filters = _narrow(filters or Filters(), asked.since, asked.until)
     story, filters = _outlets(asked.query, filters, tuple(index.catalog.sources()))
     gathered = gather_story(index, story, filters, index.settings, today)
-    events, stated = [], []
+    events: list[Event] = []
+    stated: list[frozenset[str]] = []
     for chunks in sorted(gathered.articles, key=_published):
         event = pick_event(chunks, gathered.story, stated)
         if event is not None:

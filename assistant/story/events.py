@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from assistant.retrieve.dedup import jaccard, shingles
 from assistant.schema import Chunk

@@ -7,8 +7,8 @@ A question of this kind is answered with the story's dated events instead of the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from assistant.text import content_words

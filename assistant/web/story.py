@@ -100,7 +100,9 @@ def show_timeline(settings: Settings, query: str, options: Options) -> str:
     try:
         return render_timeline(timeline(query, settings, filters=conversation_filters(options)))
     except Exception as exc:
-        return f'<p class="tl-empty">{html.escape(failure_status(exc, "building the timeline"))}</p>'
+        return (
+            f'<p class="tl-empty">{html.escape(failure_status(exc, "building the timeline"))}</p>'
+        )
 
 
 def story_of(turns: Sequence[ChatTurn]) -> str:
