@@ -60,9 +60,18 @@ class TimelineQuestion:
     until: date | None = None
 
 
+_YES_NO = re.compile(  # a question (or its main clause, after a comma) opening with a verb
+    r"(?:^|[,;]\s*)(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b",
+    re.I,
+)
+
+
 def is_timeline_question(question: str) -> bool:
-    """Return True when the question asks how a story unfolded rather than for one fact."""
-    return bool(_ASKS.search(question))
+    """Return True when the question asks how a story unfolded rather than for one fact.
+
+    A yes/no question ("Is the sequence of events … consistent?") wants a verdict instead.
+    """
+    return bool(_ASKS.search(question)) and not _YES_NO.search(question)
 
 
 def read_timeline_question(
