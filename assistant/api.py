@@ -15,6 +15,7 @@ from assistant.config import Settings
 from assistant.embed import get_embedder
 from assistant.index import Index, open_index_for_search
 from assistant.index.sentence_index import embedder_id, get_sentence_index
+from assistant.news import finish_answer, timeline_reply, until_today
 from assistant.retrieve import Filters, search
 from assistant.schema import Answer, Turn
 
@@ -57,6 +58,8 @@ def ask_stream(
     are generated; the extractive answer yields its sentences.
     """
     settings = settings or Settings()
+    today = today or settings.news.today
+    filters = until_today(filters, today)  # an answer as of `today` reads nothing newer
     started = time.perf_counter()
     timings: dict[str, float] = {}
     llm = None if settings.answer.llm == "extractive" else get_llm(settings)
@@ -74,6 +77,8 @@ def ask_stream(
         pieces = stream_answer(
             refuse(standalone, "I answer questions from the indexed news articles only.")
         )
+    elif (story := timeline_reply(standalone, settings, filters, today)) is not None:
+        pieces = stream_answer(story)
     else:
         index = open_index_for_search(settings)  # once per question: search and answer share it
         hits = search(
@@ -82,7 +87,8 @@ def ask_stream(
         generate_started = time.perf_counter()
 
         def extractive() -> Answer:
-            return answer_extractively(standalone, question, hits, _encoder(index), settings)
+            found = answer_extractively(standalone, question, hits, _encoder(index), settings)
+            return finish_answer(found, standalone, hits, settings, filters=filters, today=today)
 
         if llm is None:
             pieces = stream_answer(extractive())
@@ -96,10 +102,16 @@ def ask_stream(
             answer = item
         else:
             yield item
+    assert answer is not None
+    if llm is not None and answer.as_of is None and "retrieve" in timings:  # notes go after
+        done = finish_answer(answer, standalone, hits, settings, filters=filters, today=today,
+                             lead=False)
+        if done.text != answer.text:
+            yield done.text[len(answer.text) :]
+        answer = done
     if "retrieve" in timings:
         timings["generate"] = (time.perf_counter() - generate_started) * 1000
     timings["total"] = (time.perf_counter() - started) * 1000
-    assert answer is not None
     yield answer.model_copy(update={"timings_ms": {k: round(v, 1) for k, v in timings.items()}})
 
 

@@ -1,4 +1,4 @@
-"""The `assistant` command: ingest | remove | info | ask | chat | ui | eval.
+"""The `assistant` command: ingest | remove | info | ask | timeline | chat | ui | eval.
 
 Exit codes: 0 done, 1 an expected failure (one `Error: …` line on stderr saying what to do
 next), 2 a bad command line (the same one line), 130 Ctrl-C, and 141 when stdout is closed
@@ -25,6 +25,7 @@ from assistant.cli_commands import (
     run_info,
     run_ingest,
     run_remove,
+    run_timeline,
     run_ui,
 )
 from assistant.config import Settings
@@ -192,6 +193,21 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
     _common(ask, defaults)
     _search_options(ask, defaults)
+
+    story = _command(
+        commands, "timeline", run_timeline, "a story's dated events, oldest first, each cited"
+    )
+    story.add_argument("query", type=_question, help='the story, e.g. "SBF trial" (in quotes)')
+    story.add_argument("--json", action="store_true", help="print the Timeline as JSON")
+    story.add_argument(
+        "--source", action="append", default=[], help="only this outlet (repeatable)"
+    )
+    story.add_argument("--since", type=_day, help="published on or after YYYY-MM-DD")
+    story.add_argument("--until", type=_day, help="published on or before YYYY-MM-DD")
+    story.add_argument(
+        "--today", type=_day, help="the date 'last week' refers to, YYYY-MM-DD (default: today)"
+    )
+    _common(story, defaults)
 
     chat = _command(commands, "chat", run_chat, "a conversation in the terminal (follow-ups work)")
     _common(chat, defaults)

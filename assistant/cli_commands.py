@@ -189,6 +189,15 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def run_timeline(args: argparse.Namespace, settings: Settings) -> int:
+    """Print a story's timeline (or the Timeline as JSON)."""
+    from assistant.story import format_timeline, timeline
+
+    story = timeline(args.query, settings, filters=_filters(args), today=args.today)
+    print(story.model_dump_json(indent=2) if args.json else format_timeline(story))
+    return 0
+
+
 def run_chat(args: argparse.Namespace, settings: Settings) -> int:
     """Hold a conversation on stdin/stdout until an empty line or end of input."""
     from assistant.api import ask_stream

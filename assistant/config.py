@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -157,6 +158,23 @@ class AnswerSettings(Section):
     )
 
 
+class NewsSettings(Section):
+    today: date | None = Field(
+        None,
+        description="The date questions about the present ('current', 'latest', 'still') are "
+        "answered as of, and answers' ages are counted from (default: the real date).",
+    )
+    disagree: bool = Field(
+        True, description="Say when the cited outlets report different figures, dates or names."
+    )
+    freshness: bool = Field(
+        True,
+        description="For questions about the present, lead with the newest report and say when "
+        "the index holds a newer article on the story than the one cited.",
+    )
+    timeline_events: int = Field(25, gt=0, description="Lines a timeline shows at most.")
+
+
 class ChatSettings(Section):
     carry_turns: int = Field(2, ge=0, description="Earlier turns used to condense a follow-up.")
 
@@ -221,3 +239,4 @@ class Settings(BaseSettings):
     chat: ChatSettings = ChatSettings()
     fetch: FetchSettings = FetchSettings()
     feeds: FeedsSettings = FeedsSettings()
+    news: NewsSettings = NewsSettings()
