@@ -1,4 +1,4 @@
-"""The `assistant` command: ingest | remove | info | ask | chat | ui | eval.
+"""The `assistant` command: ingest | remove | info | ask | timeline | chat | ui | eval.
 
 Exit codes: 0 done, 1 an expected failure (one `Error: …` line on stderr saying what to do
 next), 2 a bad command line (the same one line), 130 Ctrl-C, and 141 when stdout is closed
@@ -25,6 +25,7 @@ from assistant.cli_commands import (
     run_info,
     run_ingest,
     run_remove,
+    run_timeline,
     run_ui,
 )
 from assistant.config import Settings
@@ -109,10 +110,19 @@ def _parse(parser: argparse.ArgumentParser, args: list[str]) -> argparse.Namespa
     if extra:
         where = f"assistant {command}" if command else "assistant"
         raise UsageError(f"unrecognized arguments: {' '.join(extra)} — see: {where} -h")
+    _ray_path_back(parsed)
     since, until = getattr(parsed, "since", None), getattr(parsed, "until", None)
     if since and until and since > until:
         raise UsageError(f"--since {since} is after --until {until} — swap them")
     return parsed
+
+
+def _ray_path_back(parsed: argparse.Namespace) -> None:
+    """`--ray seeds/` takes seeds/ as the address: an existing path is a path to ingest."""
+    ray = getattr(parsed, "ray", None)
+    if ray and ":" not in ray and ray not in ("auto", "local") and Path(ray).exists():
+        parsed.paths.insert(0, Path(ray))
+        parsed.ray = ""
 
 
 def check_index_dir(settings: Settings, given: bool) -> None:
@@ -150,6 +160,15 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also remove indexed articles whose source files no longer exist",
     )
+    ingest.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="chunk and encode on Ray: join the cluster at ADDRESS (auto, HOST:6379,"
+        " ray://HOST:10001) or, without one, start Ray here on every core"
+        " (needs: pip install '.[ray]')",
+    )
     _common(ingest, defaults)
 
     remove = _command(commands, "remove", run_remove, "remove articles by file path or folder")
@@ -174,6 +193,21 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
     _common(ask, defaults)
     _search_options(ask, defaults)
+
+    story = _command(
+        commands, "timeline", run_timeline, "a story's dated events, oldest first, each cited"
+    )
+    story.add_argument("query", type=_question, help='the story, e.g. "SBF trial" (in quotes)')
+    story.add_argument("--json", action="store_true", help="print the Timeline as JSON")
+    story.add_argument(
+        "--source", action="append", default=[], help="only this outlet (repeatable)"
+    )
+    story.add_argument("--since", type=_day, help="published on or after YYYY-MM-DD")
+    story.add_argument("--until", type=_day, help="published on or before YYYY-MM-DD")
+    story.add_argument(
+        "--today", type=_day, help="the date 'last week' refers to, YYYY-MM-DD (default: today)"
+    )
+    _common(story, defaults)
 
     chat = _command(commands, "chat", run_chat, "a conversation in the terminal (follow-ups work)")
     _common(chat, defaults)
@@ -317,6 +351,9 @@ def _settings(args: argparse.Namespace) -> Settings:
         update["index_dir"] = DEMO_INDEX
     if getattr(args, "store_url", None):
         update["store"] = settings.store.model_copy(update={"url": args.store_url})
+    if getattr(args, "ray", None) is not None:
+        ray = {"enabled": True, **({"address": args.ray} if args.ray else {})}
+        update["ray"] = settings.ray.model_copy(update=ray)
     retrieve = {key: getattr(args, key) for key in ("k", "mode") if getattr(args, key, None)}
     if getattr(args, "rerank", None) is False:
         retrieve["rerank"] = False

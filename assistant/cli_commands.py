@@ -51,7 +51,7 @@ def _ingest_urls(urls: list[str], paths: list[Path], args: argparse.Namespace,
         ingest(paths, settings, rebuild=args.rebuild, prune=args.prune)
     elif args.rebuild:
         from assistant.index import delete_index
-        from assistant.lock import writing
+        from assistant.index.lock import writing
 
         with writing(Path(settings.index_dir)):
             delete_index(settings)
@@ -68,7 +68,11 @@ def ingest(
     """Build the index with a progress bar, print its summary and return the IngestReport."""
     from assistant.ingest import build_index
 
-    report = build_index(paths, settings, rebuild=rebuild, prune=prune, progress=True)
+    build: Any = build_index
+    if settings.ray.enabled:  # the same index, with chunking and encoding on Ray
+        from assistant.ingest.distributed import build_index_ray as build
+
+    report = build(paths, settings, rebuild=rebuild, prune=prune, progress=True)
     print(report.summary())
     removed = getattr(report, "removed_origins", [])  # the pipeline names them, if it can
     if prune and removed:
@@ -185,6 +189,15 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def run_timeline(args: argparse.Namespace, settings: Settings) -> int:
+    """Print a story's timeline (or the Timeline as JSON)."""
+    from assistant.story import format_timeline, timeline
+
+    story = timeline(args.query, settings, filters=_filters(args), today=args.today)
+    print(story.model_dump_json(indent=2) if args.json else format_timeline(story))
+    return 0
+
+
 def run_chat(args: argparse.Namespace, settings: Settings) -> int:
     """Hold a conversation on stdin/stdout until an empty line or end of input."""
     from assistant.api import ask_stream
@@ -217,7 +230,7 @@ def run_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _filters(args: argparse.Namespace) -> Any:
-    from assistant.retrieve.filters import Filters
+    from assistant.index.filters import Filters
 
     return Filters(sources=tuple(args.source), since=args.since, until=args.until)
 

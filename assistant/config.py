@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -45,6 +46,33 @@ class StoreSettings(Section):
         None, description="Chroma server URL (http://host:port); None uses the embedded store."
     )
     collection: str = Field("articles", description="Chroma collection name.")
+
+
+class RaySettings(Section):
+    enabled: bool = Field(
+        False, description="Ingest on Ray (as `assistant ingest --ray`): chunking as Ray tasks, "
+        "encoding in a Ray Data actor pool; this process still writes the index. Needs the "
+        "`ray` extra: pip install '.[ray]'.",
+    )
+    address: str | None = Field(
+        None, description="Ray cluster to join (`auto`, `HOST:6379` or `ray://HOST:10001`); "
+        "None starts Ray on this machine with its cores.",
+    )
+    num_cpus: int | None = Field(
+        None, gt=0, description="CPUs a Ray started here may use (default: every core)."
+    )
+    concurrency: int | None = Field(
+        None, gt=0, description="Encoder actors, each loading the model once "
+        "(default: the cluster's CPUs / cpus_per_actor).",
+    )
+    cpus_per_actor: int = Field(
+        1, gt=0, description="CPUs (and ONNX threads) each encoder actor takes."
+    )
+    batch_size: int = Field(
+        1, gt=0, description="Encode batches (about 256 chunks or 4,096 sentences each) per "
+        "actor call; the model's own batch is ingest.embed_batch_size.",
+    )
+    chunk_articles: int = Field(64, gt=0, description="Articles per Ray chunking task.")
 
 
 class RetrieveSettings(Section):
@@ -130,6 +158,23 @@ class AnswerSettings(Section):
     )
 
 
+class NewsSettings(Section):
+    today: date | None = Field(
+        None,
+        description="The date questions about the present ('current', 'latest', 'still') are "
+        "answered as of, and answers' ages are counted from (default: the real date).",
+    )
+    disagree: bool = Field(
+        True, description="Say when the cited outlets report different figures, dates or names."
+    )
+    freshness: bool = Field(
+        True,
+        description="For questions about the present, lead with the newest report and say when "
+        "the index holds a newer article on the story than the one cited.",
+    )
+    timeline_events: int = Field(25, gt=0, description="Lines a timeline shows at most.")
+
+
 class ChatSettings(Section):
     carry_turns: int = Field(2, ge=0, description="Earlier turns used to condense a follow-up.")
 
@@ -189,7 +234,9 @@ class Settings(BaseSettings):
     ingest: IngestSettings = IngestSettings()
     store: StoreSettings = StoreSettings()
     retrieve: RetrieveSettings = RetrieveSettings()
+    ray: RaySettings = RaySettings()
     answer: AnswerSettings = AnswerSettings()
     chat: ChatSettings = ChatSettings()
     fetch: FetchSettings = FetchSettings()
     feeds: FeedsSettings = FeedsSettings()
+    news: NewsSettings = NewsSettings()

@@ -379,7 +379,7 @@ def test_a_poll_waits_for_another_writer_instead_of_failing(
     server: WebServer, env: Settings
 ) -> None:
     from assistant.feeds import Poller
-    from assistant.lock import writing
+    from assistant.index.lock import writing
 
     _publish(server, 2)
     said: list[str] = []

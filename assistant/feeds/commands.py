@@ -8,13 +8,13 @@ import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from assistant.catalog import CATALOG_FILE
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.feeds.fetch import is_web_url
 from assistant.feeds.poll import Poller, PollResult
 from assistant.feeds.state import FeedRow, FeedState
 from assistant.feeds.watch import parse_every, poll_due, watch
+from assistant.index.catalog import CATALOG_FILE
 
 
 def ingest_urls(urls: Sequence[str], settings: Settings) -> list[PollResult]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant.catalog import CATALOG_FILE
+from assistant.index.catalog import CATALOG_FILE
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feeds (

@@ -25,8 +25,8 @@ _STYLE = """<style>
 
 def render_feeds(settings: Settings) -> str:
     """Return the feeds table: title and URL, last fetched, next poll, articles, status."""
-    from assistant.catalog import CATALOG_FILE
     from assistant.feeds import FeedState
+    from assistant.index.catalog import CATALOG_FILE
 
     if not (settings.index_dir / CATALOG_FILE).exists():
         return _EMPTY
@@ -71,8 +71,8 @@ def _when(stamp: str | None) -> str:
 
 def followed_urls(settings: Settings) -> list[str]:
     """Return the followed feeds' URLs (the Remove list)."""
-    from assistant.catalog import CATALOG_FILE
     from assistant.feeds import FeedState
+    from assistant.index.catalog import CATALOG_FILE
 
     if not (settings.index_dir / CATALOG_FILE).exists():
         return []
