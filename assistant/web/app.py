@@ -77,8 +77,7 @@ def _layout(
                 _corpus_tab(gr, corpus_html, examples, ui)
             with gr.Tab("Upload", id="upload"):
                 _upload_tab(gr, settings, ui)
-            with gr.Tab("Feeds", id="feeds"):
-                feeds_tab(gr, ui)
+                feeds_tab(gr, ui)  # the same tab: six tabs overflow into a "…" menu
             with gr.Tab("Settings", id="settings"):
                 _settings_controls(gr, settings, outlets, ui)
     return ui

@@ -84,7 +84,7 @@ def followed_urls(settings: Settings) -> list[str]:
 
 
 def add_feed(settings: Settings, url: str | None) -> str:
-    """Follow a feed and ingest its entries now; return the status line."""
+    """Follow a feed and ingest its entries now (a page URL: ingest that page once)."""
     from assistant.feeds import FeedState, Poller, is_web_url
 
     url = (url or "").strip()
@@ -98,14 +98,23 @@ def add_feed(settings: Settings, url: str | None) -> str:
             state.close()
         with Poller(settings, echo=lambda _: None) as poller:
             result = poller.poll(url)
-            if result.not_a_feed:
+            if result.not_a_feed:  # an article page, perhaps: ingest it once
                 poller.state.remove(url)
-                return f"Not following {url}: {result.error}"
+                return _page_status(url, poller.ingest_url(url), result.error or "")
     except Exception as exc:
         return failure_message(exc, "adding the feed", "Try again")
     if result.error:
         return f"Following {url}, but its first fetch failed: {result.error}"
     return f"Following {url}: {_counts(result)}"
+
+
+def _page_status(url: str, page: Any, not_feed: str) -> str:
+    """Return the status of a URL that was no feed and was then ingested as a page."""
+    if page.error:
+        return f"Nothing added from {url}: {not_feed}; as a page: {page.error}"
+    r = page.report
+    done = "added" if r.articles_added else "updated" if r.articles_replaced else "already indexed"
+    return f"{url} is an article page, not a feed: its article is {done}."
 
 
 def refresh_feeds(settings: Settings) -> str:
@@ -148,11 +157,13 @@ def _counts(result: Any) -> str:
 
 def feeds_tab(gr: Any, ui: dict[str, Any]) -> None:
     """Create the Feeds tab's controls."""
-    gr.Markdown("Follow RSS or Atom feeds: their articles are fetched, indexed and cited like "
-                "any other. `assistant watch` keeps them fresh; **Refresh now** polls them here.")
+    gr.Markdown("### Feeds and web pages\nFollow an RSS or Atom feed, or add one article page: "
+                "its articles are fetched, indexed and cited like any other. `assistant watch` "
+                "keeps feeds fresh; **Refresh now** polls them here.", elem_id="feeds-intro")
     with gr.Row(equal_height=True):
-        ui["feed_url"] = gr.Textbox(placeholder="https://example.org/feed.xml", show_label=False,
-                                    container=False, scale=5, elem_id="feed-url")
+        ui["feed_url"] = gr.Textbox(placeholder="A feed or page: https://example.org/feed.xml",
+                                    show_label=False, container=False, scale=5,
+                                    elem_id="feed-url")
         ui["feed_add"] = gr.Button("Add", variant="primary", scale=0, min_width=80,
                                    elem_id="feed-add")
     ui["feeds_table"] = gr.HTML(_EMPTY, elem_id="feeds-table")
