@@ -144,7 +144,8 @@ def test_the_feeds_tab_follows_a_feed_whose_articles_are_then_cited(
         assert page.locator(f'#feeds-table tr[data-url="{page_url}"]').count() == 0
         page.locator("#feed-refresh").click()
         status.get_by_text("not modified since the last fetch").wait_for(timeout=60_000)
-        page.screenshot(path=str(SHOTS / "09_feeds.png"), full_page=True)  # docs/screenshot-feeds.png
+        # docs/screenshot-feeds.png
+        page.screenshot(path=str(SHOTS / "09_feeds.png"), full_page=True)
 
         page.fill("#question-box textarea", "How much will project 2 cost?")
         page.keyboard.press("Enter")
