@@ -1,6 +1,7 @@
-"""The web UI's Feeds tab: follow a feed, stop following one, see when each was last fetched
-and its last error, and refresh them all now. The handlers return plain text and HTML, so
-they are tested without Gradio; `feeds_tab` and `wire_feeds` place and connect them."""
+"""The web UI's Feeds panel (in the Upload tab): follow a feed or add a page, stop following a
+feed, see when each was last fetched and its last error, and refresh them all now. The
+handlers return plain text and HTML, so they are tested without Gradio; `feeds_tab` and
+`wire_feeds` place and connect them."""
 
 from __future__ import annotations
 
@@ -156,7 +157,7 @@ def _counts(result: Any) -> str:
 
 
 def feeds_tab(gr: Any, ui: dict[str, Any]) -> None:
-    """Create the Feeds tab's controls."""
+    """Create the Feeds panel's controls (placed in the Upload tab)."""
     gr.Markdown("### Feeds and web pages\nFollow an RSS or Atom feed, or add one article page: "
                 "its articles are fetched, indexed and cited like any other. `assistant watch` "
                 "keeps feeds fresh; **Refresh now** polls them here.", elem_id="feeds-intro")
@@ -177,7 +178,7 @@ def feeds_tab(gr: Any, ui: dict[str, Any]) -> None:
 
 
 def wire_feeds(gr: Any, settings: Settings, ui: dict[str, Any], app: Any) -> None:
-    """Connect the Feeds tab; its table is refreshed on page load and after every action."""
+    """Connect the Feeds panel; its table is refreshed on page load and after every action."""
 
     def shown(status: str | None = None) -> tuple[Any, ...]:
         urls = followed_urls(settings)
