@@ -12,8 +12,8 @@ from assistant.errors import (
     InputError,
     ModelUnavailableError,
 )
+from assistant.index.filters import Filters
 from assistant.ingest import IngestReport, build_index
-from assistant.retrieve.filters import Filters
 from assistant.schema import (
     Answer,
     Article,

@@ -31,6 +31,7 @@ from assistant.cli_commands import (
 from assistant.config import Settings
 from assistant.errors import AssistantError, ConfigError
 
+_KEEPS = ("ingest", "ui", "watch", "feeds")  # commands whose completed articles stay on Ctrl-C
 BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for `yes | head -1`'s `yes`
 
 
@@ -83,7 +84,7 @@ def _run(args: list[str]) -> int:
     except KeyboardInterrupt:
         kept = " — every article completed so far is kept; run the same command again to finish"
         print(
-            "\ninterrupted" + (kept if parsed.command in ("ingest", "ui") else ""), file=sys.stderr
+            "\ninterrupted" + (kept if parsed.command in _KEEPS else ""), file=sys.stderr
         )
         return 130
 
@@ -109,10 +110,19 @@ def _parse(parser: argparse.ArgumentParser, args: list[str]) -> argparse.Namespa
     if extra:
         where = f"assistant {command}" if command else "assistant"
         raise UsageError(f"unrecognized arguments: {' '.join(extra)} — see: {where} -h")
+    _ray_path_back(parsed)
     since, until = getattr(parsed, "since", None), getattr(parsed, "until", None)
     if since and until and since > until:
         raise UsageError(f"--since {since} is after --until {until} — swap them")
     return parsed
+
+
+def _ray_path_back(parsed: argparse.Namespace) -> None:
+    """`--ray seeds/` takes seeds/ as the address: an existing path is a path to ingest."""
+    ray = getattr(parsed, "ray", None)
+    if ray and ":" not in ray and ray not in ("auto", "local") and Path(ray).exists():
+        parsed.paths.insert(0, Path(ray))
+        parsed.ray = ""
 
 
 def check_index_dir(settings: Settings, given: bool) -> None:
@@ -140,16 +150,24 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "paths",
         nargs="*",
-        type=Path,
         help="files or folders to index: .txt/.md (YAML front matter or a 'By NAME – OUTLET,"
-        " DATE' byline give outlet, author and date), .html, .json, .jsonl"
-        f" (default: {defaults.seeds_dir}/)",
+        " DATE' byline give outlet, author and date), .html, .json, .jsonl; or http(s) URLs"
+        f" of article pages or RSS/Atom feeds (default: {defaults.seeds_dir}/)",
     )
     ingest.add_argument("--rebuild", action="store_true", help="delete the index and start fresh")
     ingest.add_argument(
         "--prune",
         action="store_true",
         help="also remove indexed articles whose source files no longer exist",
+    )
+    ingest.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="chunk and encode on Ray: join the cluster at ADDRESS (auto, HOST:6379,"
+        " ray://HOST:10001) or, without one, start Ray here on every core"
+        " (needs: pip install '.[ray]')",
     )
     _common(ingest, defaults)
 
@@ -158,6 +176,8 @@ def _parser() -> argparse.ArgumentParser:
         "paths", nargs="+", help="origins as `assistant info --documents` lists them, or a folder"
     )
     _common(remove, defaults)
+
+    _feed_commands(commands, defaults)
 
     info = _command(commands, "info", run_info, "what the index holds: articles, outlets, dates")
     info.add_argument(
@@ -210,6 +230,32 @@ def _parser() -> argparse.ArgumentParser:
         "eval", help="run an eval set or benchmark (see: assistant eval -h)", add_help=False
     )
     return parser
+
+
+def _feed_commands(commands: Any, defaults: Settings) -> None:
+    """Add `feeds add|list|remove|refresh` and `watch`."""
+    from assistant.feeds.commands import run_feeds, run_watch
+
+    feeds = _command(commands, "feeds", run_feeds, "follow RSS/Atom feeds: add, list, remove")
+    actions = feeds.add_subparsers(title="actions", dest="feeds_action", required=True)
+    add = actions.add_parser("add", help="follow a feed and ingest its entries now")
+    add.add_argument("url", help="the feed's http(s) URL")
+    add.add_argument("--no-poll", action="store_true", help="only follow; ingest on `watch`")
+    remove = actions.add_parser("remove", help="stop following a feed")
+    remove.add_argument("url", help="the feed's URL as `assistant feeds list` shows it")
+    remove.add_argument("--purge", action="store_true", help="also remove its articles")
+    actions.add_parser("list", help="the feeds: last fetched, next poll, counts, last error")
+    actions.add_parser("refresh", help="poll every followed feed now")
+    for action in actions.choices.values():
+        _common(action, defaults)
+    watch = _command(commands, "watch", run_watch, "poll followed feeds until stopped")
+    watch.add_argument(
+        "--every",
+        help=f"time between polls of a feed: 30m, 2h, 90s "
+        f"(default: {defaults.feeds.every_minutes:g}m)",
+    )
+    watch.add_argument("--once", action="store_true", help="poll the due feeds once and exit")
+    _common(watch, defaults)
 
 
 def _command(commands: Any, name: str, handler: Any, help: str) -> argparse.ArgumentParser:
@@ -305,6 +351,9 @@ def _settings(args: argparse.Namespace) -> Settings:
         update["index_dir"] = DEMO_INDEX
     if getattr(args, "store_url", None):
         update["store"] = settings.store.model_copy(update={"url": args.store_url})
+    if getattr(args, "ray", None) is not None:
+        ray = {"enabled": True, **({"address": args.ray} if args.ray else {})}
+        update["ray"] = settings.ray.model_copy(update=ray)
     retrieve = {key: getattr(args, key) for key in ("k", "mode") if getattr(args, key, None)}
     if getattr(args, "rerank", None) is False:
         retrieve["rerank"] = False

@@ -48,6 +48,33 @@ class StoreSettings(Section):
     collection: str = Field("articles", description="Chroma collection name.")
 
 
+class RaySettings(Section):
+    enabled: bool = Field(
+        False, description="Ingest on Ray (as `assistant ingest --ray`): chunking as Ray tasks, "
+        "encoding in a Ray Data actor pool; this process still writes the index. Needs the "
+        "`ray` extra: pip install '.[ray]'.",
+    )
+    address: str | None = Field(
+        None, description="Ray cluster to join (`auto`, `HOST:6379` or `ray://HOST:10001`); "
+        "None starts Ray on this machine with its cores.",
+    )
+    num_cpus: int | None = Field(
+        None, gt=0, description="CPUs a Ray started here may use (default: every core)."
+    )
+    concurrency: int | None = Field(
+        None, gt=0, description="Encoder actors, each loading the model once "
+        "(default: the cluster's CPUs / cpus_per_actor).",
+    )
+    cpus_per_actor: int = Field(
+        1, gt=0, description="CPUs (and ONNX threads) each encoder actor takes."
+    )
+    batch_size: int = Field(
+        1, gt=0, description="Encode batches (about 256 chunks or 4,096 sentences each) per "
+        "actor call; the model's own batch is ingest.embed_batch_size.",
+    )
+    chunk_articles: int = Field(64, gt=0, description="Articles per Ray chunking task.")
+
+
 class RetrieveSettings(Section):
     k: int = Field(6, gt=0, description="Passages handed to the answer step.")
     mode: Literal["dense", "bm25", "hybrid"] = Field("hybrid", description="How hits are found.")
@@ -152,6 +179,49 @@ class ChatSettings(Section):
     carry_turns: int = Field(2, ge=0, description="Earlier turns used to condense a follow-up.")
 
 
+class FetchSettings(Section):
+    timeout: float = Field(
+        20.0, gt=0, description="Seconds to wait to connect or for the next bytes."
+    )
+    max_mb: float = Field(
+        10.0, gt=0, description="Largest page or feed fetched, in MB (after decompression)."
+    )
+    max_redirects: int = Field(5, ge=0, description="Redirects followed before giving up.")
+    host_interval: float = Field(
+        1.0, ge=0, description="Seconds between two requests to the same host (politeness)."
+    )
+    user_agent: str = Field(
+        "news-assistant/0.1 (personal news Q&A; respects robots.txt)",
+        description="User-Agent sent with every request and matched against robots.txt.",
+    )
+    allow_private: bool = Field(
+        False,
+        description="Allow fetching loopback and private-network addresses (127.0.0.1, "
+        "10.x, 192.168.x …); off so a feed cannot make the assistant probe your network.",
+    )
+
+
+class FeedsSettings(Section):
+    every_minutes: float = Field(30.0, gt=0, description="Minutes between polls of each feed.")
+    max_entries: int = Field(
+        200, gt=0, description="New entries taken from one feed per poll, newest first; the "
+        "rest follow on the next polls."
+    )
+    batch: int = Field(
+        20,
+        gt=0,
+        description="Entries indexed and recorded together; the next batch is fetched while "
+        "one is indexed (each batch also refreshes BM25 and the sentence vectors).",
+    )
+    max_backoff_hours: float = Field(
+        6.0, gt=0, description="Longest wait before retrying a feed that keeps failing."
+    )
+    entry_content_chars: int = Field(
+        400, ge=0, description="An entry whose own content holds this many characters of text "
+        "is indexed from it instead of fetching its page.",
+    )
+
+
 class Settings(BaseSettings):
     """All settings; env vars ASSISTANT_INDEX_DIR, ASSISTANT_RETRIEVE__K=12 and so on."""
 
@@ -164,6 +234,9 @@ class Settings(BaseSettings):
     ingest: IngestSettings = IngestSettings()
     store: StoreSettings = StoreSettings()
     retrieve: RetrieveSettings = RetrieveSettings()
+    ray: RaySettings = RaySettings()
     answer: AnswerSettings = AnswerSettings()
     chat: ChatSettings = ChatSettings()
+    fetch: FetchSettings = FetchSettings()
+    feeds: FeedsSettings = FeedsSettings()
     news: NewsSettings = NewsSettings()

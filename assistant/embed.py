@@ -149,15 +149,21 @@ def register_embedder(settings: IngestSettings, embedder: ArrayEmbedder) -> None
         _EMBEDDERS[key] = embedder
 
 
-def make_embedder(model: str, backend: str, batch_size: int = 32) -> ArrayEmbedder:
-    """Return a new embedder of a packaged model name or local folder on one backend."""
+def make_embedder(model: str, backend: str, batch_size: int = 32,
+                  threads: int | None = None) -> ArrayEmbedder:
+    """Return a new embedder of a packaged model name or local folder on one backend.
+
+    `threads` caps the ONNX session's threads (default: every core), for a worker that is
+    given a share of a machine.
+    """
     path = resolve_model_path(model)
     if backend == "torch":
         return SentenceTransformerEmbedder(path, model, batch_size)
     if backend in ("onnx", "onnx-int8"):
         from assistant.embed_onnx import OnnxEmbedder
 
-        return OnnxEmbedder(path, model, quantized=backend == "onnx-int8", batch_size=batch_size)
+        return OnnxEmbedder(path, model, quantized=backend == "onnx-int8", batch_size=batch_size,
+                            threads=threads)
     raise ModelUnavailableError(
         f"unknown embedding backend {backend!r} — use one of: {', '.join(BACKENDS)}"
     )

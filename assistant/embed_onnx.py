@@ -31,14 +31,14 @@ class OnnxEmbedder:
     """A sentence-transformers model run by ONNX Runtime, in length-sorted batches."""
 
     def __init__(self, model_path: Path, name: str, quantized: bool = False,
-                 batch_size: int = 32) -> None:
+                 batch_size: int = 32, threads: int | None = None) -> None:
         self.name = name
         self.batch_size = batch_size
         self.backend = "onnx-int8" if quantized else "onnx"
         config = read_model_config(model_path)
         self._dim = int(config["dimension"])
         graph = export_onnx(model_path, quantized=quantized)
-        self._session = _open_session(graph)
+        self._session = _open_session(graph, threads)
         self._inputs = {item.name for item in self._session.get_inputs()}
         self._tokenizer = _load_tokenizer(model_path, int(config["max_seq_length"]))
         self._lock = threading.Lock()  # two cores: one encoder at a time beats oversubscription
@@ -236,11 +236,11 @@ def _quantize(fp32: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
-def _open_session(path: Path) -> Any:
+def _open_session(path: Path, threads: int | None = None) -> Any:
     import onnxruntime as ort
 
     options = ort.SessionOptions()
-    options.intra_op_num_threads = max(1, os.cpu_count() or 1)
+    options.intra_op_num_threads = max(1, threads or os.cpu_count() or 1)
     options.inter_op_num_threads = 1
     # Spinning threads burn CPU between batches; on a shared machine that slows everyone.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")

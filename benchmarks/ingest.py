@@ -1,6 +1,7 @@
 """Ingest speed: encode-only floor, our ingest per backend, and a plain llama-index pipeline.
 
     python benchmarks/ingest.py evals/data/multihop-rag/corpus.jsonl --limit 60
+    python benchmarks/ingest.py --limit 150 --ray --repeat 2   # local vs Ray, shipped defaults
 
 Every row ingests (or encodes) the same articles with the same model and the same
 SentenceSplitter settings (chunk_size 256, overlap 32) in one process, one after another, so
@@ -36,6 +37,9 @@ def main() -> None:
     args = _parse()
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     corpus = limited_corpus(args.corpus, args.limit, work)
+    if args.ray:
+        _ray_vs_local(corpus, work, args.repeat)
+        return
     articles, _ = load_articles([corpus])
     chunks = [c for a in articles for c in chunk_article(a, CHUNK_SIZE, CHUNK_OVERLAP)]
     texts = [c.indexed_text() for c in chunks]
@@ -75,6 +79,9 @@ def _parse() -> argparse.Namespace:
                         help="comma-separated embedding backends (default: all)")
     parser.add_argument("--queries", type=Path, help="queries JSONL with evidence titles")
     parser.add_argument("--skip-llama-index", action="store_true", help="skip the plain row")
+    parser.add_argument("--ray", action="store_true",
+                        help="only compare a local ingest with a Ray ingest (shipped settings)")
+    parser.add_argument("--repeat", type=int, default=2, help="local/Ray pairs with --ray")
     return parser.parse_args()
 
 
@@ -97,6 +104,47 @@ def _row(name: str, chunks: int, started: float, articles: int, note: str = "") 
     print(f"  {name}: {chunks} chunks in {seconds:.1f} s ({note or load_text()})", flush=True)
     return {"name": name, "chunks": chunks, "seconds": seconds, "articles": articles,
             "load": os.getloadavg()[0]}
+
+
+def _ray_vs_local(corpus: Path, work: Path, repeat: int) -> None:
+    """Ingest the corpus locally and on a local Ray (all cores) in turns, shipped settings.
+
+    Ray is started once before timing, as a running cluster would be; its start is shown
+    apart. Each Ray run still starts its chunking workers and its encoder actors (the model is
+    loaded once per actor and pass), and both ingests embed the sentence vectors too.
+    """
+    import ray
+
+    from assistant.ingest.distributed import build_index_ray
+
+    _warm_up(corpus, work / "warm", "onnx-int8")
+    articles = len(load_articles([corpus])[0])
+    started = time.perf_counter()
+    ray.init(address="local", num_cpus=os.cpu_count(), include_dashboard=False,
+             log_to_driver=False)
+    print(f"Ray started in {time.perf_counter() - started:.1f} s ({load_text()})", flush=True)
+    rows, rates = [], {"local": [], "ray": []}
+    for turn in range(repeat):
+        for kind, build in (("local", build_index), ("ray", build_index_ray)):
+            settings = Settings(index_dir=work / f"{kind}-{turn}")
+            before = os.getloadavg()[0]
+            started = time.perf_counter()
+            report = build([corpus], settings)
+            seconds = time.perf_counter() - started
+            rates[kind].append(articles / seconds)
+            load = f"{before:.2f} → {os.getloadavg()[0]:.2f}"
+            rows.append([f"{kind} #{turn + 1}", str(articles), str(report.chunks_added),
+                         f"{seconds:.1f}", f"{articles / seconds:.3f}",
+                         f"{report.encode_seconds:.1f}", load])
+            print("  " + " | ".join(rows[-1]), flush=True)
+    ray.shutdown()
+    print()
+    print_table(["run", "articles", "chunks", "seconds", "articles/s", "encode (or wait) s",
+                 "load (1 min) before → after"], rows)
+    pairs = [ray_rate / local for ray_rate, local in zip(rates["ray"], rates["local"],
+                                                          strict=True)]
+    print(f"\nRay / local throughput per pair: {', '.join(f'{p:.2f}' for p in pairs)};"
+          f" overall {sum(rates['ray']) / sum(rates['local']):.2f}")
 
 
 def _plain_llama_index(corpus: Path, work: Path) -> tuple[float, int]:

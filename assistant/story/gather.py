@@ -15,8 +15,8 @@ from datetime import date
 
 from assistant.config import Settings
 from assistant.index import Index
+from assistant.index.bm25 import get_bm25
 from assistant.retrieve import Filters, search
-from assistant.retrieve.bm25 import get_bm25
 from assistant.schema import Chunk
 from assistant.story.events import Story, article_coverage
 from assistant.text import content_words, outlet_aliases, tokenize

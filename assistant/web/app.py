@@ -17,6 +17,7 @@ from assistant.config import AnswerSettings, Settings
 from assistant.errors import ConfigError
 from assistant.feedback import REASONS
 from assistant.web.corpus import corpus_overview, ensure_index, wire_corpus
+from assistant.web.feeds_panel import feeds_tab, wire_feeds
 from assistant.web.handlers import UPLOAD_TYPES, add_reason, rate, respond
 from assistant.web.http import ask_endpoint
 from assistant.web.render import Message, failure_status, render_sources
@@ -43,6 +44,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         _wire_chat(gr, settings, ui)
         _wire_feedback(gr, settings, ui)
         wire_corpus(gr, settings, ui, app)
+        wire_feeds(gr, settings, ui, app)
         wire_timeline(gr, settings, ui)
         # For scripts: POST /gradio_api/call/ask (see assistant/web/http.py).
         gr.api(ask_endpoint(settings), api_name="ask", concurrency_id="index")  # type: ignore[attr-defined]
@@ -75,6 +77,8 @@ def _layout(
                 _corpus_tab(gr, corpus_html, examples, ui)
             with gr.Tab("Upload", id="upload"):
                 _upload_tab(gr, settings, ui)
+            with gr.Tab("Feeds", id="feeds"):
+                feeds_tab(gr, ui)
             with gr.Tab("Settings", id="settings"):
                 _settings_controls(gr, settings, outlets, ui)
     return ui

@@ -11,22 +11,23 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.retrieve.files import fresh_sibling, swap_in
+from assistant.index.files import fresh_sibling, swap_in
 from assistant.text.sentences import sentence_texts
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from assistant.catalog import Catalog
     from assistant.config import IngestSettings
+    from assistant.index.catalog import Catalog
     from assistant.schema import Chunk
 
 SENTENCES_DIR = "sentences"
 EmbedFn = Callable[[list[str]], Any]  # texts -> float32 array of unit vectors, one row each
+EmbedBatches = Callable[[list[list[str]]], Iterator[Any]]  # lists of texts -> one array per list
 
 
 def sentence_key(sentence: str) -> str:
@@ -121,9 +122,13 @@ class SentenceIndex:
 
 def update_sentence_index(
     catalog: Catalog, index_dir: Path, embed: EmbedFn, model: str = "", batch: int = 4096,
-    progress: bool = False,
+    progress: bool = False, embed_batches: EmbedBatches | None = None,
 ) -> SentenceIndex:
-    """Embed the sentences the saved index lacks, drop unused rows, save, and return it."""
+    """Embed the sentences the saved index lacks, drop unused rows, save, and return it.
+
+    `embed_batches`, when given, encodes all the batches of `batch` sentences (in order)
+    instead of calling `embed` on each in turn, e.g. spread over a Ray cluster.
+    """
     import numpy as np
     from tqdm import tqdm
 
@@ -147,9 +152,11 @@ def update_sentence_index(
     vectors: np.ndarray | None = None
     bar = tqdm(total=len(fresh), unit="sentence", desc="sentences", disable=not progress
                or not fresh)
-    for offset in range(0, max(len(fresh), 1), batch):
-        part = fresh[offset : offset + batch]
-        embedded = np.asarray(embed([s for _, s in part]), dtype="float16") if part else None
+    parts = [fresh[offset : offset + batch] for offset in range(0, max(len(fresh), 1), batch)]
+    texts = [[s for _, s in part] for part in parts if part]
+    encoded = embed_batches(texts) if embed_batches else (embed(t) for t in texts)
+    for part in parts:
+        embedded = np.asarray(next(encoded), dtype="float16") if part else None
         if vectors is None:
             dim = embedded.shape[1] if embedded is not None else (dim or 384)
             vectors = _carry_over(old, known, slots, dim)
@@ -186,7 +193,8 @@ def embedder_id(ingest: IngestSettings) -> str:
 
 
 def refresh_sentence_index(
-    catalog: Catalog, index_dir: Path, ingest: IngestSettings, progress: bool = False
+    catalog: Catalog, index_dir: Path, ingest: IngestSettings, progress: bool = False,
+    embed_batches: EmbedBatches | None = None,
 ) -> None:
     """Bring the saved sentence vectors up to the catalog's generation (ingest calls this)."""
     saved = load_sentence_index(index_dir)
@@ -200,7 +208,7 @@ def refresh_sentence_index(
     from assistant.embed import get_embedder
 
     update_sentence_index(catalog, index_dir, get_embedder(ingest).embed_array, model,
-                          progress=progress)
+                          progress=progress, embed_batches=embed_batches)
     with _CACHE_LOCK:
         _CACHE.pop(str(Path(index_dir).resolve()), None)
 
