@@ -110,7 +110,7 @@ def test_the_feeds_tab_follows_a_feed_whose_articles_are_then_cited(
         page: Any = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(url)
         page.wait_for_selector("#question-box textarea", timeout=60_000)
-        page.get_by_role("tab", name="Feeds").click()
+        page.get_by_role("tab", name="Add").click()
         page.locator("#feed-url textarea, #feed-url input").first.fill(feed)
         page.locator("#feed-add").click()
         status = page.locator("#feeds-status")

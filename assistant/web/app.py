@@ -75,9 +75,8 @@ def _layout(
                 timeline_tab(gr, ui)
             with gr.Tab("Corpus", id="corpus"):
                 _corpus_tab(gr, corpus_html, examples, ui)
-            with gr.Tab("Upload", id="upload"):
+            with gr.Tab("Add", id="add"):  # files and feeds: five tabs fit the column
                 _upload_tab(gr, settings, ui)
-            with gr.Tab("Feeds", id="feeds"):
                 feeds_tab(gr, ui)
             with gr.Tab("Settings", id="settings"):
                 _settings_controls(gr, settings, outlets, ui)
