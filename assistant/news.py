@@ -66,7 +66,7 @@ def finish_answer(
     if not answer.answered or answer.verdict_rule == "timeline":
         return stamp_as_of(answer)
     news = settings.news
-    lead = lead and answer.verdict is None  # a stated verdict stays first
+    lead = lead and answer.verdict not in ("Yes", "No")  # a yes/no verdict stays first
     if news.disagree:
         answer = note_differences(answer, find_differences(answer, hits, question), lead)
     if news.freshness and asks_about_present(question):

@@ -66,6 +66,22 @@ def test_the_same_claim_with_different_values_conflicts(first: str, second: str)
             "The flood killed 12 people in the valley on Sunday, officials said.",
             "The flood destroyed 31 homes in the valley on Sunday, officials said.",
         ),
+        # the same words about another product: another subject, another claim
+        (
+            "The startup Cyberbeast sells its scooter with a $9,990 price tag and a 30-mile range.",
+            "Rival startup ElectraMeccanica sells its scooter with an $8,500 price tag and a "
+            "25-mile range.",
+        ),
+        # a ticket price and a box-office total about one film: two quantities
+        (
+            "Tickets for the startup's film cost $19.89 for adults at the opening.",
+            "The startup's film took $92.8 million at the opening, its distributor said.",
+        ),
+        # a running total that has passed the first figure
+        (
+            "The startup raised $92.8 million in its first week, its founders said.",
+            "The startup has surpassed $250 million raised since its first week.",
+        ),
         # an update that states both values agrees with each
         (
             "FTX customers lost $2 billion in the collapse, prosecutors said.",

@@ -118,7 +118,7 @@ def test_the_feeds_tab_follows_a_feed_whose_articles_are_then_cited(
         page: Any = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(url)
         page.wait_for_selector("#question-box textarea", timeout=60_000)
-        page.get_by_role("tab", name="Upload").click()  # files, feeds and pages: one tab
+        page.get_by_role("tab", name="Add").click()  # files, feeds and pages: one tab
         page.locator("#feed-url textarea, #feed-url input").first.fill(feed)
         page.locator("#feed-add").click()
         status = page.locator("#feeds-status")
@@ -128,7 +128,7 @@ def test_the_feeds_tab_follows_a_feed_whose_articles_are_then_cited(
         assert row.locator("td").nth(3).inner_text() == "3"
         page.get_by_role("tab", name="Corpus").click()  # the corpus panel follows at once
         page.locator("#corpus-panel").get_by_text("4 articles").wait_for(timeout=30_000)
-        page.get_by_role("tab", name="Upload").click()
+        page.get_by_role("tab", name="Add").click()
 
         bad = feed.replace("/feed.xml", "/nope.xml")
         page.locator("#feed-url textarea, #feed-url input").first.fill(bad)

@@ -97,9 +97,10 @@ def test_two_outlets_giving_different_figures_are_flagged(stories: Settings) -> 
     from assistant import ask
 
     answer = ask("How much will repairing the harbor pier cost?", settings=stories)
+    by_source = {c.source: c.n for c in answer.citations}
     assert answer.text.endswith(
-        "Reports differ: Harbor Times (2026-04-01) says $2 million [1]; "
-        "Bay Ledger (2026-04-02) says $8 million [2]."
+        f"Reports differ: Harbor Times (2026-04-01) says $2 million [{by_source['Harbor Times']}]; "
+        f"Bay Ledger (2026-04-02) says $8 million [{by_source['Bay Ledger']}]."
     )
     [difference] = answer.differences
     assert all(s.supported for s in answer.sentences), answer.sentences
@@ -150,3 +151,18 @@ def test_a_newer_uncited_report_is_named_not_hidden(stories: Settings) -> None:
     assert answer.as_of == date(2026, 6, 10)
     assert "Tom Becker" in answer.text
     assert any(c.source == "Pine Valley News" for c in answer.citations)
+
+
+def test_a_later_report_that_updates_a_figure_leads_and_says_what_changed(
+    stories: Settings,
+) -> None:
+    from assistant import ask
+
+    answer = ask("How many people did the Elmdale flood kill?", settings=stories)
+    assert answer.text.startswith(
+        "9 people — Latest: Riverton Gazette (2026-07-03) reports 9 people [2], updating 4 people"
+        " in Valley Wire (2026-07-01) [1]."
+    )
+    assert (answer.verdict, answer.verdict_rule) == ("9 people", "update")
+    [difference] = answer.differences
+    assert difference.updated and difference.values == ["4 people", "9 people"]

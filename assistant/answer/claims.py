@@ -31,7 +31,9 @@ _COUNT = re.compile(
     r"\s+(?:(?:more|new|other|additional)\s+)?(?P<unit>[a-z]{3,})\b"
 )
 _HEDGE_LOW = re.compile(
-    r"\b(?:more than|over|at least|above|exceed(?:ing|s)?|upwards of)\s*$", re.I
+    r"\b(?:more than|over|at least|above|exceed(?:ing|s|ed)?|upwards of|surpass(?:ed|es|ing)?|"
+    r"top(?:ped|s)|pass(?:ed|es)|crossed|beyond)\s*$",
+    re.I,
 )
 _HEDGE_HIGH = re.compile(
     r"\b(?:up to|less than|under|below|fewer than|as (?:many|much) as)\s*$", re.I
@@ -93,6 +95,7 @@ _OUTCOMES = [  # opposite outcomes of one event: (one side, the other)
     (r"\b(?:approved|passed|cleared)\b", r"\b(?:rejected|blocked|vetoed|struck down)\b"),
 ]
 FRAME_SHARE = 0.5  # share of the smaller sentence's other words the two must share
+SAME_SCALE = 10.0  # two reports of one amount differ by less than this factor ($2bn vs $8bn)
 FRAME_MIN = 3  # and at least this many words
 NEAR = 3  # words before a value that name what it measures (the predicate: "will cost")
 
@@ -203,6 +206,8 @@ def differs(a: Value, b: Value) -> bool:
         return False  # "up to 10" and "8", "more than 5" and "3" can both hold… or are equal
     if low.bound == "low" or high.bound == "high":
         return False  # "more than 5" and "8": consistent
+    if a.kind in ("money", "count") and low.amount > 0 and high.amount / low.amount > SAME_SCALE:
+        return False  # "$19.89" a ticket and "$92.8 million" a weekend: two quantities, not one
     tolerance = 0.15 if "rough" in (a.bound, b.bound) else 0.02
     if a.kind == "percent":
         return high.amount - low.amount > max(0.1, tolerance * high.amount)
@@ -262,6 +267,8 @@ def conflicts(
     variants = _variants(question)
     if not kinds or not (variants <= _variants(first) and variants <= _variants(second)):
         return []  # only a question asking for a value names the claim; a variant must match
+    if not same_subject(first, second):
+        return []  # "the Cyberbeast's $99,990 price tag" and "ElectraMeccanica's $18,500 one"
     ours, theirs = sentence_values(first, days[0]), sentence_values(second, days[1])
     # the question names the claim only for sentences that state most of what it asks about
     stated = states(question, first) and states(question, second)
@@ -279,6 +286,31 @@ def conflicts(
         and not any(_agree(v, b) for v in ours)
         and not any(_agree(v, a) for v in theirs)
     ]
+
+
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'&-]*[a-z][\w’'&-]*|\b[A-Z]{2,}\b")
+_NOT_SUBJECT = frozenset({
+    "The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "This", "That",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+})
+
+
+def same_subject(first: str, second: str) -> bool:
+    """Return True when the sentences name something in common, or neither names anything.
+
+    Two values of one claim are about one subject: a price stated for another product, a
+    figure for another company, is a different claim however alike the words around it.
+    """
+    ours, theirs = _names(first), _names(second)
+    return (not ours and not theirs) or bool(ours & theirs)
+
+
+def _names(sentence: str) -> set[str]:
+    return {m.group().lower() for m in _NAME.finditer(sentence)} - {
+        w.lower() for w in _NOT_SUBJECT
+    }
 
 
 def states(question: str, sentence: str) -> bool:

@@ -141,8 +141,13 @@ def note_differences(answer: Answer, pairs: list[tuple[Claim, Claim]], lead: boo
                 f"[{numbers[0]}]; {second.outlet} ({_day(second)}) says {second.value.text} "
                 f"[{numbers[1]}]."
             )
-    text = "\n\n".join([*leads, answer.text, *notes])
-    notes_of = tuple(n.split(":", 1)[0] for n in [*leads, *notes])
+    body, verdict, rule = answer.text, answer.verdict, answer.verdict_rule
+    if leads and verdict:  # the latest value is the conclusion now; the earlier one follows
+        body = body.removeprefix(f"{verdict} — ")
+        verdict, rule = differences[-1].values[1], "update"
+        leads[0] = f"{verdict} — {leads[0]}"
+    text = "\n\n".join([*leads, body, *notes])
+    notes_of = (*(n.split(":", 1)[0] for n in [*leads, *notes]), f"{verdict} — Latest")
     sentences = [  # a note restates its reports' values verbatim: supported by construction
         s.model_copy(update={"supported": True, "support": 1.0})
         if s.text.startswith(notes_of)
@@ -155,6 +160,8 @@ def note_differences(answer: Answer, pairs: list[tuple[Claim, Claim]], lead: boo
             "citations": citations,
             "sentences": sentences,
             "differences": differences,
+            "verdict": verdict,
+            "verdict_rule": rule,
         }
     )
 

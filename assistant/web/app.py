@@ -75,9 +75,9 @@ def _layout(
                 timeline_tab(gr, ui)
             with gr.Tab("Corpus", id="corpus"):
                 _corpus_tab(gr, corpus_html, examples, ui)
-            with gr.Tab("Upload", id="upload"):
+            with gr.Tab("Add", id="add"):  # files and feeds: five tabs fit the column
                 _upload_tab(gr, settings, ui)
-                feeds_tab(gr, ui)  # the same tab: six tabs overflow into a "…" menu
+                feeds_tab(gr, ui)
             with gr.Tab("Settings", id="settings"):
                 _settings_controls(gr, settings, outlets, ui)
     return ui

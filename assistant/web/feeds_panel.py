@@ -1,4 +1,4 @@
-"""The web UI's Feeds panel (in the Upload tab): follow a feed or add a page, stop following a
+"""The web UI's Feeds panel (in the Add tab): follow a feed or add a page, stop following a
 feed, see when each was last fetched and its last error, and refresh them all now. The
 handlers return plain text and HTML, so they are tested without Gradio; `feeds_tab` and
 `wire_feeds` place and connect them."""
@@ -157,7 +157,7 @@ def _counts(result: Any) -> str:
 
 
 def feeds_tab(gr: Any, ui: dict[str, Any]) -> None:
-    """Create the Feeds panel's controls (placed in the Upload tab)."""
+    """Create the Feeds panel's controls (placed in the Add tab)."""
     gr.Markdown("### Feeds and web pages\nFollow an RSS or Atom feed, or add one article page: "
                 "its articles are fetched, indexed and cited like any other. `assistant watch` "
                 "keeps feeds fresh; **Refresh now** polls them here.", elem_id="feeds-intro")
