@@ -254,9 +254,10 @@ def test_a_huge_feed_is_taken_a_slice_per_poll(
     monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ASSISTANT_FEEDS__MAX_ENTRIES", "5")
-    text = "<p>" + "The harbor council debated the budget again at length. " * 9 + "</p>"
+    monkeypatch.setenv("ASSISTANT_FEEDS__ENTRY_CONTENT_CHARS", "40")  # short items: a small body
     items = [{"title": f"Entry {n}", "link": server.url(f"/e/{n}"), "guid": f"e{n}",
-              "content": f"<p>Entry {n} is here.</p>{text}"} for n in range(10_000)]
+              "description": f"Entry {n}: the harbor council debated the budget."}
+             for n in range(10_000)]
     server.routes["/big.xml"] = Route(rss(items), content_type="application/rss+xml",
                                       etag='"big"')
     big = server.url("/big.xml")
@@ -401,3 +402,36 @@ def test_a_poll_waits_for_another_writer_instead_of_failing(
     assert said == [f"another ingest (pid {os.getpid()}) is writing to the index at "
                     f"{env.index_dir}/ — waiting for it to finish"]
     assert results[0].report.articles_added == 2 and results[0].error is None
+
+
+def test_a_stopped_watch_returns_and_leaves_its_feed_due(server: WebServer, env: Settings) -> None:
+    from assistant.feeds import watch
+
+    release = threading.Event()
+
+    def held(handler: Any) -> None:
+        release.wait(30)
+        handler.send_response(503)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    _publish(server, 3)
+    server.routes["/news/0"] = Route(handler=held)  # the oldest entry, fetched last
+    state = FeedState(env.index_dir)
+    state.add(server.url("/feed.xml"))
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(env,), kwargs={"stop": stop,
+                                                                  "echo": lambda _: None})
+    watcher.start()
+    deadline = time.monotonic() + 60
+    while not server.requested("/news/0") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()  # what SIGTERM does to `assistant watch`
+    release.set()
+    watcher.join(60)
+    assert not watcher.is_alive()
+    row = state.feed(server.url("/feed.xml"))
+    assert row is not None and row.next_due == 0 and row.etag is None  # still due, in full
+    seen = set(state.seen(server.url("/feed.xml")))  # keys: guids, resolved like links
+    assert seen == {server.url("/story-1"), server.url("/story-2")}
+    state.close()

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _feed(web: WebServer, count: int) -> str:
     items = []
+    web.routes["/news/7"] = Route(article_page(7))  # linked by no feed
     for n in range(count):
         web.routes[f"/news/{n}"] = Route(article_page(n), etag=f'"p{n}"')
         items.append({"title": f"Harbor story number {n}", "link": web.url(f"/news/{n}"),
@@ -57,6 +58,13 @@ def test_add_refresh_and_remove_from_the_handlers(tmp_path: Path) -> None:
         assert add_feed(settings, feed) == (f"Following {feed}: 3 new and 0 changed entries, "
                                             "3 articles added, 0 replaced.")
         assert refresh_feeds(settings) == f"{feed}: not modified since the last fetch."
+        story = web.url("/news/7")
+        assert add_feed(settings, story) == (f"{story} is an article page, not a feed: its "
+                                             "article is added.")
+        assert add_feed(settings, web.url("/gone")) == (
+            f"Following {web.url('/gone')}, but its first fetch failed: HTTP 404 Not Found — "
+            "the page is gone; check the URL")
+        remove_feed(settings, web.url("/gone"))
         missing = web.url("/missing.xml")
         assert add_feed(settings, missing) == (
             f"Following {missing}, but its first fetch failed: HTTP 404 Not Found — the page is "
@@ -110,7 +118,7 @@ def test_the_feeds_tab_follows_a_feed_whose_articles_are_then_cited(
         page: Any = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(url)
         page.wait_for_selector("#question-box textarea", timeout=60_000)
-        page.get_by_role("tab", name="Add").click()
+        page.get_by_role("tab", name="Add").click()  # files, feeds and pages: one tab
         page.locator("#feed-url textarea, #feed-url input").first.fill(feed)
         page.locator("#feed-add").click()
         status = page.locator("#feeds-status")
@@ -118,6 +126,9 @@ def test_the_feeds_tab_follows_a_feed_whose_articles_are_then_cited(
         row = page.locator(f'#feeds-table tr[data-url="{feed}"]')
         assert "Harbor Times" in row.inner_text() and "ok" in row.inner_text()
         assert row.locator("td").nth(3).inner_text() == "3"
+        page.get_by_role("tab", name="Corpus").click()  # the corpus panel follows at once
+        page.locator("#corpus-panel").get_by_text("4 articles").wait_for(timeout=30_000)
+        page.get_by_role("tab", name="Add").click()
 
         bad = feed.replace("/feed.xml", "/nope.xml")
         page.locator("#feed-url textarea, #feed-url input").first.fill(bad)
@@ -125,9 +136,16 @@ def test_the_feeds_tab_follows_a_feed_whose_articles_are_then_cited(
         status.get_by_text("its first fetch failed").wait_for(timeout=60_000)
         assert "HTTP 404 Not Found" in page.locator(f'#feeds-table tr[data-url="{bad}"]'
                                                     ).inner_text()
+        page_url = feed.replace("/feed.xml", "/news/7")  # a page, not a feed: ingested once
+        page.locator("#feed-url textarea, #feed-url input").first.fill(page_url)
+        page.locator("#feed-add").click()
+        status.get_by_text("is an article page, not a feed: its article is added").wait_for(
+            timeout=60_000)
+        assert page.locator(f'#feeds-table tr[data-url="{page_url}"]').count() == 0
         page.locator("#feed-refresh").click()
         status.get_by_text("not modified since the last fetch").wait_for(timeout=60_000)
-        page.screenshot(path=str(SHOTS / "09_feeds.png"))  # docs/screenshot-feeds.png
+        # docs/screenshot-feeds.png
+        page.screenshot(path=str(SHOTS / "09_feeds.png"), full_page=True)
 
         page.fill("#question-box textarea", "How much will project 2 cost?")
         page.keyboard.press("Enter")

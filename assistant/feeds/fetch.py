@@ -165,6 +165,8 @@ class Fetcher:
         self._wait_turn(urlsplit(url).netloc)
         try:
             with self._client.stream("GET", url, headers=headers) as response:
+                if not self.settings.allow_private:
+                    _check_peer(url, response)
                 if response.status_code in _REDIRECTS:
                     location = response.headers.get("location")
                     return Fetched(url, response.status_code, "", b"", location=location)
@@ -236,6 +238,16 @@ def _network_error(url: str, exc: Exception) -> FetchError:
     return FetchError(url, f"cannot connect ({text[:120]})",
                       "check the URL and that the site is up; it is tried again later",
                       transient=True)
+
+
+def _check_peer(url: str, response: httpx.Response) -> None:
+    """Refuse a reply from a private address: the name may have resolved anew (DNS rebinding)."""
+    stream = response.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if peer and not ipaddress.ip_address(str(peer[0]).split("%")[0]).is_global:
+        raise FetchError(url, f"the connection went to a private address ({peer[0]})",
+                         "fetching loopback and private addresses is off; allow it with "
+                         "ASSISTANT_FETCH__ALLOW_PRIVATE=true")
 
 
 def _check_public(url: str, host: str, port: int | None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,8 +13,9 @@ from typing import Any
 from assistant.errors import AssistantError
 
 _FEED_TYPES = ("rss", "atom", "rdf", "xml")
-_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
-_FEED_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:rdf)\b",
+_PROLOG = rb"^\s*(?:<\?[^>]*>\s*|<!--.*?-->\s*)*"  # XML declaration, stylesheets, comments
+_HTML_START = re.compile(_PROLOG + rb"<(?:!doctype\s+html|html)\b", re.I | re.S)
+_FEED_START = re.compile(_PROLOG + rb"(?:<!doctype\s+rss[^>]*>\s*)?<(?:rss|feed|rdf:rdf)\b",
                          re.I | re.S)
 _ALTERNATE = re.compile(
     rb"<link\b[^>]*type=[\"']application/(?:rss|atom)\+xml[\"'][^>]*>", re.I
@@ -50,11 +52,11 @@ class Feed:
 def looks_like_feed(content_type: str, body: bytes) -> bool:
     """Return whether a fetched body is a feed rather than a page (by type, else by its start)."""
     head = body[:2048]
-    if _HTML_START.match(head):
-        return False
-    if any(kind in content_type for kind in _FEED_TYPES):
+    if _FEED_START.match(head):
         return True
-    return bool(_FEED_START.match(head))
+    if _HTML_START.match(head) or "html" in content_type:
+        return False
+    return any(kind in content_type for kind in _FEED_TYPES)
 
 
 def feed_links(body: bytes, base: str) -> list[str]:
@@ -78,9 +80,14 @@ def parse_feed(body: bytes, url: str, content_type: str) -> Feed:
         hint = (f"it links to the feed {links[0]} — follow that" if links
                 else "give the feed's own URL, or ingest the page with: assistant ingest URL")
         raise NotAFeedError(f"{url} is an HTML page, not a feed — {hint}")
-    parsed = feedparser.parse(body, response_headers={"content-type": content_type or
-                                                      "application/xml",
-                                                      "content-location": url})
+    # A stream, never bytes: feedparser reads a string that looks like a path or URL from there.
+    parsed = feedparser.parse(
+        io.BytesIO(body),
+        response_headers={"content-type": content_type or "application/xml",
+                          "content-location": url},
+        sanitize_html=False,  # only text is kept (trafilatura), and no markup is ever shown
+        resolve_relative_uris=False,  # links in content are not used; item links still resolve
+    )
     broken = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if not parsed.entries and (broken is not None or not parsed.get("version")):
         why = f"invalid XML: {broken}" if broken is not None else "no RSS, Atom or RDF content"

@@ -143,6 +143,8 @@ class Poller:
         if feed.warning:
             self.echo(f"{url}: {feed.warning}")
         complete = self._entries(url, feed, result)
+        if self.stop.is_set():
+            return result  # stopped mid-poll: the feed stays due, and the next run goes on
         if not complete:
             etag = last_modified = None
         self._succeeded(url, feed.title, etag, last_modified)
@@ -180,16 +182,20 @@ class Poller:
                     if k < len(batches) else None
 
             pending = fetch(0)
-            for k in range(len(batches)):
-                assert pending is not None
-                articles, done, fetched_all = pending.result()
-                pending = fetch(k + 1) if not self.stop.is_set() else None
-                if articles:
-                    _add(result.report, self._index(articles))
-                self.state.record_entries(url, done)
-                complete &= fetched_all
-                if pending is None:
-                    return complete and k == len(batches) - 1
+            try:
+                for k in range(len(batches)):
+                    assert pending is not None
+                    articles, done, fetched_all = pending.result()
+                    pending = fetch(k + 1) if not self.stop.is_set() else None
+                    if articles:
+                        _add(result.report, self._index(articles))
+                    self.state.record_entries(url, done)
+                    complete &= fetched_all
+                    if pending is None:
+                        return complete and k == len(batches) - 1
+            except KeyboardInterrupt:  # Ctrl-C: the fetching thread stops at its next entry
+                self.stop.set()
+                raise
         return complete
 
     def _fetch_batch(self, url: str, feed: Feed, entries: list[Entry],

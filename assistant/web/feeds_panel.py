@@ -1,6 +1,7 @@
-"""The web UI's Feeds tab: follow a feed, stop following one, see when each was last fetched
-and its last error, and refresh them all now. The handlers return plain text and HTML, so
-they are tested without Gradio; `feeds_tab` and `wire_feeds` place and connect them."""
+"""The web UI's Feeds panel (in the Add tab): follow a feed or add a page, stop following a
+feed, see when each was last fetched and its last error, and refresh them all now. The
+handlers return plain text and HTML, so they are tested without Gradio; `feeds_tab` and
+`wire_feeds` place and connect them."""
 
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ def followed_urls(settings: Settings) -> list[str]:
 
 
 def add_feed(settings: Settings, url: str | None) -> str:
-    """Follow a feed and ingest its entries now; return the status line."""
+    """Follow a feed and ingest its entries now (a page URL: ingest that page once)."""
     from assistant.feeds import FeedState, Poller, is_web_url
 
     url = (url or "").strip()
@@ -98,14 +99,23 @@ def add_feed(settings: Settings, url: str | None) -> str:
             state.close()
         with Poller(settings, echo=lambda _: None) as poller:
             result = poller.poll(url)
-            if result.not_a_feed:
+            if result.not_a_feed:  # an article page, perhaps: ingest it once
                 poller.state.remove(url)
-                return f"Not following {url}: {result.error}"
+                return _page_status(url, poller.ingest_url(url), result.error or "")
     except Exception as exc:
         return failure_message(exc, "adding the feed", "Try again")
     if result.error:
         return f"Following {url}, but its first fetch failed: {result.error}"
     return f"Following {url}: {_counts(result)}"
+
+
+def _page_status(url: str, page: Any, not_feed: str) -> str:
+    """Return the status of a URL that was no feed and was then ingested as a page."""
+    if page.error:
+        return f"Nothing added from {url}: {not_feed}; as a page: {page.error}"
+    r = page.report
+    done = "added" if r.articles_added else "updated" if r.articles_replaced else "already indexed"
+    return f"{url} is an article page, not a feed: its article is {done}."
 
 
 def refresh_feeds(settings: Settings) -> str:
@@ -147,12 +157,14 @@ def _counts(result: Any) -> str:
 
 
 def feeds_tab(gr: Any, ui: dict[str, Any]) -> None:
-    """Create the Feeds tab's controls."""
-    gr.Markdown("Follow RSS or Atom feeds: their articles are fetched, indexed and cited like "
-                "any other. `assistant watch` keeps them fresh; **Refresh now** polls them here.")
+    """Create the Feeds panel's controls (placed in the Add tab)."""
+    gr.Markdown("### Feeds and web pages\nFollow an RSS or Atom feed, or add one article page: "
+                "its articles are fetched, indexed and cited like any other. `assistant watch` "
+                "keeps feeds fresh; **Refresh now** polls them here.", elem_id="feeds-intro")
     with gr.Row(equal_height=True):
-        ui["feed_url"] = gr.Textbox(placeholder="https://example.org/feed.xml", show_label=False,
-                                    container=False, scale=5, elem_id="feed-url")
+        ui["feed_url"] = gr.Textbox(placeholder="A feed or page: https://example.org/feed.xml",
+                                    show_label=False, container=False, scale=5,
+                                    elem_id="feed-url")
         ui["feed_add"] = gr.Button("Add", variant="primary", scale=0, min_width=80,
                                    elem_id="feed-add")
     ui["feeds_table"] = gr.HTML(_EMPTY, elem_id="feeds-table")
@@ -166,7 +178,7 @@ def feeds_tab(gr: Any, ui: dict[str, Any]) -> None:
 
 
 def wire_feeds(gr: Any, settings: Settings, ui: dict[str, Any], app: Any) -> None:
-    """Connect the Feeds tab; its table is refreshed on page load and after every action."""
+    """Connect the Feeds panel; its table is refreshed on page load and after every action."""
 
     def shown(status: str | None = None) -> tuple[Any, ...]:
         urls = followed_urls(settings)
@@ -174,14 +186,22 @@ def wire_feeds(gr: Any, settings: Settings, ui: dict[str, Any], app: Any) -> Non
         return (render_feeds(settings), choice) if status is None else (
             escape_markdown(status), render_feeds(settings), choice, "")
 
+    def corpus() -> tuple[Any, ...]:
+        from assistant.web.corpus import corpus_overview
+
+        panel, outlets, examples = corpus_overview(settings)
+        return panel, gr.Dropdown(choices=outlets), examples
+
     outputs = [ui["feeds_status"], ui["feeds_table"], ui["feed_choice"], ui["feed_url"]]
+    corpus_parts = [ui["corpus"], ui["outlets"], ui["examples"]]
     # Fetching runs beside questions (its own queue): readers never wait for a writer.
-    ui["feed_add"].click(lambda url: shown(add_feed(settings, url)), ui["feed_url"], outputs,
-                         concurrency_id="feeds")
-    ui["feed_url"].submit(lambda url: shown(add_feed(settings, url)), ui["feed_url"], outputs,
-                          concurrency_id="feeds")
-    ui["feed_refresh"].click(lambda: shown(refresh_feeds(settings)), None, outputs,
-                             concurrency_id="feeds")
-    ui["feed_remove"].click(lambda url: shown(remove_feed(settings, url)), ui["feed_choice"],
-                            outputs, concurrency_id="feeds")
+    for event, handler, inputs in (
+        (ui["feed_add"].click, lambda url: shown(add_feed(settings, url)), ui["feed_url"]),
+        (ui["feed_url"].submit, lambda url: shown(add_feed(settings, url)), ui["feed_url"]),
+        (ui["feed_refresh"].click, lambda: shown(refresh_feeds(settings)), None),
+        (ui["feed_remove"].click, lambda url: shown(remove_feed(settings, url)),
+         ui["feed_choice"]),
+    ):
+        event(handler, inputs, outputs, concurrency_id="feeds").then(
+            corpus, None, corpus_parts, show_progress="hidden")
     app.load(shown, None, [ui["feeds_table"], ui["feed_choice"]], show_progress="hidden")
