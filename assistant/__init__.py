@@ -12,9 +12,18 @@ from assistant.errors import (
     InputError,
     ModelUnavailableError,
 )
+from assistant.index.filters import Filters
 from assistant.ingest import IngestReport, build_index
-from assistant.retrieve.filters import Filters
-from assistant.schema import Answer, Article, Citation, SentenceSupport
+from assistant.schema import (
+    Answer,
+    Article,
+    Citation,
+    Difference,
+    SentenceSupport,
+    Timeline,
+    TimelineEvent,
+)
+from assistant.story import timeline
 
 __all__ = [
     "Answer",
@@ -22,6 +31,7 @@ __all__ = [
     "AssistantError",
     "Citation",
     "ConfigError",
+    "Difference",
     "EmptyIndexError",
     "Filters",
     "IndexBusyError",
@@ -31,8 +41,11 @@ __all__ = [
     "ModelUnavailableError",
     "SentenceSupport",
     "Settings",
+    "Timeline",
+    "TimelineEvent",
     "article",
     "ask",
     "ask_stream",
     "build_index",
+    "timeline",
 ]

@@ -13,9 +13,10 @@ from assistant.answer.llm import get_llm
 from assistant.chat import condense_question, condense_with_llm
 from assistant.config import Settings
 from assistant.embed import get_embedder
-from assistant.index import open_index_for_search
+from assistant.index import Index, open_index_for_search
+from assistant.index.sentence_index import embedder_id, get_sentence_index
+from assistant.news import finish_answer, timeline_reply, until_today
 from assistant.retrieve import Filters, search
-from assistant.retrieve.sentence_index import embedder_id, get_sentence_index
 from assistant.schema import Answer, Turn
 
 
@@ -57,6 +58,8 @@ def ask_stream(
     are generated; the extractive answer yields its sentences.
     """
     settings = settings or Settings()
+    today = today or settings.news.today
+    filters = until_today(filters, today)  # an answer as of `today` reads nothing newer
     started = time.perf_counter()
     timings: dict[str, float] = {}
     llm = None if settings.answer.llm == "extractive" else get_llm(settings)
@@ -74,12 +77,18 @@ def ask_stream(
         pieces = stream_answer(
             refuse(standalone, "I answer questions from the indexed news articles only.")
         )
+    elif (story := timeline_reply(standalone, settings, filters, today)) is not None:
+        pieces = stream_answer(story)
     else:
-        hits = search(standalone, settings, filters=filters, today=today, timings=timings)
+        index = open_index_for_search(settings)  # once per question: search and answer share it
+        hits = search(
+            standalone, settings, filters=filters, today=today, timings=timings, index=index
+        )
         generate_started = time.perf_counter()
 
         def extractive() -> Answer:
-            return answer_extractively(standalone, question, hits, _encoder(settings), settings)
+            found = answer_extractively(standalone, question, hits, _encoder(index), settings)
+            return finish_answer(found, standalone, hits, settings, filters=filters, today=today)
 
         if llm is None:
             pieces = stream_answer(extractive())
@@ -93,20 +102,25 @@ def ask_stream(
             answer = item
         else:
             yield item
+    assert answer is not None
+    if llm is not None and answer.as_of is None and "retrieve" in timings:  # notes go after
+        done = finish_answer(answer, standalone, hits, settings, filters=filters, today=today,
+                             lead=False)
+        if done.text != answer.text:
+            yield done.text[len(answer.text) :]
+        answer = done
     if "retrieve" in timings:
         timings["generate"] = (time.perf_counter() - generate_started) * 1000
     timings["total"] = (time.perf_counter() - started) * 1000
-    assert answer is not None
     yield answer.model_copy(update={"timings_ms": {k: round(v, 1) for k, v in timings.items()}})
 
 
-def _encoder(settings: Settings) -> Encode:
+def _encoder(index: Index) -> Encode:
     """Return the answerer's sentence encoder: the index's model, reusing stored vectors.
 
     The extractive answerer scores the same sentences the second stage ranked, so their
     vectors come from the index's sentence file instead of being embedded again.
     """
-    index = open_index_for_search(settings)
     ingest = index.settings.ingest  # the backend the index was built with
     sentences = get_sentence_index(index.directory, embedder_id(ingest))
     return sentences.encoder(get_embedder(ingest).embed_array)

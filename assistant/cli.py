@@ -1,4 +1,4 @@
-"""The `assistant` command: ingest | remove | info | ask | chat | ui | eval.
+"""The `assistant` command: ingest | remove | info | ask | timeline | chat | ui | eval.
 
 Exit codes: 0 done, 1 an expected failure (one `Error: …` line on stderr saying what to do
 next), 2 a bad command line (the same one line), 130 Ctrl-C, and 141 when stdout is closed
@@ -25,11 +25,13 @@ from assistant.cli_commands import (
     run_info,
     run_ingest,
     run_remove,
+    run_timeline,
     run_ui,
 )
 from assistant.config import Settings
 from assistant.errors import AssistantError, ConfigError
 
+_KEEPS = ("ingest", "ui", "watch", "feeds")  # commands whose completed articles stay on Ctrl-C
 BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for `yes | head -1`'s `yes`
 
 
@@ -82,7 +84,7 @@ def _run(args: list[str]) -> int:
     except KeyboardInterrupt:
         kept = " — every article completed so far is kept; run the same command again to finish"
         print(
-            "\ninterrupted" + (kept if parsed.command in ("ingest", "ui") else ""), file=sys.stderr
+            "\ninterrupted" + (kept if parsed.command in _KEEPS else ""), file=sys.stderr
         )
         return 130
 
@@ -148,10 +150,9 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "paths",
         nargs="*",
-        type=Path,
         help="files or folders to index: .txt/.md (YAML front matter or a 'By NAME – OUTLET,"
-        " DATE' byline give outlet, author and date), .html, .json, .jsonl"
-        f" (default: {defaults.seeds_dir}/)",
+        " DATE' byline give outlet, author and date), .html, .json, .jsonl; or http(s) URLs"
+        f" of article pages or RSS/Atom feeds (default: {defaults.seeds_dir}/)",
     )
     ingest.add_argument("--rebuild", action="store_true", help="delete the index and start fresh")
     ingest.add_argument(
@@ -176,6 +177,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     _common(remove, defaults)
 
+    _feed_commands(commands, defaults)
+
     info = _command(commands, "info", run_info, "what the index holds: articles, outlets, dates")
     info.add_argument(
         "--documents",
@@ -190,6 +193,21 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
     _common(ask, defaults)
     _search_options(ask, defaults)
+
+    story = _command(
+        commands, "timeline", run_timeline, "a story's dated events, oldest first, each cited"
+    )
+    story.add_argument("query", type=_question, help='the story, e.g. "SBF trial" (in quotes)')
+    story.add_argument("--json", action="store_true", help="print the Timeline as JSON")
+    story.add_argument(
+        "--source", action="append", default=[], help="only this outlet (repeatable)"
+    )
+    story.add_argument("--since", type=_day, help="published on or after YYYY-MM-DD")
+    story.add_argument("--until", type=_day, help="published on or before YYYY-MM-DD")
+    story.add_argument(
+        "--today", type=_day, help="the date 'last week' refers to, YYYY-MM-DD (default: today)"
+    )
+    _common(story, defaults)
 
     chat = _command(commands, "chat", run_chat, "a conversation in the terminal (follow-ups work)")
     _common(chat, defaults)
@@ -212,6 +230,32 @@ def _parser() -> argparse.ArgumentParser:
         "eval", help="run an eval set or benchmark (see: assistant eval -h)", add_help=False
     )
     return parser
+
+
+def _feed_commands(commands: Any, defaults: Settings) -> None:
+    """Add `feeds add|list|remove|refresh` and `watch`."""
+    from assistant.feeds.commands import run_feeds, run_watch
+
+    feeds = _command(commands, "feeds", run_feeds, "follow RSS/Atom feeds: add, list, remove")
+    actions = feeds.add_subparsers(title="actions", dest="feeds_action", required=True)
+    add = actions.add_parser("add", help="follow a feed and ingest its entries now")
+    add.add_argument("url", help="the feed's http(s) URL")
+    add.add_argument("--no-poll", action="store_true", help="only follow; ingest on `watch`")
+    remove = actions.add_parser("remove", help="stop following a feed")
+    remove.add_argument("url", help="the feed's URL as `assistant feeds list` shows it")
+    remove.add_argument("--purge", action="store_true", help="also remove its articles")
+    actions.add_parser("list", help="the feeds: last fetched, next poll, counts, last error")
+    actions.add_parser("refresh", help="poll every followed feed now")
+    for action in actions.choices.values():
+        _common(action, defaults)
+    watch = _command(commands, "watch", run_watch, "poll followed feeds until stopped")
+    watch.add_argument(
+        "--every",
+        help=f"time between polls of a feed: 30m, 2h, 90s "
+        f"(default: {defaults.feeds.every_minutes:g}m)",
+    )
+    watch.add_argument("--once", action="store_true", help="poll the due feeds once and exit")
+    _common(watch, defaults)
 
 
 def _command(commands: Any, name: str, handler: Any, help: str) -> argparse.ArgumentParser:

@@ -19,7 +19,13 @@ SHOWN_PRUNED = 10  # origins listed after "pruned N articles"; the rest are coun
 
 def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Ingest the named paths (default: the seeds); finding no articles at all is an error."""
-    paths = args.paths or [settings.seeds_dir]
+    from assistant.feeds.fetch import is_web_url
+
+    urls = [p for p in args.paths if is_web_url(str(p))]
+    paths = [Path(p) for p in args.paths if not is_web_url(str(p))]
+    if urls:
+        return _ingest_urls(urls, paths, args, settings)
+    paths = paths or [settings.seeds_dir]
     _check_supported_files(paths)
     report = ingest(paths, settings, rebuild=args.rebuild, prune=args.prune)
     if report.articles_added + report.articles_replaced + report.articles_unchanged == 0:
@@ -32,6 +38,27 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
             f"no articles found in {_names(paths)}: {why} — ingest {_kinds()} "
             "files (JSON records need a body, text or content field)"
         )
+    return 0
+
+
+def _ingest_urls(urls: list[str], paths: list[Path], args: argparse.Namespace,
+                 settings: Settings) -> int:
+    """Ingest files first (if any), then each URL; every URL failing is an error."""
+    from assistant.feeds.commands import ingest_urls
+
+    if paths:
+        _check_supported_files(paths)
+        ingest(paths, settings, rebuild=args.rebuild, prune=args.prune)
+    elif args.rebuild:
+        from assistant.index import delete_index
+        from assistant.index.lock import writing
+
+        with writing(Path(settings.index_dir)):
+            delete_index(settings)
+    results = ingest_urls(urls, settings)
+    if all(r.error for r in results):
+        raise InputError(f"nothing ingested from {', '.join(urls)} (see the lines above) — "
+                         "fix the URL or try again later")
     return 0
 
 
@@ -162,6 +189,15 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def run_timeline(args: argparse.Namespace, settings: Settings) -> int:
+    """Print a story's timeline (or the Timeline as JSON)."""
+    from assistant.story import format_timeline, timeline
+
+    story = timeline(args.query, settings, filters=_filters(args), today=args.today)
+    print(story.model_dump_json(indent=2) if args.json else format_timeline(story))
+    return 0
+
+
 def run_chat(args: argparse.Namespace, settings: Settings) -> int:
     """Hold a conversation on stdin/stdout until an empty line or end of input."""
     from assistant.api import ask_stream
@@ -194,7 +230,7 @@ def run_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _filters(args: argparse.Namespace) -> Any:
-    from assistant.retrieve.filters import Filters
+    from assistant.index.filters import Filters
 
     return Filters(sources=tuple(args.source), since=args.since, until=args.until)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -157,8 +158,68 @@ class AnswerSettings(Section):
     )
 
 
+class NewsSettings(Section):
+    today: date | None = Field(
+        None,
+        description="The date questions about the present ('current', 'latest', 'still') are "
+        "answered as of, and answers' ages are counted from (default: the real date).",
+    )
+    disagree: bool = Field(
+        True, description="Say when the cited outlets report different figures, dates or names."
+    )
+    freshness: bool = Field(
+        True,
+        description="For questions about the present, lead with the newest report and say when "
+        "the index holds a newer article on the story than the one cited.",
+    )
+    timeline_events: int = Field(25, gt=0, description="Lines a timeline shows at most.")
+
+
 class ChatSettings(Section):
     carry_turns: int = Field(2, ge=0, description="Earlier turns used to condense a follow-up.")
+
+
+class FetchSettings(Section):
+    timeout: float = Field(
+        20.0, gt=0, description="Seconds to wait to connect or for the next bytes."
+    )
+    max_mb: float = Field(
+        10.0, gt=0, description="Largest page or feed fetched, in MB (after decompression)."
+    )
+    max_redirects: int = Field(5, ge=0, description="Redirects followed before giving up.")
+    host_interval: float = Field(
+        1.0, ge=0, description="Seconds between two requests to the same host (politeness)."
+    )
+    user_agent: str = Field(
+        "news-assistant/0.1 (personal news Q&A; respects robots.txt)",
+        description="User-Agent sent with every request and matched against robots.txt.",
+    )
+    allow_private: bool = Field(
+        False,
+        description="Allow fetching loopback and private-network addresses (127.0.0.1, "
+        "10.x, 192.168.x …); off so a feed cannot make the assistant probe your network.",
+    )
+
+
+class FeedsSettings(Section):
+    every_minutes: float = Field(30.0, gt=0, description="Minutes between polls of each feed.")
+    max_entries: int = Field(
+        200, gt=0, description="New entries taken from one feed per poll, newest first; the "
+        "rest follow on the next polls."
+    )
+    batch: int = Field(
+        20,
+        gt=0,
+        description="Entries indexed and recorded together; the next batch is fetched while "
+        "one is indexed (each batch also refreshes BM25 and the sentence vectors).",
+    )
+    max_backoff_hours: float = Field(
+        6.0, gt=0, description="Longest wait before retrying a feed that keeps failing."
+    )
+    entry_content_chars: int = Field(
+        400, ge=0, description="An entry whose own content holds this many characters of text "
+        "is indexed from it instead of fetching its page.",
+    )
 
 
 class Settings(BaseSettings):
@@ -176,3 +237,6 @@ class Settings(BaseSettings):
     ray: RaySettings = RaySettings()
     answer: AnswerSettings = AnswerSettings()
     chat: ChatSettings = ChatSettings()
+    fetch: FetchSettings = FetchSettings()
+    feeds: FeedsSettings = FeedsSettings()
+    news: NewsSettings = NewsSettings()

@@ -23,4 +23,6 @@ def format_answer(answer: Answer) -> str:
         lines.append(f"    “{citation.quote}”")
         if citation.url:
             lines.append(f"    {citation.url}")
+    if answer.as_of:
+        lines.append(f"As of {answer.as_of.isoformat()} (the newest cited article).")
     return "\n".join(lines)

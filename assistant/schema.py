@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -102,6 +102,53 @@ class Answer(BaseModel):
     verdict_rule: str | None = Field(
         None, description="The rule that decided the verdict (see answer/verdict.py)."
     )
+    as_of: date | None = Field(
+        None, description="The date the answer is good as of: its newest cited article's."
+    )
+    differences: list[Difference] = Field(
+        default_factory=list,
+        description="Claims the cited outlets report differently (see answer/disagree.py).",
+    )
+    newer: list[Citation] = Field(
+        default_factory=list,
+        description="Newer articles on the same story than the ones the answer cites.",
+    )
 
+
+class Difference(BaseModel):
+    """One claim that two reports state with different values: "$2 billion" against "$8 billion"."""
+
+    kind: str = Field(description="What differs: number, date, name or outcome.")
+    values: list[str] = Field(description="The values, oldest report first.")
+    citations: list[int] = Field(description="The [n] of each value's report, same order.")
+    dates: list[date | None] = Field(default_factory=list, description="Each report's date.")
+    updated: bool = Field(
+        False, description="True when the later report revises the earlier (latest leads)."
+    )
+
+
+class TimelineEvent(BaseModel):
+    """One dated event of a story: the sentence that states it, its outlet and date."""
+
+    day: date | None = Field(description="Publication date of the report (the sort key).")
+    stated: date | None = Field(
+        None, description="The date the sentence itself names, when it differs from `day`."
+    )
+    text: str
+    citation: Citation
+    also_in: list[str] = Field(default_factory=list, description="Outlets reporting it too.")
+    article_ids: list[str] = Field(default_factory=list, description="Every merged article.")
+
+
+class Timeline(BaseModel):
+    """What `timeline` returns: a story's dated events, oldest first."""
+
+    query: str
+    events: list[TimelineEvent]
+    as_of: date | None = Field(None, description="The newest event's date.")
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+
+Answer.model_rebuild()  # it names Difference, defined after it
 
 Turn = tuple[str, str]  # (user question, assistant answer) of an earlier exchange

@@ -83,7 +83,7 @@ def _chroma_rates(work: Path, count: int, sentences: list[str]) -> list[list[str
     and to the embedded store."""
     import numpy as np
 
-    from assistant.store import open_store
+    from assistant.index.store import open_store
     from tests.serving import free_port
 
     chunks = [c for i in range(count // 2) for c in _article(i, sentences)[1]]
@@ -150,10 +150,10 @@ def _upsert_rate(stores: list[Any], chunks: list[Chunk], vectors: Any) -> float:
 
 def _catalog_and_refresh(work: Path, count: int, sentences: list[str]) -> list[list[str]]:
     """Commit count/2 articles to a catalog, then time BM25's rebuild and the sentence scan."""
-    from assistant.catalog import Catalog
+    from assistant.index.bm25 import build_bm25
+    from assistant.index.catalog import Catalog
+    from assistant.index.sentence_index import sentence_key
     from assistant.ingest.pipeline import content_hash
-    from assistant.retrieve.bm25 import build_bm25
-    from assistant.retrieve.sentence_index import sentence_key
     from assistant.text.sentences import sentence_texts
     from assistant.text.words import tokenize
 

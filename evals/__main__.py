@@ -136,10 +136,16 @@ def _gate(summary: dict[str, Any], floors: Path | None) -> int:
     return 1 if failures else 0
 
 
+def _run_news(argv: Sequence[str]) -> int:
+    from evals.news import main as news_main
+
+    return news_main(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the evals CLI on argv (default: sys.argv[1:]) and return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"compare": _run_compare, "report": _run_report}
+    commands = {"compare": _run_compare, "report": _run_report, "news": _run_news}
     try:
         if argv and argv[0] in commands:
             return commands[argv[0]](argv[1:])

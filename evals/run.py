@@ -136,23 +136,82 @@ def result_row(
     }
 
 
+@dataclass(frozen=True)
+class Metric:
+    """One metric: its per-case score (None where it does not apply) and how a run sums it up.
+
+    `per_case` is None for metrics only a whole run has (refusal recall); `aggregate` is None
+    for the mean of the per-case scores. Add a metric here, once: `score_case` and `summarize`
+    both read this table.
+    """
+
+    name: str
+    per_case: Callable[[EvalCase, Answer, Sequence[Hit]], Any] | None = None
+    aggregate: Callable[[Sequence[dict[str, Any]]], float | None] | None = None
+    applies: Callable[[EvalCase], bool] = lambda case: True  # scored for this case at all
+
+
+def _answer_match(case: EvalCase, answer: Answer, hits: Sequence[Hit]) -> bool | None:
+    if not case.answerable:
+        return None
+    return answer.answered and metrics.answer_match(answer.text, case.answers)
+
+
+def _cited_answer_match(case: EvalCase, answer: Answer, hits: Sequence[Hit]) -> bool | None:
+    if not case.answerable:
+        return None
+    return answer.answered and metrics.cited_answer_match(answer, case.answers)
+
+
+def _ranked(case: EvalCase, hits: Sequence[Hit]) -> list[str]:
+    gold = case.gold_articles
+    return [metrics.article_key(h.chunk.article_id, h.chunk.title, gold) for h in hits]
+
+
+def _retrieval(name: str, score: Callable[[Sequence[str], Sequence[str]], Any]) -> Metric:
+    """Return a metric over the ranked articles, scored for cases with gold articles."""
+
+    def per_case(case: EvalCase, answer: Answer, hits: Sequence[Hit]) -> Any:
+        return score(_ranked(case, hits), case.gold_articles)
+
+    return Metric(name, per_case, applies=lambda case: bool(case.gold_articles))
+
+
+def _hit_at(k: int) -> Metric:
+    return _retrieval(f"hit@{k}", lambda ranked, gold: metrics.hit_at_k(ranked, gold, k))
+
+
+def _outcomes(rows: Sequence[dict[str, Any]]) -> list[tuple[bool, bool]]:
+    return [(not r["scores"]["answerable"], r["scores"]["abstained"]) for r in rows]
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric("answer_match", _answer_match),
+    Metric("cited_answer_match", _cited_answer_match),
+    Metric("citation_precision", lambda case, answer, hits: metrics.citation_precision(answer)),
+    Metric("citation_validity", lambda case, answer, hits: metrics.citation_validity(answer)),
+    Metric("refusal_recall", aggregate=lambda rows: metrics.refusal_recall(_outcomes(rows))),
+    Metric("refusal_precision", aggregate=lambda rows: metrics.refusal_precision(_outcomes(rows))),
+    Metric("false_refusal_rate",
+           aggregate=lambda rows: metrics.false_refusal_rate(_outcomes(rows))),
+    *(_hit_at(k) for k in HIT_KS),
+    _retrieval("mrr@10", lambda ranked, gold: metrics.mrr_at_k(ranked, gold, 10)),
+    _retrieval("recall@10", lambda ranked, gold: metrics.article_recall_at_k(ranked, gold, 10)),
+    _retrieval("all_evidence_recall@10",
+               lambda ranked, gold: metrics.all_evidence_recall_at_k(ranked, gold, 10)),
+    Metric("answer_precision", aggregate=breakdown.answer_precision),
+)
+
+
 def score_case(case: EvalCase, answer: Answer, hits: Sequence[Hit]) -> dict[str, Any]:
     """Return the per-case scores: answer, citations, abstention, retrieval, benchmark rules."""
-    answerable = case.answerable
-    scores: dict[str, Any] = {
-        "answerable": answerable,
-        "abstained": not answer.answered,
-        "answer_match": answer.answered and metrics.answer_match(answer.text, case.answers)
-        if answerable
-        else None,
-        "cited_answer_match": answer.answered and metrics.cited_answer_match(answer, case.answers)
-        if answerable
-        else None,
-        "citation_validity": metrics.citation_validity(answer),
-        "citation_precision": metrics.citation_precision(answer),
-    }
+    scores: dict[str, Any] = {"answerable": case.answerable, "abstained": not answer.answered}
+    for metric in METRICS:
+        if metric.per_case is not None and metric.applies(case):
+            scores[metric.name] = metric.per_case(case, answer, hits)
     if case.gold_articles:
-        scores |= _article_scores(case, hits)
+        scores["gold_rank"] = metrics.first_gold_rank(_ranked(case, hits), case.gold_articles,
+                                                      RETRIEVAL_DEPTH)
     if case.gold_facts:
         chunk_texts = [h.chunk.indexed_text() for h in hits]
         scores |= {
@@ -182,19 +241,6 @@ def mhr_output(answer: Answer) -> str:
     return answer.text
 
 
-def _article_scores(case: EvalCase, hits: Sequence[Hit]) -> dict[str, Any]:
-    """Return article-level retrieval scores; gold entries match an article's id or title."""
-    gold = case.gold_articles
-    ranked = [metrics.article_key(h.chunk.article_id, h.chunk.title, gold) for h in hits]
-    scores: dict[str, Any] = {f"hit@{k}": metrics.hit_at_k(ranked, gold, k) for k in HIT_KS}
-    return scores | {
-        "mrr@10": metrics.mrr_at_k(ranked, gold, 10),
-        "recall@10": metrics.article_recall_at_k(ranked, gold, 10),
-        "all_evidence_recall@10": metrics.all_evidence_recall_at_k(ranked, gold, 10),
-        "gold_rank": metrics.first_gold_rank(ranked, gold, RETRIEVAL_DEPTH),
-    }
-
-
 def _realtime_scores(case: EvalCase, answer: Answer, hits: Sequence[Hit]) -> dict[str, Any]:
     """Return RealTime QA's multiple-choice and generation scores (markers removed first)."""
     text = metrics.strip_markers(answer.text) if answer.answered else ""
@@ -215,17 +261,12 @@ def _mean_of(rows: Sequence[dict[str, Any]], key: str) -> float | None:
 
 def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Return the run's summary: the metrics named in the evals README, plus `n` and `by_kind`."""
-    outcomes = [(not r["scores"]["answerable"], r["scores"]["abstained"]) for r in rows]
     summary: dict[str, Any] = {"n": len(rows)}
-    for key in ("answer_match", "cited_answer_match", "citation_precision", "citation_validity"):
-        summary[key] = _mean_of(rows, key)
-    summary["refusal_recall"] = metrics.refusal_recall(outcomes)
-    summary["refusal_precision"] = metrics.refusal_precision(outcomes)
-    summary["false_refusal_rate"] = metrics.false_refusal_rate(outcomes)
-    for key in (*(f"hit@{k}" for k in HIT_KS), "mrr@10", "recall@10", "all_evidence_recall@10"):
-        summary[key] = _mean_of(rows, key)
+    for metric in METRICS:
+        summary[metric.name] = (
+            metric.aggregate(rows) if metric.aggregate else _mean_of(rows, metric.name)
+        )
     summary |= metrics.latency_summary([r["timings_ms"] for r in rows])
-    summary["answer_precision"] = breakdown.answer_precision(rows)
     summary["by_kind"] = _by_kind(rows)
     summary["by_category"] = breakdown.by_category(rows)
     summary["verdict_rules"] = breakdown.rule_table(rows)

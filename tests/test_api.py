@@ -117,3 +117,19 @@ def test_a_short_who_question_is_answered_by_the_sentence_naming_the_person(
 ) -> None:
     answer = ask("Who approved the missiles?", settings=seed_index)  # the README's HTTP example
     assert answer.answered and "Joe Biden" in answer.text, answer.text
+
+
+def test_an_ask_opens_the_index_once(seed_index: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.index as index_module
+
+    opened: list[str] = []
+    real_open = index_module.open_index
+
+    def counting_open(settings: Settings, create: bool = False) -> index_module.Index:
+        opened.append(str(settings.index_dir))
+        return real_open(settings, create)
+
+    monkeypatch.setattr(index_module, "open_index", counting_open)
+    answer = ask(SEED_QUESTION, settings=seed_index)
+    assert answer.answered
+    assert len(opened) == 1, opened

@@ -241,7 +241,7 @@ def test_seed_question_streams_a_cited_answer_with_the_sentence_highlighted(page
 def test_uploaded_article_is_searchable_and_cited(page: Any, tmp_path: Path) -> None:
     article = tmp_path / "glenmoor_ferry.txt"
     article.write_text(UPLOAD_TEXT, encoding="utf-8")
-    page.get_by_role("tab", name="Upload").click()
+    page.get_by_role("tab", name="Add").click()
     page.locator("#upload input[type=file]").set_input_files(str(article))
     status = page.locator("#upload-status")
     status.get_by_text("Indexed 1 article").wait_for(timeout=60_000)

@@ -15,17 +15,17 @@ import pytest
 from assistant.config import Settings
 from assistant.errors import ConfigError
 from assistant.index import open_index, open_index_for_search
+from assistant.index.bm25 import get_bm25
 from assistant.ingest import build_index, remove_documents
 from assistant.retrieve import search
-from assistant.retrieve.bm25 import get_bm25
 from tests.conftest import DATA, SEEDS
 
 pytestmark = pytest.mark.slow
 
 
-def _write_articles(folder: Path, count: int, words: int = 60) -> None:
+def _write_articles(folder: Path, count: int, words: int = 60, first: int = 0) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    for i in range(count):
+    for i in range(first, first + count):
         body = " ".join(
             f"Sentence {j} about topic{i} and the harbour number {i * 7 + j}."
             for j in range(words // 8)
@@ -79,6 +79,23 @@ def test_reingest_adds_nothing_and_changed_file_is_replaced(tmp_path: Path) -> N
     texts = [c.text for c in open_index(settings).catalog.iter_chunks()]
     assert any("reopened on Monday" in t for t in texts)
     assert not any("topic1 " in t for t in texts)
+
+
+def test_a_copy_of_an_indexed_file_elsewhere_is_not_indexed_twice(tmp_path: Path) -> None:
+    corpus, copy = tmp_path / "corpus", tmp_path / "elsewhere" / "corpus"
+    _write_articles(corpus, 2)
+    _write_articles(copy, 3)  # two identical to the first folder's, one new
+    settings = Settings(index_dir=tmp_path / "idx")
+    build_index([corpus], settings)
+    before = _consistent(settings)
+    report = build_index([copy], settings)
+    assert report.articles_added == 1, report.summary()
+    assert len(report.skipped) == 2 and "already indexed" in report.summary()
+    documents, chunks = _consistent(settings)
+    assert documents == before[0] + 1
+    again = build_index([corpus, copy], settings, prune=True)  # nothing moves back and forth
+    assert (again.articles_added, again.articles_removed) == (0, 0)
+    assert _consistent(settings) == (documents, chunks)
 
 
 def test_prune_and_remove(tmp_path: Path) -> None:
@@ -250,7 +267,7 @@ def test_vectors_a_killed_run_stored_without_committing_are_swept(tmp_path: Path
 def test_prune_drops_only_articles_whose_files_are_gone(tmp_path: Path) -> None:
     here, elsewhere = tmp_path / "here", tmp_path / "elsewhere"
     _write_articles(here, 3)
-    _write_articles(elsewhere, 2)
+    _write_articles(elsewhere, 2, first=10)
     (elsewhere / "feed.jsonl").write_text(
         "\n".join(json.dumps({"id": f"r{i}", "title": f"Record {i}", "body": f"Body of {i}."})
                   for i in range(3)) + "\n")

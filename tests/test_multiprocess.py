@@ -20,8 +20,8 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import IndexBusyError
+from assistant.index.lock import writing
 from assistant.ingest import build_index
-from assistant.lock import writing
 from tests.serving import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,14 +21,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.catalog import CATALOG_FILE
 from assistant.cli import main
 from assistant.config import IngestSettings, Settings, StoreSettings
 from assistant.errors import AssistantError, ConfigError
 from assistant.index import open_index
+from assistant.index.bm25 import get_bm25
+from assistant.index.catalog import CATALOG_FILE
+from assistant.index.sentence_index import load_sentence_index
 from assistant.ingest import IngestReport, build_index
-from assistant.retrieve.bm25 import get_bm25
-from assistant.retrieve.sentence_index import load_sentence_index
 from tests.conftest import ROOT
 from tests.test_server_mode import chroma_server  # noqa: F401  # the real `chroma run` fixture
 

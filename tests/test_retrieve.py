@@ -13,14 +13,13 @@ import pytest
 from assistant.config import Settings
 from assistant.errors import ModelUnavailableError
 from assistant.index import open_index
+from assistant.index.bm25 import get_bm25
+from assistant.index.sentence_index import load_sentence_index
 from assistant.ingest import build_index, remove_documents
 from assistant.retrieve import Filters, search
-from assistant.retrieve.bm25 import get_bm25
 from assistant.retrieve.dedup import collapse_duplicates
-from assistant.retrieve.fuse import fuse_rrf, fuse_weighted, normalize_scores
 from assistant.retrieve.hints import read_hints
 from assistant.retrieve.score import minmax, select_covering
-from assistant.retrieve.sentence_index import load_sentence_index
 from assistant.schema import Chunk, Hit
 from assistant.text import find_dates, find_outlets, outlet_aliases
 from assistant.text import sentence_texts as split_sentences
@@ -96,21 +95,6 @@ def test_plain_question_has_no_sub_queries() -> None:
 
 
 # --- fusion, coverage and duplicates ---------------------------------------------------------
-
-
-def test_rrf_rewards_agreement() -> None:
-    fused = fuse_rrf([["a", "b", "c"], ["b", "a", "d"]])
-    assert [cid for cid, _ in fused][:2] in (["a", "b"], ["b", "a"])
-    assert dict(fused)["d"] == dict(fused)["c"] < dict(fused)["a"]
-
-
-def test_weighted_fusion_normalises_each_list() -> None:
-    dense = [("a", 0.9), ("b", 0.5)]
-    sparse = [("b", 30.0), ("c", 10.0)]
-    assert normalize_scores(sparse) == {"b": 1.0, "c": 0.0}
-    fused = dict(fuse_weighted(dense, sparse, dense_weight=0.3))
-    assert fused == pytest.approx({"a": 0.3, "b": 0.7, "c": 0.0})
-    assert fuse_weighted(dense, sparse, 1.0)[0][0] == "a"
 
 
 def test_minmax_handles_constant_scores() -> None:
@@ -288,7 +272,7 @@ def test_bm25_and_sentences_stay_in_step_through_add_replace_remove(tmp_path: Pa
 
 def test_answer_encoder_reuses_stored_sentence_vectors(tiny_index: Settings) -> None:
     from assistant.embed import get_embedder
-    from assistant.retrieve.sentence_index import embedder_id, get_sentence_index
+    from assistant.index.sentence_index import embedder_id, get_sentence_index
 
     index = open_index(tiny_index)
     ingest = index.settings.ingest

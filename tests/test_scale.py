@@ -24,13 +24,13 @@ import numpy as np
 import pytest
 
 from assistant import Answer, ask
-from assistant.catalog import CATALOG_FILE
 from assistant.config import IngestSettings, Settings
 from assistant.embed import register_embedder, vectors_kind
 from assistant.index import manifest_for, open_index
+from assistant.index.bm25 import get_bm25
+from assistant.index.catalog import CATALOG_FILE
 from assistant.ingest import build_index
 from assistant.ingest.load import load_articles
-from assistant.retrieve.bm25 import get_bm25
 from tests.conftest import DATA, ROOT, SEED_QUESTION, SEEDS
 
 MULTIHOP = ROOT / "evals/data/multihop-rag/corpus.jsonl"  # ODC-BY copy in the repo

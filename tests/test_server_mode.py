@@ -17,14 +17,14 @@ from pathlib import Path
 import pytest
 
 from assistant import ask
-from assistant.catalog import CATALOG_FILE
 from assistant.cli import main
 from assistant.config import Settings, StoreSettings
 from assistant.errors import AssistantError
 from assistant.index import open_index
+from assistant.index.bm25 import BM25_DIR, get_bm25
+from assistant.index.catalog import CATALOG_FILE
+from assistant.index.store import CHROMA_DIR
 from assistant.ingest import build_index, remove_documents
-from assistant.retrieve.bm25 import BM25_DIR, get_bm25
-from assistant.store import CHROMA_DIR
 from tests.conftest import DATA, SEED_QUESTION, SEEDS
 
 

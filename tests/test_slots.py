@@ -30,6 +30,11 @@ ARTICLES = [
      "published_at": "2026-03-02", "body": "The harbor council voted to buy an electric ferry "
      "named Osprey for the island crossing. The Osprey will carry 120 passengers and replace a "
      "diesel boat that served the route for 35 years."},
+    {"id": "bakery", "title": "Northside Bakery doubles its profit", "source": "Harbor Times",
+     "author": "Leo Marsh", "published_at": "2026-10-14", "body": "Northside Bakery reported "
+     "an operating profit of $2.4 million for the year, up from $1.2 million, as it sold 3,000 "
+     "loaves a day. Its founder, Ana Ruiz, said the bakery will hire 15 more bakers. The new "
+     "ovens were built by Heatwell Ovens, a firm based in Leeds."},
 ]
 
 
@@ -53,6 +58,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         ("Who is the mayor of Lakeside?", "Tomas Berg", None),
         ("How many passengers will the Osprey carry?", "120", "120"),
         ("For how long did the diesel boat serve the island crossing?", "35 years", "35 years"),
+        ("How much operating profit did Northside Bakery report?", "$2.4 million",
+         "$2.4 million"),
+        ("Which company built Northside Bakery's new ovens?", "Heatwell Ovens", None),
     ],
 )
 def test_the_sentence_that_holds_the_asked_fact_answers(
@@ -71,6 +79,7 @@ def test_the_sentence_that_holds_the_asked_fact_answers(
         "How much will tolls on the new Harbour Bridge cost drivers?",  # money, not stated
         "How many workers will the Harbour Bridge rebuild employ?",  # count, not stated
         "What percentage of the Harbour Bridge cost does the national government pay?",
+        "How big a bonus did Ana Ruiz get from Northside Bakery?",  # money, none stated
     ],
 )
 def test_a_related_detail_the_article_does_not_give_is_refused(
@@ -94,3 +103,10 @@ def test_a_follow_up_about_the_article_is_answered_from_the_catalog(settings: Se
     assert when.answered and "2026-11-20" in when.text, when.text
     who = ask("Who wrote it?", history=history, settings=settings)
     assert who.answered and "Priya Natarajan" in who.text, who.text
+
+
+def test_who_wrote_a_piece_finds_the_piece_not_a_sentence_naming_someone(
+    settings: Settings,
+) -> None:
+    answer = ask("Who wrote the piece about the bakery's profit?", settings=settings)
+    assert answer.answered and "Leo Marsh" in answer.text, answer.text

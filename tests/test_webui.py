@@ -327,7 +327,7 @@ def test_an_unexpected_failure_mid_stream_replaces_the_reply_with_what_to_do(
 def test_a_corrupted_index_gives_a_readable_reply_not_a_pending_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from assistant.catalog import CATALOG_FILE
+    from assistant.index.catalog import CATALOG_FILE
 
     (tmp_path / "ix").mkdir()
     (tmp_path / "ix" / CATALOG_FILE).write_bytes(b"not a database, just bytes " * 100)

@@ -82,7 +82,7 @@ def answer_extractively(
         return answer_parts(question, focus, parts, hits, encode, contradicts) or refuse(
             question, "No passage in the indexed articles supports any part of that question."
         )
-    scored = score_sentences(question, focus, hits, encode)
+    scored = score_sentences(question, focus, hits, encode, typed=not about_the_article)
     if about_the_article and scored and scored[0].score >= 0.1:
         return _metadata_answer(question, hits[scored[0].hit])
     absent, named = missing_names(focus, hits), question_names(focus)

@@ -81,6 +81,11 @@ _PLACE = re.compile(
 )
 _DEMONYM = re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:an|ian|ese|ish|i|ch))\b")
 _ANY_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
+_ORG_NAME = re.compile(r"\b[A-Z][\w&’'.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&’'.-]*)*")
+_CALENDAR = re.compile(
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+    r"May|June|July|August|September|October|November|December)\b"
+)
 _CURRENCY_WORDS = (
     r"dollars|euros|pounds|yen|yuan|renminbi|rupees|crore|lakh|kronor|krona|kroner|francs|"
     r"shekels|pesos|won|rand|ringgit|baht|lira|reais|dirhams|riyals|bitcoins?|ether"
@@ -159,9 +164,20 @@ class AnswerType:
     @property
     def leads(self) -> bool:
         """Return True when a found span is specific enough to state first as the answer."""
-        return self.name not in ("who", "when", "where")
+        return self.name not in ("who", "when", "where", "organization")
 
 
+# What an amount of money is called: "how much operating profit", "what is the budget".
+_MONEY_NOUNS = (
+    r"price|cost|valuation|fine|salary|revenue|budget|fee|bail|settlement|penalty|funding|money|"
+    r"cash|profit|profits|loss|losses|income|earnings|debt|advance|royalty|royalties|bonus|prize|"
+    r"donation|grant|payment|payout|compensation|damages|wage|wages|rent|tuition"
+)
+_ORG_NOUNS = (
+    r"company|companies|firm|firms|startup|startups|agency|agencies|club|clubs|team|teams|brand|"
+    r"brands|network|studio|studios|bank|banks|publisher|broadcaster|airline|automaker|carrier|"
+    r"retailer|platform|app|organi[sz]ation|university|label|band|charity"
+)
 # "which North Korean general": up to two modifiers, but not "what do US officials …"
 _WHICH = rf"\b(?:which|what)\s+(?:(?!{_AUXILIARIES}\b)\w+\s+){{0,2}}?"
 # The first rule whose pattern matches the lower-cased question names the answer type.
@@ -171,11 +187,11 @@ _TYPE_RULES = [
         (r"\bhow long\b|\bhow much time\b", "duration", False),
         (r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow much\b.*\bpercent",
          "percent", True),
-        (r"\bwhat (?:is|was|were|are|will be) (?:the |its |his |her |their )?(?:\w+ )?(?:price|"
-         r"cost|valuation|fine|salary|revenue|budget|fee|bail|settlement|penalty|funding)\b|"
-         r"\bwhat (?:salary|price|fee)\b|\bhow much (?:money|cash|funding|revenue)\b|"
-         r"\bhow much (?:\w+ ){0,6}(?:cost|pay|paid|raise|raised|worth|spend|spent|earn|charge|"
-         r"sell|sold|owe|invest|fund|fine|fined|borrow|valued?)\b", "money", True),
+        (rf"\bwhat (?:is|was|were|are|will be) (?:the |its |his |her |their )?(?:[\w-]+ )?"
+         rf"(?:{_MONEY_NOUNS})\b|\bwhat (?:salary|price|fee)\b|\bhow (?:much|big|large) (?:an? )?"
+         rf"(?:[\w-]+ )?(?:{_MONEY_NOUNS})\b|"
+         r"\bhow much (?:[\w'’-]+ ){0,6}(?:cost|pay|paid|raise|raised|worth|spend|spent|earn|"
+         r"charge|sell|sold|owe|invest|fund|fine|fined|borrow|valued?)\b", "money", True),
         (r"\bhow much\b", "amount", True),
         (r"\bhow many\b|\bwhat number\b", "count", True),
         (r"\bhow (?:far|old)\b", "number", True),
@@ -184,6 +200,7 @@ _TYPE_RULES = [
         (rf"{_WHICH}(?:{_PLACE_NOUNS})\b", "place", True),
         (rf"{_WHICH}(?:{_COUNTRY_NOUNS})\b", "country", True),
         (r"^\s*where\b", "where", False),
+        (rf"{_WHICH}(?:{_ORG_NOUNS})\b", "organization", False),
         (rf"{_WHICH}(?:{_PERSON_NOUNS})\b", "person", True),
         (r"^\s*who\b", "who", False),
     )
@@ -196,8 +213,8 @@ _COUNTED = re.compile(rf"\bhow many\s+((?:(?!{_NOT_HEAD})[a-z][\w-]*\s*){{1,3}})
 _PRICED = re.compile(
     rf"\bhow much (?:in\s+)?((?:(?!{_AUXILIARIES}\b|money\b|cash\b)[a-z][\w-]*\s*){{1,2}})"
     rf"(?={_AUXILIARIES}\b)|\bwhat (?:is|was|were|are|will be) (?:the |its |his |her |their )?"
-    r"((?:\w+ )?(?:price|cost|valuation|fine|salary|revenue|budget|fee|bail|settlement|penalty|"
-    r"funding))\b|\bwhat (salary|price|fee)\b"
+    rf"((?:[\w-]+ )?(?:{_MONEY_NOUNS}))\b|\bwhat (salary|price|fee)\b|"
+    rf"\bhow (?:big|large) (?:an? )?((?:[\w-]+ )?(?:{_MONEY_NOUNS}))\b"
 )
 # Heads that any counted thing may be ("how many people" is answered by "9,000 visitors").
 _GENERIC_HEADS = content_words("people persons individuals times things items ones total number")
@@ -208,6 +225,9 @@ _SAME_HEAD = [
         "price prices priced cost costs costing tag",
         "salary salaries pay paid wage wages earn earns earned earnings contract",
         "revenue revenues sales turnover",
+        "profit profits income earnings",
+        "loss losses lost",
+        "royalty royalties",
         "fine fines fined penalty penalties",
         "funding raise raised round invest invested investment",
         "valuation valued value worth",
@@ -253,8 +273,13 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
         return [m.span() for m in _STRICT_DATE.finditer(sentence)]
     if kind == "when":
         return [m.span() for m in _LOOSE_DATE.finditer(sentence)]
-    if kind == "who":
-        return [m.span() for m in _ANY_NAME.finditer(sentence)]
+    if kind == "who":  # someone the question does not already name
+        return [m.span() for m in _ANY_NAME.finditer(sentence)
+                if _new_name(m.group(), question_words) and not _CALENDAR.match(m.group())]
+    if kind == "organization":
+        return [m.span() for m in _ORG_NAME.finditer(sentence)
+                if m.group() not in _FIRST_WORDS and not _CALENDAR.match(m.group())
+                and _new_name(m.group(), question_words)]
     if kind in ("place", "country", "where"):
         spans = [m.span(1) for m in _PLACE.finditer(sentence)]
         if kind != "place":

@@ -60,15 +60,21 @@ class Scored:
     cosine: float
 
 
-def score_sentences(question: str, focus: str, hits: list[Hit], encode: Encode) -> list[Scored]:
-    """Return every sentence of the hits scored against the question, best first."""
+def score_sentences(
+    question: str, focus: str, hits: list[Hit], encode: Encode, typed: bool = True
+) -> list[Scored]:
+    """Return every sentence of the hits scored against the question, best first.
+
+    typed=False ignores the answer type the question names: for questions about the article
+    itself ("Who wrote the piece about …?") the sentence only has to find the article.
+    """
     candidates = [(i, s) for i, hit in enumerate(hits) for s in split_sentences(hit.chunk.text)]
     if not candidates:
         return []
     vectors = encode([question] + [s.text for _, s in candidates])
     cosines = vectors[1:] @ vectors[0]
     words = content_words(focus)
-    wanted, tied_to = answer_type(focus), question_words(question)
+    wanted, tied_to = answer_type(focus) if typed else None, question_words(question)
     why = bool(re.match(r"\s*why\b", focus, re.I))
     defines = _definition_pattern(focus)
     scored = []

@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,6 @@ from assistant.schema import Article
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
 
-SUPPORTED = frozenset({".txt", ".md", ".html", ".htm", ".json", ".jsonl"})
 
 _SEED_DATE = re.compile(r"^\s*date (\d{4}-\d{2}-\d{2})\s+(.+?)\s*$")
 _BYLINE = re.compile(r"^\s*By (.+?)\s+[\u2013\u2014-]\s+(.+?)\s*$")
@@ -85,15 +84,7 @@ def _load_file(path: Path, max_file_mb: float) -> Iterator[Article | Skipped]:
     if isinstance(text, Skipped):
         yield text
         return
-    suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        yield from _parse_jsonl(path, text)
-    elif suffix == ".json":
-        yield from _parse_json(path, text)
-    elif suffix in {".html", ".htm"}:
-        yield _parse_html(path, text)
-    else:
-        yield _parse_text(path, text)
+    yield from PARSERS[path.suffix.lower()](path, text)
 
 
 def _read_text(path: Path, max_file_mb: float) -> str | Skipped:
@@ -333,3 +324,24 @@ def _title_from(url: str | None, text: str) -> str:
     if segments:
         return _readable_stem(Path(segments[-1]))
     return text.lstrip().split("\n", 1)[0][:100].strip()
+
+
+Parser = Callable[[Path, str], Iterator["Article | Skipped"]]
+
+
+def _one(parse: Callable[[Path, str], Article | Skipped]) -> Parser:
+    def parse_one(path: Path, text: str) -> Iterator[Article | Skipped]:
+        yield parse(path, text)
+
+    return parse_one
+
+# The file types ingest and upload accept, each with its parser: add a format here, once.
+PARSERS: dict[str, Parser] = {
+    ".txt": _one(_parse_text),
+    ".md": _one(_parse_text),
+    ".html": _one(_parse_html),
+    ".htm": _one(_parse_html),
+    ".json": _parse_json,
+    ".jsonl": _parse_jsonl,
+}
+SUPPORTED = frozenset(PARSERS)

@@ -29,11 +29,17 @@ from assistant.index import (
     delete_index,
     open_index,
 )
+from assistant.index.bm25 import BM25_DIR, build_bm25, get_bm25
+from assistant.index.lock import writing
+from assistant.index.sentence_index import refresh_sentence_index
+from assistant.ingest.changes import (
+    absolute_origin,
+    content_hash,
+    gone_origins,
+    without_copies,
+)
 from assistant.ingest.chunk import chunk_article
 from assistant.ingest.load import Skipped, iter_articles
-from assistant.lock import writing
-from assistant.retrieve.bm25 import BM25_DIR, build_bm25, get_bm25
-from assistant.retrieve.sentence_index import refresh_sentence_index
 from assistant.schema import Article, Chunk
 
 if TYPE_CHECKING:
@@ -80,14 +86,6 @@ class IngestReport:
         return line
 
 
-def content_hash(article: Article) -> str:
-    """Return a hash of everything about an article that ends up in the index."""
-    date = article.published_at.isoformat() if article.published_at else ""
-    parts = (article.id, article.title, article.source or "", article.author or "", date,
-             article.url or "", article.text)
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
-
-
 def build_index(
     paths: Iterable[Path],
     settings: Settings | None = None,
@@ -118,35 +116,47 @@ def build_index(
         check_vectors(index)
         report = IngestReport()
         articles = _load(list(paths), settings, report)
-        known = index.catalog.documents()
-        todo = [a for a in articles if known.get(a.origin) is None
-                or known[a.origin].content_hash != content_hash(a)]
-        report.articles_unchanged = len(articles) - len(todo)
-        _sweep_if_interrupted(index)
-        index.catalog.set_meta({"dirty": "1"})
-        _ingest(index, todo, known, report, progress, encode or encode_locally)
-        if prune:
-            _remove(index, gone_origins(known, articles, report), report)
-        _refresh_derived(index, report, progress is True,
-                         embed_batches=embed_batches(settings.ingest) if embed_batches else None)
-        index.catalog.set_meta({"dirty": "0"})
+        _index_loaded(index, articles, report, progress, prune, encode or encode_locally,
+                      embed_batches(settings.ingest) if embed_batches else None)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def gone_origins(known: Iterable[str], articles: list[Article], report: IngestReport) -> list[str]:
-    """Return the indexed origins whose source is gone: a missing file, or a record missing
-    from a JSON Lines/JSON file that this run read again. Origins of unreadable files stay."""
-    seen = {a.origin for a in articles} | {_absolute_origin(str(s.path)) for s in report.skipped}
-    read_files = {origin.rpartition("#")[0] for origin in seen if "#" in origin}
-    gone = []
-    for origin in known:
-        if origin in seen:
-            continue
-        path, _, record = origin.rpartition("#") if "#" in origin else (origin, "", "")
-        if not Path(path).exists() or (record and path in read_files):
-            gone.append(origin)
-    return sorted(gone)
+def index_articles(articles: list[Article], settings: Settings | None = None, *,
+                   progress: bool | ProgressCallback = False) -> IngestReport:
+    """Index articles made elsewhere (web pages, feed entries) exactly as loaded files are:
+    an origin whose content is unchanged costs nothing, a changed one replaces its chunks."""
+    started = time.perf_counter()
+    settings = settings or Settings()
+    with writing(Path(settings.index_dir)):
+        index = open_index(settings, create=True)
+        index = replace(index, settings=adopt_index_settings(index))
+        check_manifest(index)
+        check_vectors(index)
+        report = IngestReport()
+        unique = list({a.origin: a for a in articles}.values())  # one article per origin
+        _index_loaded(index, unique, report, progress, prune=False)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _index_loaded(index: Index, articles: list[Article], report: IngestReport,
+                  progress: bool | ProgressCallback, prune: bool,
+                  encode: ChunkEncoder | None = None,
+                  embed_batches: EmbedBatches | None = None) -> None:
+    """Store the new and changed articles (holding the write lock), then refresh BM25 etc."""
+    known = index.catalog.documents()
+    todo = [a for a in articles if known.get(a.origin) is None
+            or known[a.origin].content_hash != content_hash(a)]
+    report.articles_unchanged = len(articles) - len(todo)
+    todo = without_copies(todo, known, report.skipped)
+    _sweep_if_interrupted(index)
+    index.catalog.set_meta({"dirty": "1"})
+    _ingest(index, todo, known, report, progress, encode or encode_locally)
+    if prune:
+        _remove(index, gone_origins(known, articles, report.skipped), report)
+    _refresh_derived(index, report, progress is True, embed_batches=embed_batches)
+    index.catalog.set_meta({"dirty": "0"})
 
 
 def remove_documents(origins: list[str], settings: Settings | None = None,
@@ -158,7 +168,7 @@ def remove_documents(origins: list[str], settings: Settings | None = None,
         settings = adopt_index_settings(index)
         index = replace(index, settings=settings)
         known = index.catalog.documents()
-        wanted = [_absolute_origin(origin) for origin in origins]
+        wanted = [absolute_origin(origin) for origin in origins]
         matches = [o for o in known if any(o == p or o.startswith(p.rstrip("/") + "/")
                                            or o.startswith(p + "#") for p in wanted)]
         report = IngestReport()
@@ -206,16 +216,8 @@ def _load(paths: list[Path], settings: Settings, report: IngestReport) -> list[A
             print(f"warning: skipped {item.path}: {item.reason}", file=sys.stderr)
             report.skipped.append(item)
         else:
-            articles.append(replace(item, origin=_absolute_origin(item.origin)))
+            articles.append(replace(item, origin=absolute_origin(item.origin)))
     return articles
-
-
-def _absolute_origin(origin: str) -> str:
-    """Return the origin with its file path made absolute, so any working folder agrees."""
-    if Path(origin).exists() or "#" not in origin:
-        return str(Path(origin).resolve())
-    path, sep, record = origin.rpartition("#")
-    return str(Path(path).resolve()) + sep + record
 
 
 def _ingest(index: Index, todo: list[Article], known: dict[str, Any], report: IngestReport,

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 from assistant.config import Settings
 from assistant.embed import get_embedder
 from assistant.index import Index, open_index_for_search
-from assistant.retrieve.bm25 import get_bm25
+from assistant.index.bm25 import get_bm25
+from assistant.index.filters import Filters
+from assistant.index.sentence_index import embedder_id, get_sentence_index
 from assistant.retrieve.candidates import Pool, gather
 from assistant.retrieve.dedup import collapse_duplicates
-from assistant.retrieve.filters import Filters
 from assistant.retrieve.hints import QueryHints, read_hints
 from assistant.retrieve.rerank import Evidence, sentence_evidence
 from assistant.retrieve.score import (
@@ -34,7 +35,6 @@ from assistant.retrieve.score import (
     select_covering,
     sub_scores,
 )
-from assistant.retrieve.sentence_index import embedder_id, get_sentence_index
 from assistant.schema import Hit
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ def search(
     filters: Filters | None = None,
     today: date | None = None,
     timings: dict[str, float] | None = None,
+    index: Index | None = None,
 ) -> list[Hit]:
     """Return the k best passages for the question, best first.
 
@@ -60,8 +61,9 @@ def search(
         today: the date relative phrases ("last week") count from; None ignores them.
         timings: filled with milliseconds per stage (`embed`, `candidates`, `rerank`,
             `select`, and `retrieve` for the whole search).
+        index: the index the caller already opened (`open_index_for_search`), else opened here.
     """
-    index = open_index_for_search(settings or Settings())
+    index = index or open_index_for_search(settings or Settings())
     settings = index.settings  # with the embedding backend the index was built with
     r = settings.retrieve
     filters = filters or Filters()

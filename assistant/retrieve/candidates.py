@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.retrieve.filters import Filters
+from assistant.index.filters import Filters
 from assistant.retrieve.hints import QueryHints, SubQuery
 
 if TYPE_CHECKING:
     import numpy as np
 
     from assistant.index import Index
-    from assistant.retrieve.bm25 import BM25Index
+    from assistant.index.bm25 import BM25Index
     from assistant.schema import Chunk
 
 

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from assistant.retrieve.sentence_index import EmbedFn, SentenceIndex
+from assistant.index.sentence_index import EmbedFn, SentenceIndex
 from assistant.text.sentences import sentence_texts
 from assistant.text.words import tokenize
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from assistant.retrieve.bm25 import BM25Index
+    from assistant.index.bm25 import BM25Index
     from assistant.schema import Chunk
 
 

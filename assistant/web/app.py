@@ -17,9 +17,11 @@ from assistant.config import AnswerSettings, Settings
 from assistant.errors import ConfigError
 from assistant.feedback import REASONS
 from assistant.web.corpus import corpus_overview, ensure_index, wire_corpus
+from assistant.web.feeds_panel import feeds_tab, wire_feeds
 from assistant.web.handlers import UPLOAD_TYPES, add_reason, rate, respond
 from assistant.web.http import ask_endpoint
 from assistant.web.render import Message, failure_status, render_sources
+from assistant.web.story import STORY_CSS, timeline_tab, wire_timeline
 from assistant.web.theme import CSS, HEAD, theme
 from assistant.web.turns import ChatTurn, Options
 
@@ -42,6 +44,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         _wire_chat(gr, settings, ui)
         _wire_feedback(gr, settings, ui)
         wire_corpus(gr, settings, ui, app)
+        wire_feeds(gr, settings, ui, app)
+        wire_timeline(gr, settings, ui)
         # For scripts: POST /gradio_api/call/ask (see assistant/web/http.py).
         gr.api(ask_endpoint(settings), api_name="ask", concurrency_id="index")  # type: ignore[attr-defined]
     return app
@@ -67,10 +71,13 @@ def _layout(
         with gr.Column(scale=2, min_width=360), gr.Tabs(selected="sources") as ui["tabs"]:
             with gr.Tab("Sources", id="sources"):
                 ui["sources"] = gr.HTML(render_sources([]), elem_id="sources-panel")
+            with gr.Tab("Timeline", id="timeline"):
+                timeline_tab(gr, ui)
             with gr.Tab("Corpus", id="corpus"):
                 _corpus_tab(gr, corpus_html, examples, ui)
-            with gr.Tab("Upload", id="upload"):
+            with gr.Tab("Add", id="add"):  # files and feeds: five tabs fit the column
                 _upload_tab(gr, settings, ui)
+                feeds_tab(gr, ui)
             with gr.Tab("Settings", id="settings"):
                 _settings_controls(gr, settings, outlets, ui)
     return ui
@@ -100,6 +107,8 @@ def _chat_panel(gr: Any, examples: list[str], ui: dict[str, Any]) -> None:
         )
         ui["send"] = gr.Button("Ask", variant="primary", scale=0, min_width=80)
         ui["new"] = gr.Button("New chat", scale=0, min_width=110, elem_id="new-chat")
+    ui["story_button"] = gr.Button("Story timeline of the last answer", size="sm",
+                                   elem_id="story-button")
 
 
 def _feedback_panel(gr: Any, ui: dict[str, Any]) -> None:
@@ -302,7 +311,7 @@ def launch(settings: Settings | None = None, host: str = "127.0.0.1", port: int 
         auth_message="Log in to the news assistant." if auth else None,
         max_file_size=int(2 * settings.ingest.max_file_mb * 1024 * 1024),
         theme=theme(),
-        css=CSS,
+        css=CSS + STORY_CSS,
         head=HEAD,
         footer_links=["api", "settings"],
         run_history=False,  # its page offers saving runs to a Hugging Face bucket

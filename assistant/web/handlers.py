@@ -19,7 +19,8 @@ from typing import Any
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.feedback import Rating, feedback_path, feedback_row, save_feedback, withdraw_feedback
-from assistant.retrieve.filters import Filters
+from assistant.index.filters import Filters
+from assistant.ingest.load import SUPPORTED
 from assistant.schema import Answer, Turn
 from assistant.web.render import (
     Message,
@@ -39,7 +40,7 @@ from assistant.web.turns import (
 
 WORD_DELAY = 0.015  # seconds between words as a reply is typed out
 _WORD = re.compile(r"(?<=\s)(?=\S)")  # split before each word, keeping all whitespace
-UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
+UPLOAD_TYPES = tuple(sorted(SUPPORTED))  # what ingest reads, nothing else
 
 
 # ---- asking ----------------------------------------------------------------------------------

@@ -243,6 +243,13 @@ def render_citation(
     return "\n".join(lines)
 
 
+def render_time_axis(citations: Sequence[Citation], as_of: Any) -> str:
+    """Return the sources' time axis (assistant/web/story.py draws it)."""
+    from assistant.web.story import render_time_axis as draw
+
+    return draw(citations, as_of)
+
+
 def render_reply_sources(number: int, turn: ChatTurn, open_: bool) -> str:
     """Return the collapsible group of sources for reply `number` (1-based)."""
     question = html.escape(_clip_end(turn.question, 90))
@@ -258,7 +265,8 @@ def render_reply_sources(number: int, turn: ChatTurn, open_: bool) -> str:
             render_citation(group, number, turn.answer.sentences)
             for group in group_citations(turn.answer.citations)
         ]
-        body = '<ol class="src-list">\n' + "\n".join(items) + "\n</ol>"
+        axis = render_time_axis(turn.answer.citations, turn.answer.as_of)
+        body = axis + '<ol class="src-list">\n' + "\n".join(items) + "\n</ol>"
         n = len(turn.answer.citations)
         count = f"{n} citation{'s' if n != 1 else ''}"
     state = " open" if open_ else ""

@@ -22,7 +22,7 @@ from common import MULTIHOP
 from assistant.config import Settings
 from assistant.embed import get_embedder
 from assistant.index import open_index_for_search
-from assistant.retrieve.sentence_index import load_sentence_index
+from assistant.index.sentence_index import load_sentence_index
 from evals.benchmarks import load_multihop_queries
 from evals.metrics import mhr_retrieval_scores
 

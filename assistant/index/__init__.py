@@ -7,10 +7,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.catalog import CATALOG_FILE, Catalog
 from assistant.config import Settings
 from assistant.errors import ConfigError, EmptyIndexError, IndexNotFoundError
-from assistant.store import VectorStore, forget_client, open_store, reset_store
+from assistant.index.catalog import CATALOG_FILE, Catalog
+from assistant.index.store import VectorStore, forget_client, open_store, reset_store
 
 SCHEMA_VERSION = "1"
 

@@ -12,15 +12,15 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.lock import saving
-from assistant.retrieve.files import fresh_sibling, swap_in
+from assistant.index.files import fresh_sibling, swap_in
+from assistant.index.lock import saving
 from assistant.text.words import tokenize
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from assistant.catalog import Catalog
-    from assistant.retrieve.filters import Filters
+    from assistant.index.catalog import Catalog
+    from assistant.index.filters import Filters
 
 BM25_DIR = "bm25"
 

@@ -15,14 +15,14 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.retrieve.files import fresh_sibling, swap_in
+from assistant.index.files import fresh_sibling, swap_in
 from assistant.text.sentences import sentence_texts
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from assistant.catalog import Catalog
     from assistant.config import IngestSettings
+    from assistant.index.catalog import Catalog
     from assistant.schema import Chunk
 
 SENTENCES_DIR = "sentences"

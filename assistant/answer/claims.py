@@ -1,0 +1,341 @@
+"""The values a sentence states (amounts, percentages, counts, days, outcomes) and their claim.
+
+Two sentences make the same claim about different values when the values are of one kind (and
+one unit), the words around them agree, and the values differ beyond rounding: "raised $2
+billion" against "raised $8 billion". Alignment is strict on purpose: a false "reports differ"
+costs more trust than a missed one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from assistant.text import content_words, find_dates, tokenize
+
+_SCALE = {
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
+    "b": 1e9, "trillion": 1e12, "tn": 1e12,
+}  # fmt: skip
+_SCALES = r"(?:thousand|million|billion|trillion|mn|bn|tn|m|b|k)\b"
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MONEY = re.compile(
+    rf"(?P<cur>[$€£¥]|\b(?:US|A|C|HK)\$|\b(?:USD|EUR|GBP)\s?)\s?(?P<num>{_NUMBER})"
+    rf"(?:\s?(?P<scale>{_SCALES}))?",
+    re.I,
+)
+_PERCENT = re.compile(rf"(?P<num>{_NUMBER})\s?(?:%|percent\b|per cent\b)", re.I)
+_COUNT = re.compile(
+    rf"(?<![\w$€£¥.,–-])(?P<num>{_NUMBER})(?:\s(?P<scale>thousand|million|billion)\b)?"
+    r"\s+(?:(?:more|new|other|additional)\s+)?(?P<unit>[a-z]{3,})\b"
+)
+_HEDGE_LOW = re.compile(
+    r"\b(?:more than|over|at least|above|exceed(?:ing|s|ed)?|upwards of|surpass(?:ed|es|ing)?|"
+    r"top(?:ped|s)|pass(?:ed|es)|crossed|beyond)\s*$",
+    re.I,
+)
+_HEDGE_HIGH = re.compile(
+    r"\b(?:up to|less than|under|below|fewer than|as (?:many|much) as)\s*$", re.I
+)
+_ROUGH = re.compile(
+    r"\b(?:about|around|nearly|almost|roughly|some|approximately|close to|~)\s*$", re.I
+)
+_NOT_UNITS = content_words(
+    "percent per cent years year months month days day weeks week hours minutes seconds times "
+    "am pm and or to of in on at a the"
+)
+_SCORE = re.compile(r"(?<![\w.$-])(?P<a>\d{1,3})\s?[-–](?P<b>\d{1,3})(?![\w.%-])")
+_UNIT_CLASSES = [  # counted nouns that name one thing: "1,200 employees" and "1,800 jobs"
+    content_words("jobs employees workers staff staffers positions roles"),
+    content_words("people persons residents civilians individuals"),
+    content_words("deaths dead fatalities lives victims"),
+]
+_ASKED = [  # what a question asks for, by kind of value
+    (
+        "money",
+        re.compile(
+            r"\bhow much\b(?!.*\b(?:percent|%))|\b(?:price|cost|fee|fine|salary|"
+            r"worth|valuation)\b",
+            re.I,
+        ),
+    ),
+    ("count", re.compile(r"\bhow (?:many|big|large)\b|\bnumber of\b|\btoll\b", re.I)),
+    ("percent", re.compile(r"\b(?:percent(?:age)?|share|rate)\b|%", re.I)),
+    ("date", re.compile(r"\bwhen\b|\bwhat (?:date|day)\b|\bwhich (?:date|day)\b", re.I)),
+    ("score", re.compile(r"\b(?:score|vote|tally|record|result)\b", re.I)),
+    (
+        "outcome",
+        re.compile(
+            r"\b(?:guilty|convicted|acquitted|verdict|approved|rejected|"
+            r"blocked|passed)\b",
+            re.I,
+        ),
+    ),
+]
+# A product variant a question names ("the 1TB model"): both claims must be about it.
+_VARIANT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:tb|gb|mb|mm|cm|inch|in\.|hz|mah|mp)\b", re.I)
+ASKED_FRAME_SHARE = 0.2  # frame share that suffices when both values are what was asked
+ASKED_FRAME_MIN = 3  # and this many shared words
+QUESTION_SHARE = 2 / 3  # of the question's words a loosely aligned sentence must state
+_QUESTION_WORDS = content_words(
+    "how much many big large what when which who did does is was the a an of for new"
+)
+LIST_SIZE = 3  # a sentence with this many values of one kind is a list, not one claim
+_SPECULATIVE = re.compile(
+    r"\b(?:predict(?:ed|s|ion)?|project(?:ed|ion)s?|expected to|forecast|estimates? (?:of|that)|"
+    r"could|might|(?-i:may)|would be|rumou?r(?:ed|s)?|reportedly seeking|proposed|plans? to)\b",
+    re.I,
+)
+_OUTCOMES = [  # opposite outcomes of one event: (one side, the other)
+    (
+        r"\b(?:found (?!not\b)(?:\w+ )?guilty|convicted|guilty verdict)\b",
+        r"\b(?:acquitted|found (?:\w+ )?not guilty)\b",
+    ),
+    (r"\b(?:approved|passed|cleared)\b", r"\b(?:rejected|blocked|vetoed|struck down)\b"),
+]
+FRAME_SHARE = 0.5  # share of the smaller sentence's other words the two must share
+SAME_SCALE = 10.0  # two reports of one amount differ by less than this factor ($2bn vs $8bn)
+FRAME_MIN = 3  # and at least this many words
+NEAR = 3  # words before a value that name what it measures (the predicate: "will cost")
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value a sentence states."""
+
+    kind: str  # money, percent, count, date, outcome
+    text: str
+    amount: float  # comparable magnitude (days since 0001-01-01 for dates; side for outcomes)
+    unit: str  # currency, counted noun (stemmed) or outcome family
+    start: int
+    end: int
+    bound: str = ""  # "low" (more than), "high" (up to), "rough" (about) or ""
+
+
+def sentence_values(sentence: str, published: date | None = None) -> list[Value]:
+    """Return the values a sentence states, in order (years alone and day numbers excluded)."""
+    values: list[Value] = []
+    taken: list[tuple[int, int]] = []
+    for mention in find_dates(sentence, today=published):
+        taken.append((mention.start, mention.end))
+        if mention.exact:
+            text = sentence[mention.start : mention.end]
+            values.append(Value("date", text, mention.since.toordinal(), "", *_span(mention)))
+    values += _scores(sentence, taken)
+    taken += [(v.start, v.end) for v in values if v.kind == "score"]
+    for kind, pattern in (("money", _MONEY), ("percent", _PERCENT), ("count", _COUNT)):
+        for match in pattern.finditer(sentence):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            value = _number_value(kind, match, sentence)
+            if value is not None:
+                values.append(value)
+                taken.append((match.start(), match.end()))
+    values += _outcomes(sentence)
+    return sorted(values, key=lambda v: v.start)
+
+
+def asked_kinds(question: str) -> set[str]:
+    """Return the kinds of value a question asks for ("How much …?" → money)."""
+    return {kind for kind, pattern in _ASKED if pattern.search(question)}
+
+
+def _scores(sentence: str, taken: list[tuple[int, int]]) -> list[Value]:
+    """Return scores and tallies ("2-1", "7-4"): the pair is the value, compared as written."""
+    found = []
+    for match in _SCORE.finditer(sentence):
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue
+        a, b = int(match.group("a")), int(match.group("b"))
+        found.append(Value("score", match.group(), a * 1000 + b, "", *match.span()))
+    return found
+
+
+def _span(mention: object) -> tuple[int, int]:
+    return mention.start, mention.end  # type: ignore[attr-defined]
+
+
+def _number_value(kind: str, match: re.Match[str], sentence: str) -> Value | None:
+    number = float(match.group("num").replace(",", ""))
+    groups = match.groupdict()
+    scale = _SCALE.get((groups.get("scale") or "").lower(), 1.0)
+    unit = ""
+    if kind == "money":
+        unit = match.group("cur").strip().upper().replace("US$", "$")
+    elif kind == "count":
+        unit = "".join(tokenize(match.group("unit")))
+        if not unit or unit in _NOT_UNITS or _is_year(match.group("num")):
+            return None
+        unit = next((min(group) for group in _UNIT_CLASSES if unit in group), unit)
+    text = match.group().strip()
+    end = match.start() + len(text)
+    return Value(kind, text, number * scale, unit, match.start(), end, _bound(sentence, match))
+
+
+def _is_year(number: str) -> bool:
+    return len(number) == 4 and number[:2] in ("19", "20") and number.isdigit()
+
+
+def _bound(sentence: str, match: re.Match[str]) -> str:
+    before = sentence[: match.start()]
+    if _HEDGE_LOW.search(before):
+        return "low"
+    if _HEDGE_HIGH.search(before):
+        return "high"
+    return "rough" if _ROUGH.search(before) else ""
+
+
+def _outcomes(sentence: str) -> list[Value]:
+    found = []
+    for family, sides in enumerate(_OUTCOMES):
+        for side, pattern in enumerate(sides):
+            for match in re.finditer(pattern, sentence, re.I):
+                found.append(Value("outcome", match.group(), side, str(family), *match.span()))
+    return found
+
+
+def differs(a: Value, b: Value) -> bool:
+    """Return True when two values of one kind and unit cannot both be right."""
+    if a.kind != b.kind or a.unit != b.unit:
+        return False
+    if a.kind in ("date", "outcome", "score"):
+        return a.amount != b.amount
+    low, high = sorted((a, b), key=lambda v: v.amount)
+    if low.amount == high.amount or low.bound == "high" or high.bound == "low":
+        return False  # "up to 10" and "8", "more than 5" and "3" can both hold… or are equal
+    if low.bound == "low" or high.bound == "high":
+        return False  # "more than 5" and "8": consistent
+    if a.kind in ("money", "count") and low.amount > 0 and high.amount / low.amount > SAME_SCALE:
+        return False  # "$19.89" a ticket and "$92.8 million" a weekend: two quantities, not one
+    tolerance = 0.15 if "rough" in (a.bound, b.bound) else 0.02
+    if a.kind == "percent":
+        return high.amount - low.amount > max(0.1, tolerance * high.amount)
+    return (high.amount - low.amount) / high.amount > tolerance
+
+
+def same_claim(first: str, a: Value, second: str, b: Value, asked: bool = False) -> bool:
+    """Return True when the two sentences say the same thing about their values.
+
+    Args:
+        asked: both values are the kind the question asks for, and each is the only one of its
+            kind in its sentence: the question names the claim, so a looser frame suffices and
+            the predicate may be worded differently ("came in at" / "ultimately cost").
+    """
+    if a.kind != b.kind or a.unit != b.unit:
+        return False
+    frame_a, frame_b = _frame(first, a), _frame(second, b)
+    shared = frame_a & frame_b
+    smaller = min(len(frame_a), len(frame_b))
+    share, least = (ASKED_FRAME_SHARE, ASKED_FRAME_MIN) if asked else (FRAME_SHARE, FRAME_MIN)
+    if len(shared) < least or len(shared) < share * smaller:
+        return False
+    if asked:
+        return True
+    if a.kind == "outcome":  # the outcome is the predicate itself
+        return True
+    return bool(_near(first, a) & _near(second, b))  # the same predicate right before it
+
+
+def _frame(sentence: str, value: Value) -> set[str]:
+    """Return the sentence's content words other than the value and other numbers."""
+    rest = sentence[: value.start] + " " + sentence[value.end :]
+    return {w for w in content_words(rest) if not any(ch.isdigit() for ch in w)}
+
+
+def _near(sentence: str, value: Value) -> set[str]:
+    """Return the content words just before the value (after it when it opens the sentence)."""
+    words = content_words(" ".join(sentence[: value.start].split()[-NEAR:]))
+    if not words:
+        words = content_words(" ".join(sentence[value.end :].split()[:NEAR]))
+    return {w for w in words if not any(ch.isdigit() for ch in w)}
+
+
+def conflicts(
+    first: str,
+    second: str,
+    days: tuple[date | None, date | None] = (None, None),
+    question: str = "",
+) -> list[tuple[Value, Value]]:
+    """Return the value pairs on which two sentences state one claim differently.
+
+    A sentence that states both values ("rose from $2bn to $8bn") agrees with each of them.
+    """
+    if _SPECULATIVE.search(first) or _SPECULATIVE.search(second):
+        return []  # a prediction does not contradict a report
+    kinds = asked_kinds(question)
+    variants = _variants(question)
+    if not kinds or not (variants <= _variants(first) and variants <= _variants(second)):
+        return []  # only a question asking for a value names the claim; a variant must match
+    if not same_subject(first, second):
+        return []  # "the Cyberbeast's $99,990 price tag" and "ElectraMeccanica's $18,500 one"
+    ours, theirs = sentence_values(first, days[0]), sentence_values(second, days[1])
+    # the question names the claim only for sentences that state most of what it asks about
+    stated = states(question, first) and states(question, second)
+    return [
+        (a, b)
+        for a in ours
+        for b in theirs
+        if a.kind in kinds  # a question asking an amount: only amounts differ
+        and not _listed(a, ours)
+        and not _listed(b, theirs)
+        and same_claim(
+            first, a, second, b, stated and _asked(a, ours, kinds) and _asked(b, theirs, kinds)
+        )
+        and differs(a, b)
+        and not any(_agree(v, b) for v in ours)
+        and not any(_agree(v, a) for v in theirs)
+    ]
+
+
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'&-]*[a-z][\w’'&-]*|\b[A-Z]{2,}\b")
+_NOT_SUBJECT = frozenset({
+    "The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "This", "That",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+})
+
+
+def same_subject(first: str, second: str) -> bool:
+    """Return True when the sentences name something in common, or neither names anything.
+
+    Two values of one claim are about one subject: a price stated for another product, a
+    figure for another company, is a different claim however alike the words around it.
+    """
+    ours, theirs = _names(first), _names(second)
+    return (not ours and not theirs) or bool(ours & theirs)
+
+
+def _names(sentence: str) -> set[str]:
+    return {m.group().lower() for m in _NAME.finditer(sentence)} - {
+        w.lower() for w in _NOT_SUBJECT
+    }
+
+
+def states(question: str, sentence: str) -> bool:
+    """Return True when the sentence holds at least QUESTION_SHARE of the question's words."""
+    asked = content_words(question) - _QUESTION_WORDS
+    return bool(asked) and len(asked & content_words(sentence)) >= QUESTION_SHARE * len(asked)
+
+
+def _variants(text: str) -> set[str]:
+    return {re.sub(r"\s", "", m.group().lower()) for m in _VARIANT.finditer(text)}
+
+
+def _listed(value: Value, values: list[Value]) -> bool:
+    return sum(v.kind == value.kind for v in values) >= LIST_SIZE
+
+
+def _asked(value: Value, values: list[Value], kinds: set[str]) -> bool:
+    """Return True when the value is of an asked kind and alone of its kind in its sentence.
+
+    Scores are never loosely aligned: a game's score and a season's record look alike.
+    """
+    if value.kind not in kinds or value.kind == "score":
+        return False
+    return sum(v.kind == value.kind and v.unit == value.unit for v in values) == 1
+
+
+def _agree(a: Value, b: Value) -> bool:
+    return a.kind == b.kind and a.unit == b.unit and not differs(a, b)

@@ -1,0 +1,183 @@
+"""Say when outlets disagree: the answer's claim stated with another value in another article.
+
+Each cited sentence's values (amounts, counts, percentages, days, outcomes) are aligned with the
+sentences of the other retrieved articles (`claims.same_claim`: same predicate, same frame).
+A different value there becomes a `Difference`: "Reports differ: Fortune (2023-11-02) says $2
+billion [1]; TechCrunch (2023-11-03) says $8 billion [2]." When the later report reads as an
+update ("rose to", "revised", a verdict), the answer leads with it and says what changed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from assistant.answer.cite import check_support, make_citation
+from assistant.answer.claims import Value, conflicts, sentence_values
+from assistant.schema import Answer, Citation, Difference, Hit
+from assistant.text import Sentence, content_words, split_sentences
+
+MAX_DIFFERENCES = 2
+STORY_DAYS = 45  # reports further apart are about different moments, not one claim
+_UPDATE = re.compile(
+    r"\b(?:revised|revises|rose|risen|rises|climbed|increased|grew|jumped|surged|now|updated|"
+    r"latest|raised (?:to|its)|lowered|cut (?:to|its)|new (?:toll|figure|estimate|total)|"
+    r"has since|was later|later)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A value stated in one sentence of one retrieved passage."""
+
+    hit: Hit
+    sentence: Sentence  # offsets within hit.chunk.text
+    value: Value
+
+    @property
+    def day(self) -> date | None:
+        published = self.hit.chunk.published_at
+        return published.date() if published else None
+
+    @property
+    def outlet(self) -> str:
+        return self.hit.chunk.source or self.hit.chunk.title
+
+
+def find_differences(answer: Answer, hits: list[Hit], question: str) -> list[tuple[Claim, Claim]]:
+    """Return (cited claim, other report's claim) pairs that state different values."""
+    asked = content_words(question)
+    found: list[tuple[Claim, Claim]] = []
+    for cited in _cited_sentences(answer, hits):
+        need = max(1, len(asked & content_words(cited.sentence.text)) - 1)
+        for hit in hits:
+            if hit.chunk.article_id == cited.hit.chunk.article_id or not _near_in_time(cited, hit):
+                continue
+            for sentence in split_sentences(hit.chunk.text, min_words=5):
+                if len(asked & content_words(sentence.text)) < need:
+                    continue
+                other = Claim(hit, sentence, cited.value)
+                for a, b in conflicts(
+                    cited.sentence.text, sentence.text, (cited.day, other.day), question
+                ):
+                    pair = (Claim(cited.hit, cited.sentence, a), Claim(hit, sentence, b))
+                    if not _seen(found, *pair):
+                        found.append(pair)
+    return found[:MAX_DIFFERENCES]
+
+
+def _near_in_time(cited: Claim, hit: Hit) -> bool:
+    """Return True when the hit was published within STORY_DAYS of the cited report."""
+    day = hit.chunk.published_at.date() if hit.chunk.published_at else None
+    return cited.day is None or day is None or abs((day - cited.day).days) <= STORY_DAYS
+
+
+def _seen(found: list[tuple[Claim, Claim]], cited: Claim, other: Claim) -> bool:
+    """Return True when this pair of values (in either order) is already reported."""
+    pair = {_key(cited), _key(other)}
+    return any({_key(a), _key(b)} == pair for a, b in found)
+
+
+def _key(claim: Claim) -> tuple[str, str]:
+    return (claim.hit.chunk.article_id, claim.value.text)
+
+
+def _cited_sentences(answer: Answer, hits: list[Hit]) -> list[Claim]:
+    """Return each cited sentence (as a Claim of its first value) found in the hits."""
+    claims = []
+    for citation in answer.citations:
+        hit = next((h for h in hits if _holds(h, citation)), None)
+        if hit is None:
+            continue
+        start = citation.start - hit.chunk.start
+        sentence = Sentence(citation.quote, start, start + len(citation.quote))
+        day = hit.chunk.published_at.date() if hit.chunk.published_at else None
+        values = sentence_values(citation.quote, day)
+        if values:
+            claims.append(Claim(hit, sentence, values[0]))
+    return claims
+
+
+def _holds(hit: Hit, citation: Citation) -> bool:
+    chunk = hit.chunk
+    return chunk.article_id == citation.article_id and chunk.start <= citation.start < chunk.end
+
+
+def note_differences(answer: Answer, pairs: list[tuple[Claim, Claim]], lead: bool = True) -> Answer:
+    """Return the answer saying how the reports differ (leading with an update when `lead`)."""
+    if not pairs:
+        return answer
+    citations = list(answer.citations)
+    differences, notes, leads = [], [], []
+    for cited, other in pairs:
+        first, second = sorted((cited, other), key=lambda c: c.day or date.min)
+        numbers = [_cite(citations, claim) for claim in (first, second)]
+        updated = bool(
+            first.day
+            and second.day
+            and second.day > first.day
+            and (first.value.kind == "outcome" or _UPDATE.search(second.sentence.text))
+        )
+        differences.append(
+            Difference(
+                kind=first.value.kind if first.value.kind != "count" else "number",
+                values=[first.value.text, second.value.text],
+                citations=numbers,
+                dates=[first.day, second.day],
+                updated=updated,
+            )
+        )
+        if updated and lead:
+            leads.append(
+                f"Latest: {second.outlet} ({_day(second)}) reports {second.value.text} "
+                f"[{numbers[1]}], updating {first.value.text} in {first.outlet} "
+                f"({_day(first)}) [{numbers[0]}]."
+            )
+        else:
+            notes.append(
+                f"Reports differ: {first.outlet} ({_day(first)}) says {first.value.text} "
+                f"[{numbers[0]}]; {second.outlet} ({_day(second)}) says {second.value.text} "
+                f"[{numbers[1]}]."
+            )
+    body, verdict, rule = answer.text, answer.verdict, answer.verdict_rule
+    if leads and verdict:  # the latest value is the conclusion now; the earlier one follows
+        body = body.removeprefix(f"{verdict} — ")
+        verdict, rule = differences[-1].values[1], "update"
+        leads[0] = f"{verdict} — {leads[0]}"
+    text = "\n\n".join([*leads, body, *notes])
+    notes_of = (*(n.split(":", 1)[0] for n in [*leads, *notes]), f"{verdict} — Latest")
+    sentences = [  # a note restates its reports' values verbatim: supported by construction
+        s.model_copy(update={"supported": True, "support": 1.0})
+        if s.text.startswith(notes_of)
+        else s
+        for s in check_support(text, citations)
+    ]
+    return answer.model_copy(
+        update={
+            "text": text,
+            "citations": citations,
+            "sentences": sentences,
+            "differences": differences,
+            "verdict": verdict,
+            "verdict_rule": rule,
+        }
+    )
+
+
+def _cite(citations: list[Citation], claim: Claim) -> int:
+    """Return the [n] of the claim's sentence, adding a citation when it is not cited yet."""
+    chunk = claim.hit.chunk
+    start = chunk.start + claim.sentence.start
+    for citation in citations:
+        if citation.article_id == chunk.article_id and citation.start <= start < citation.end:
+            return citation.n
+    number = max((c.n for c in citations), default=0) + 1
+    citation = make_citation(number, claim.hit, claim.sentence, claim.hit.score)
+    citations.append(citation)
+    return citation.n
+
+
+def _day(claim: Claim) -> str:
+    return claim.day.isoformat() if claim.day else "undated"
