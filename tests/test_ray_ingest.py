@@ -244,7 +244,10 @@ def test_ray_takes_an_address_or_leaves_a_path_to_ingest(corpus: Path) -> None:
 
     parsed = _parse(_parser(), ["ingest", "--ray", str(corpus)])  # a path, not an address
     assert (parsed.paths, _settings(parsed).ray.enabled, _settings(parsed).ray.address) == (
-        [corpus], True, None)
+        [str(corpus)], True, None)
+    parsed = _parse(_parser(), ["ingest", "--ray", "https://example.org/feed.xml"])
+    assert (parsed.paths, _settings(parsed).ray.address) == (["https://example.org/feed.xml"],
+                                                             None)
     parsed = _parse(_parser(), ["ingest", str(corpus), "--ray", "127.0.0.1:6379"])
-    assert (parsed.paths, _settings(parsed).ray.address) == ([corpus], "127.0.0.1:6379")
+    assert (parsed.paths, _settings(parsed).ray.address) == ([str(corpus)], "127.0.0.1:6379")
     assert not _settings(_parse(_parser(), ["ingest", str(corpus)])).ray.enabled
