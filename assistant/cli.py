@@ -118,10 +118,11 @@ def _parse(parser: argparse.ArgumentParser, args: list[str]) -> argparse.Namespa
 
 
 def _ray_path_back(parsed: argparse.Namespace) -> None:
-    """`--ray seeds/` takes seeds/ as the address: an existing path is a path to ingest."""
-    ray = getattr(parsed, "ray", None)
-    if ray and ":" not in ray and ray not in ("auto", "local") and Path(ray).exists():
-        parsed.paths.insert(0, Path(ray))
+    """`--ray seeds/` takes seeds/ as the address: an existing path or a web URL is to ingest."""
+    ray: str | None = getattr(parsed, "ray", None)
+    web = ray is not None and ray.startswith(("http://", "https://"))
+    if web or (ray and ":" not in ray and ray not in ("auto", "local") and Path(ray).exists()):
+        parsed.paths.insert(0, ray)
         parsed.ray = ""
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from common import MULTIHOP, limited_corpus, load_text, print_table, read_jsonl
 
-from assistant.config import IngestSettings, Settings
+from assistant.config import IngestSettings, RaySettings, Settings
 from assistant.embed import BACKENDS, get_embedder, resolve_model_path
 from assistant.index import open_index
 from assistant.ingest import build_index
@@ -38,7 +38,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     corpus = limited_corpus(args.corpus, args.limit, work)
     if args.ray:
-        _ray_vs_local(corpus, work, args.repeat)
+        _ray_vs_local(corpus, work, args.repeat, args.cpus_per_actor)
         return
     articles, _ = load_articles([corpus])
     chunks = [c for a in articles for c in chunk_article(a, CHUNK_SIZE, CHUNK_OVERLAP)]
@@ -82,6 +82,8 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--ray", action="store_true",
                         help="only compare a local ingest with a Ray ingest (shipped settings)")
     parser.add_argument("--repeat", type=int, default=2, help="local/Ray pairs with --ray")
+    parser.add_argument("--cpus-per-actor", type=int, default=1,
+                        help="with --ray: CPUs (ONNX threads) per encoder actor")
     return parser.parse_args()
 
 
@@ -106,7 +108,7 @@ def _row(name: str, chunks: int, started: float, articles: int, note: str = "") 
             "load": os.getloadavg()[0]}
 
 
-def _ray_vs_local(corpus: Path, work: Path, repeat: int) -> None:
+def _ray_vs_local(corpus: Path, work: Path, repeat: int, cpus_per_actor: int) -> None:
     """Ingest the corpus locally and on a local Ray (all cores) in turns, shipped settings.
 
     Ray is started once before timing, as a running cluster would be; its start is shown
@@ -126,7 +128,8 @@ def _ray_vs_local(corpus: Path, work: Path, repeat: int) -> None:
     rows, rates = [], {"local": [], "ray": []}
     for turn in range(repeat):
         for kind, build in (("local", build_index), ("ray", build_index_ray)):
-            settings = Settings(index_dir=work / f"{kind}-{turn}")
+            settings = Settings(index_dir=work / f"{kind}-{turn}",
+                                ray=RaySettings(cpus_per_actor=cpus_per_actor))
             before = os.getloadavg()[0]
             started = time.perf_counter()
             report = build([corpus], settings)

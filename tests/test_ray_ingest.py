@@ -237,3 +237,17 @@ def test_without_ray_the_error_names_the_extra(
     err = capsys.readouterr().err
     assert code == 1 and err.startswith("Error: Ray is not installed (ray) — install the extra:")
     assert "Traceback" not in err
+
+
+def test_ray_takes_an_address_or_leaves_a_path_to_ingest(corpus: Path) -> None:
+    from assistant.cli import _parse, _parser, _settings
+
+    parsed = _parse(_parser(), ["ingest", "--ray", str(corpus)])  # a path, not an address
+    assert (parsed.paths, _settings(parsed).ray.enabled, _settings(parsed).ray.address) == (
+        [str(corpus)], True, None)
+    parsed = _parse(_parser(), ["ingest", "--ray", "https://example.org/feed.xml"])
+    assert (parsed.paths, _settings(parsed).ray.address) == (["https://example.org/feed.xml"],
+                                                             None)
+    parsed = _parse(_parser(), ["ingest", str(corpus), "--ray", "127.0.0.1:6379"])
+    assert (parsed.paths, _settings(parsed).ray.address) == ([str(corpus)], "127.0.0.1:6379")
+    assert not _settings(_parse(_parser(), ["ingest", str(corpus)])).ray.enabled

@@ -26,6 +26,7 @@ from assistant.errors import AssistantError, ConfigError
 from assistant.ingest.chunk import chunk_article
 from assistant.ingest.pipeline import (
     Chunked,
+    EmbedBatches,
     IngestReport,
     ProgressCallback,
     build_index,
@@ -96,7 +97,7 @@ class RaySession:
             report.encode_seconds += time.perf_counter() - started
             yield batch, vectors
 
-    def embed_batches(self, ingest: IngestSettings) -> Any:
+    def embed_batches(self, ingest: IngestSettings) -> EmbedBatches:
         """Return the sentence vectors' batch encoder: each list in order, by the pool."""
 
         def encode(lists: list[list[str]]) -> Iterator[np.ndarray]:
