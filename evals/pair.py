@@ -1,0 +1,78 @@
+"""Paired eval: the extractive answerer and an LLM answer the same retrieved passages.
+
+`python -m evals … --pair --llm llamacpp --out RUN` searches once per question, hands the same
+hits to both answerers (`assistant.api.answer_from_hits`), and writes two ordinary run folders,
+RUN/extractive and RUN/llm, so the difference between them is the answerer alone; then it
+prints `compare RUN/extractive RUN/llm`. Rows are appended to RUN/llm/partial.jsonl as they
+come, so a long CPU run can be watched (`tail -f`) and loses nothing finished if stopped. Each
+LLM row's timings hold `first_token` (ms), `tokens_in` / `tokens_out` and the 1-minute load
+average when it was asked (`load_1m`), because on a shared machine the load decides the speed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.schema import Answer
+from evals.dataset import EvalCase
+from evals.run import RETRIEVAL_DEPTH, result_row, summarize, write_run
+
+ANSWERERS = ("extractive", "llm")
+
+
+def run_pair(
+    cases: Sequence[EvalCase], settings: Settings, out: Path, *, progress: bool = True
+) -> dict[str, list[dict[str, Any]]]:
+    """Return the result rows of both answerers, per answerer, and write their run folders."""
+    from tqdm import tqdm
+
+    from assistant.answer.llm import get_llm
+    from assistant.api import answer_from_hits
+    from assistant.chat import condense_question
+    from assistant.retrieve import search
+
+    llm = get_llm(settings)
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in ANSWERERS}
+    (out / "llm").mkdir(parents=True, exist_ok=True)
+    with (out / "llm" / "partial.jsonl").open("w", encoding="utf-8") as partial:
+        for case in tqdm(cases, desc="pair", unit="q", disable=not progress):
+            history = list(case.history)
+            started = time.perf_counter()
+            standalone = condense_question(case.question, history, settings.chat.carry_turns)
+            found: dict[str, float] = {}
+            hits = search(standalone, settings, today=case.question_date, timings=found)
+            retrieve_ms = (time.perf_counter() - started) * 1000
+            depth = search(standalone, settings, k=RETRIEVAL_DEPTH, today=case.question_date)
+            for name in ANSWERERS:
+                timings = dict(found)
+                timings["load_1m"] = os.getloadavg()[0]
+                began = time.perf_counter()
+                pieces = answer_from_hits(
+                    case.question, standalone, hits, settings,
+                    llm if name == "llm" else None, timings,
+                )
+                answer = next(p for p in pieces if isinstance(p, Answer))
+                own_ms = (time.perf_counter() - began) * 1000
+                timings["generate"] = own_ms
+                timings["total"] = retrieve_ms + own_ms
+                answer = answer.model_copy(
+                    update={"timings_ms": {k: round(v, 2) for k, v in timings.items()}}
+                )
+                row = result_row(case, answer, list(depth), retrieve_ms + own_ms)
+                rows[name].append(row)
+                if name == "llm":
+                    partial.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    partial.flush()
+    for name in ANSWERERS:
+        record = {
+            "run": {"mode": "pair", "answerer": name, "n_cases": len(cases)},
+            "settings": settings.model_dump(mode="json"),
+        }
+        write_run(out / name, rows[name], summarize(rows[name]), record)
+    return rows
