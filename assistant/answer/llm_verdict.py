@@ -107,9 +107,11 @@ def stream_verdict_answer(
         usage = getattr(llm, "usage", None)
         if isinstance(usage, dict):
             clock.update({k: float(v) for k, v in usage.items()})
-    if draft.refused:
+    if draft.refused and kind == "refused":
         yield from stream_answer(refuse(question))
         return
+    if draft.refused and verdict is not None:  # "Donald Trump" then the sentinel: no reasons
+        draft.kept.clear()
     if kind == "invalid" or (not draft.kept and verdict is None):
         yield from stream_answer(fallback())
         return
