@@ -29,6 +29,7 @@ from assistant.cli_commands import (
 )
 from assistant.config import Settings
 from assistant.errors import AssistantError, ConfigError
+from assistant.models import LOCAL_MODELS
 
 BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for `yes | head -1`'s `yes`
 
@@ -244,7 +245,13 @@ def _search_options(parser: argparse.ArgumentParser, defaults: Settings) -> None
     parser.add_argument(
         "--model-path",
         type=Path,
-        help="GGUF file for --llm llamacpp (default: the packaged Gemma 3 270M)",
+        help=f"GGUF file for --llm llamacpp (default: the packaged --local-model, {a.local_model})",
+    )
+    parser.add_argument(
+        "--local-model",
+        choices=list(LOCAL_MODELS),
+        help="packaged GGUF --llm llamacpp runs without --model-path "
+        "(gemma-3-270m: small and fast, for tests)",
     )
 
 
@@ -296,7 +303,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         update["retrieve"] = settings.retrieve.model_copy(update=retrieve)
     answer = {
         key: getattr(args, key)
-        for key in ("llm", "base_url", "model_path")
+        for key in ("llm", "base_url", "model_path", "local_model")
         if getattr(args, key, None)
     }
     if answer:

@@ -109,6 +109,8 @@ def describe(name: str, model_path: Path | None = None, folder: Path | None = No
     """Return one line saying which local model `--llm llamacpp` runs and whether it is ready."""
     if model_path is not None:
         return f"{model_path} (--model-path)"
+    if name not in LOCAL_MODELS:
+        return f"{name!r} is not a packaged model (one of: {', '.join(LOCAL_MODELS)})"
     model = _model(name)
     path = (folder or user_cache("models")) / model.file
     ready = path.is_file() and (not model.size or path.stat().st_size == model.size)

@@ -4,7 +4,7 @@ On a 2-core CPU every prompt token costs time before the first word, so the mode
 read whole passages. A multi-part question ("Did A report X before B covered Y?") gets, for
 each part, the sentence `multihop.gather_evidence` finds best for it; any other question gets
 the best few sentences `extractive.score_sentences` ranks. Each sentence becomes one numbered
-window: the sentence, plus the sentence before it when the two together stay short (a
+window: the sentence (never one that gives orders, `answer.is_instruction`), plus the sentence before it when the two together stay short (a
 sentence often names its subject only as "he" or "the company"). A window is verbatim article
 text; it is returned as a Hit whose chunk is narrowed to the window, with offsets into the
 article, so citations and support checks work on exactly what the model read.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from assistant.answer import is_instruction
 from assistant.answer.extractive import Encode, score_sentences
 from assistant.answer.multihop import gather_evidence, is_multi_part, split_parts
 from assistant.schema import Hit
@@ -46,8 +47,8 @@ def evidence_windows(focus: str, question: str, hits: list[Hit], encode: Encode)
     seen: set[tuple[int, int]] = set()
     for index, sentence in picks:
         key = (index, sentence.start)
-        if key in seen:
-            continue
+        if key in seen or is_instruction(sentence.text):
+            continue  # instructions planted in an article are never evidence
         seen.add(key)
         windows.append(window(hits[index], sentence))
         limit = MAX_WINDOWS if is_multi_part(parts) else SINGLE_WINDOWS
@@ -61,7 +62,7 @@ def window(hit: Hit, sentence: Sentence) -> Hit:
     chunk = hit.chunk
     start, end = sentence.start, sentence.end
     before = [s for s in split_sentences(chunk.text) if s.end <= sentence.start]
-    if before and end - before[-1].start <= WINDOW_CHARS:
+    if before and end - before[-1].start <= WINDOW_CHARS and not is_instruction(before[-1].text):
         start = before[-1].start
     if end - start > WINDOW_CHARS:  # one long sentence: cut it at a word
         cut = chunk.text.rfind(" ", start, start + WINDOW_CHARS)
