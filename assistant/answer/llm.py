@@ -156,8 +156,8 @@ class LlamaCppBackend:
         out = 0
         try:
             for part in self.llm.stream_complete(prompt, formatted=True):
-                out += 1  # llama-cpp-python streams one token per chunk
-                if part.delta:
+                if part.delta:  # llama-cpp-python streams one token per chunk, then ""
+                    out += 1
                     yield part.delta
         finally:
             self.usage["tokens_out"] = out
