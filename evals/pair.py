@@ -3,8 +3,9 @@
 `python -m evals … --pair --llm llamacpp --out RUN` searches once per question, hands the same
 hits to both answerers (`assistant.api.answer_from_hits`), and writes two ordinary run folders,
 RUN/extractive and RUN/llm, so the difference between them is the answerer alone; then it
-prints `compare RUN/extractive RUN/llm`. Rows are appended to RUN/llm/partial.jsonl as they
-come, so a long CPU run can be watched (`tail -f`) and loses nothing finished if stopped. Each
+prints `compare RUN/extractive RUN/llm`. Rows are appended to RUN/<answerer>/partial.jsonl as
+they come, so a long CPU run can be watched (`tail -f`) and loses nothing finished if stopped
+(`python -m evals.pair RUN` then summarises the finished rows into the two run folders). Each
 LLM row's timings hold `first_token` (ms), `tokens_in` / `tokens_out` and the 1-minute load
 average when it was asked (`load_1m`), because on a shared machine the load decides the speed.
 """
@@ -39,8 +40,12 @@ def run_pair(
 
     llm = get_llm(settings)
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in ANSWERERS}
-    (out / "llm").mkdir(parents=True, exist_ok=True)
-    with (out / "llm" / "partial.jsonl").open("w", encoding="utf-8") as partial:
+    for name in ANSWERERS:
+        (out / name).mkdir(parents=True, exist_ok=True)
+    with (
+        (out / "extractive" / "partial.jsonl").open("w", encoding="utf-8") as partial_ext,
+        (out / "llm" / "partial.jsonl").open("w", encoding="utf-8") as partial_llm,
+    ):
         for case in tqdm(cases, desc="pair", unit="q", disable=not progress):
             history = list(case.history)
             started = time.perf_counter()
@@ -66,9 +71,9 @@ def run_pair(
                 )
                 row = result_row(case, answer, list(depth), retrieve_ms + own_ms)
                 rows[name].append(row)
-                if name == "llm":
-                    partial.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    partial.flush()
+                partial = partial_llm if name == "llm" else partial_ext
+                partial.write(json.dumps(row, ensure_ascii=False) + "\n")
+                partial.flush()
     for name in ANSWERERS:
         record = {
             "run": {"mode": "pair", "answerer": name, "n_cases": len(cases)},
@@ -76,3 +81,26 @@ def run_pair(
         }
         write_run(out / name, rows[name], summarize(rows[name]), record)
     return rows
+
+
+def finish_partial(out: Path) -> int:
+    """Write both run folders from the rows a stopped paired run finished; return their count.
+
+    Only questions both answerers finished are kept, so the two runs stay paired.
+    """
+    rows = {
+        name: [json.loads(line) for line in (out / name / "partial.jsonl").open(encoding="utf-8")]
+        for name in ANSWERERS
+    }
+    done = {r["id"] for r in rows["extractive"]} & {r["id"] for r in rows["llm"]}
+    for name in ANSWERERS:
+        kept = [r for r in rows[name] if r["id"] in done]
+        record = {"run": {"mode": "pair", "answerer": name, "n_cases": len(kept), "partial": True}}
+        write_run(out / name, kept, summarize(kept), record)
+    return len(done)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(f"{finish_partial(Path(sys.argv[1]))} paired questions summarised in {sys.argv[1]}")
