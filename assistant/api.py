@@ -12,6 +12,7 @@ from assistant.answer.generate import stream_answer, stream_with_llm
 from assistant.answer.llm import LLM, get_llm
 from assistant.answer.llm_evidence import evidence_windows
 from assistant.answer.llm_verdict import stream_verdict_answer
+from assistant.answer.prompts import question_form
 from assistant.chat import condense_question, condense_with_llm
 from assistant.config import Settings
 from assistant.embed import get_embedder
@@ -113,7 +114,9 @@ def answer_from_hits(
         return stream_answer(extractive())
     if settings.answer.llm_reads == "evidence":  # the extractive answerer's sentence windows
         checked = extractive()  # its evidence gate decides abstention; the model is not asked
-        if not checked.answered:
+        if not checked.answered or (
+            settings.answer.llm_asks == "names" and question_form(question) != "entity"
+        ):
             return stream_answer(checked)
         windows = evidence_windows(question, standalone, hits, _encoder(settings))
         return stream_verdict_answer(

@@ -110,6 +110,12 @@ class AnswerSettings(Section):
         description="Packaged GGUF the llamacpp backend runs without model_path: qwen2.5-1.5b "
         "(Qwen2.5-Coder 1.5B Instruct, 1.1 GB) or gemma-3-270m (a small base model, for tests).",
     )
+    llm_asks: Literal["all", "names"] = Field(
+        "all",
+        description="Which questions the LLM answers when it reads evidence: all, or names "
+        "(which/who/what questions; yes/no verdicts stay with the extractive rules, which "
+        "read publication dates and per-part support).",
+    )
     llm_reads: Literal["evidence", "passages"] = Field(
         "evidence",
         description="What an LLM reads: evidence (the extractive answerer's per-part sentence "

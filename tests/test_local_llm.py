@@ -262,6 +262,23 @@ def test_paired_eval_gives_both_answerers_the_same_passages(
     assert len((tmp_path / "llm" / "partial.jsonl").read_text().splitlines()) == 2
 
 
+@pytest.mark.slow
+def test_llm_asks_names_leaves_yes_no_verdicts_to_the_rules(seed_index: Settings) -> None:
+    from assistant.api import answer_from_hits
+    from assistant.retrieve import search
+
+    question = "Did President Biden approve long-range missiles for Ukraine?"
+    hits = search(question, seed_index)
+    llm = FakeLLM("No\nPresident Joe Biden has approved the use of long-range US weapons [1].")
+    names = seed_index.model_copy(
+        update={"answer": AnswerSettings(llm="llamacpp", llm_asks="names")}
+    )
+    *_, answer = answer_from_hits(question, question, hits, names, llm)
+    *_, extractive = answer_from_hits(question, question, hits, seed_index, None)
+    assert llm.prompts == [] and isinstance(answer, Answer)
+    assert (answer.text, answer.verdict) == (extractive.text, extractive.verdict)
+
+
 @pytest.fixture(scope="module")
 def qwen_settings(seed_index: Settings) -> Iterator[Settings]:
     pytest.importorskip("llama_cpp", reason="needs the local-llm extra")
