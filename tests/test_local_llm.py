@@ -172,6 +172,13 @@ def test_verdict_comes_first_and_each_sentence_is_cited_to_its_window() -> None:
     assert windows[0].chunk.text in llm.prompts[0]
 
 
+def test_a_verdict_run_into_its_sentence_is_split_off() -> None:
+    reply = "Yes, Millbrook city council voted 7 to 2 to approve a budget for bike lanes [1]."
+    _, answer, _ = _run(reply, _windows("t1"), "Did Millbrook council approve the bike lanes?")
+    assert answer.verdict == "Yes" and answer.text.startswith("Yes\n\nMillbrook city council")
+    _check_citations(answer)
+
+
 def test_the_model_reads_windows_not_passages() -> None:
     hits = _hits("t1", "t2")
     windows = _windows("t1", "t2")

@@ -47,6 +47,7 @@ MAX_SENTENCES = 2
 """Checked sentences after which generation stops: each costs seconds on a CPU."""
 
 _YES_NO_WORD = re.compile(r"^(yes|no)\b", re.I)
+_YES_NO_THEN = re.compile(r"^\s*(yes|no)\b[\s,.:;!\u2014-]+(\S.*)$", re.I)
 _CANNOT = re.compile(
     r"insufficient information|i (?:do not|don'?t) know|not (?:enough|sufficient) information|"
     r"cannot be (?:determined|answered)|no information",
@@ -82,6 +83,9 @@ def stream_verdict_answer(
     verdict: str | None = None
     try:
         head, rest = _first_line(_timed(stream, started, clock))
+        joined = _YES_NO_THEN.match(head)
+        if joined and len(head.split()) > VERDICT_WORDS:  # "Yes, the council voted … [1]."
+            head, rest = joined.group(1), itertools.chain([joined.group(2) + "\n"], rest)
         kind = _read_head(head, question, windows)
         if kind == "refused":
             draft.refused = True
