@@ -170,6 +170,8 @@ def test_verdict_comes_first_and_each_sentence_is_cited_to_its_window() -> None:
     _check_citations(answer)
     assert llm.systems == [VERDICT_SYSTEM]
     assert windows[0].chunk.text in llm.prompts[0]
+    quoted = answer.citations[0]  # the whole window the model read, at its article offsets
+    assert (quoted.quote, quoted.start) == (windows[0].chunk.text, windows[0].chunk.start)
 
 
 def test_a_verdict_run_into_its_sentence_is_split_off() -> None:

@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterable, Iterator
 
 from assistant.answer import refuse
-from assistant.answer.cite import MARKER
+from assistant.answer.cite import MARKER, make_citation
 from assistant.answer.generate import (
     _SENTINEL,
     Fallback,
@@ -38,7 +38,7 @@ from assistant.answer.generate import (
 from assistant.answer.llm import LLM
 from assistant.answer.prompts import build_verdict_prompt, question_form
 from assistant.schema import Answer, Hit, SentenceSupport
-from assistant.text import content_words
+from assistant.text import Sentence, content_words
 
 VERDICT_WORDS = 10
 """A first line longer than this is a sentence, not a verdict."""
@@ -122,7 +122,7 @@ def stream_verdict_answer(
     if not draft.kept:  # a verdict whose reasons did not hold: the extractive sentences instead
         yield from stream_answer(_with_verdict(verdict or "", fallback()))
         return
-    answer = draft.answer(question)
+    answer = _quote_windows(draft.answer(question), windows)
     if verdict is None:
         yield answer
         return
@@ -140,6 +140,16 @@ def stream_verdict_answer(
             "verdict_rule": "llm",
         }
     )
+
+
+def _quote_windows(answer: Answer, windows: list[Hit]) -> Answer:
+    """Return the answer with each citation quoting its whole window: what the model read."""
+    citations = []
+    for citation in answer.citations:
+        hit = windows[citation.n - 1]
+        whole = Sentence(hit.chunk.text, 0, len(hit.chunk.text))
+        citations.append(make_citation(citation.n, hit, whole, citation.score or hit.score))
+    return answer.model_copy(update={"citations": citations})
 
 
 def _with_verdict(verdict: str, checked: Answer) -> Answer:
