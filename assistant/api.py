@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 
-from assistant.answer import Encode, answer_extractively, is_instruction, refuse
-from assistant.answer.budget import fit_passages, passage_budget
-from assistant.answer.generate import stream_answer, stream_with_llm
-from assistant.answer.llm import get_llm
+from assistant.answer import Encode, is_instruction, refuse
+from assistant.answer.answerers import Answerer, answerer_for
+from assistant.answer.llm.backends import LLM, get_llm
+from assistant.answer.llm.generate import stream_answer
+from assistant.answer.query import Query
 from assistant.chat import condense_question, condense_with_llm
 from assistant.config import Settings
 from assistant.embed import get_embedder
@@ -17,7 +18,7 @@ from assistant.index import Index, open_index_for_search
 from assistant.index.sentence_index import embedder_id, get_sentence_index
 from assistant.news import finish_answer, timeline_reply, until_today
 from assistant.retrieve import Filters, search
-from assistant.schema import Answer, Turn
+from assistant.schema import Answer, Hit, Turn
 
 
 def ask(
@@ -59,53 +60,39 @@ def ask_stream(
     """
     settings = settings or Settings()
     today = today or settings.news.today
-    filters = until_today(filters, today)  # an answer as of `today` reads nothing newer
     started = time.perf_counter()
     timings: dict[str, float] = {}
     llm = None if settings.answer.llm == "extractive" else get_llm(settings)
     if llm is not None:
         timings["load_llm"] = (time.perf_counter() - started) * 1000  # ~0 once cached
-    turns = list(history or [])
-    if llm is None:
-        standalone = condense_question(question, turns, settings.chat.carry_turns)
-    else:
-        standalone = condense_with_llm(question, turns, llm, settings.chat.carry_turns)
+    query = Query(question, _condense(question, history, settings, llm), today,
+                  until_today(filters, today))  # an answer as of `today` reads nothing newer
     timings["condense"] = (time.perf_counter() - started) * 1000 - timings.get("load_llm", 0)
     answer: Answer | None = None
+    hits: list[Hit] = []
     generate_started = time.perf_counter()
     if is_instruction(question):
         pieces = stream_answer(
-            refuse(standalone, "I answer questions from the indexed news articles only.")
+            refuse(query.standalone, "I answer questions from the indexed news articles only.")
         )
-    elif (story := timeline_reply(standalone, settings, filters, today)) is not None:
+    elif (story := timeline_reply(query.standalone, settings, query.filters, today)) is not None:
         pieces = stream_answer(story)
     else:
         index = open_index_for_search(settings)  # once per question: search and answer share it
-        hits = search(
-            standalone, settings, filters=filters, today=today, timings=timings, index=index
-        )
+        hits = search(query.standalone, settings, filters=query.filters, today=today,
+                      timings=timings, index=index)
         generate_started = time.perf_counter()
-
-        def extractive() -> Answer:
-            found = answer_extractively(standalone, question, hits, _encoder(index), settings)
-            return finish_answer(found, standalone, hits, settings, filters=filters, today=today)
-
-        if llm is None:
-            pieces = stream_answer(extractive())
-        else:  # the model reads a window of each passage around what the question asks about
-            passages = fit_passages(standalone, hits, passage_budget(settings.answer, len(hits)))
-            pieces = stream_with_llm(
-                standalone, passages, llm, fallback=extractive, timings=timings
-            )
+        answerer = answerer_for(settings, llm, _finisher(settings))
+        pieces = answerer(query, hits, _encoder(index), timings)
     for item in pieces:
         if isinstance(item, Answer):
             answer = item
         else:
             yield item
     assert answer is not None
-    if llm is not None and answer.as_of is None and "retrieve" in timings:  # notes go after
-        done = finish_answer(answer, standalone, hits, settings, filters=filters, today=today,
-                             lead=False)
+    if llm is not None and answer.as_of is None and hits:  # streamed already: notes go after
+        done = finish_answer(answer, query.standalone, hits, settings, filters=query.filters,
+                             today=today, lead=False)
         if done.text != answer.text:
             yield done.text[len(answer.text) :]
         answer = done
@@ -113,6 +100,42 @@ def ask_stream(
         timings["generate"] = (time.perf_counter() - generate_started) * 1000
     timings["total"] = (time.perf_counter() - started) * 1000
     yield answer.model_copy(update={"timings_ms": {k: round(v, 1) for k, v in timings.items()}})
+
+
+def answer_from_hits(
+    query: Query,
+    hits: list[Hit],
+    settings: Settings,
+    llm: LLM | None = None,
+    timings: dict[str, float] | None = None,
+) -> Iterator[str | Answer]:
+    """Yield the answer to retrieved `hits` as `ask_stream` does, then the Answer.
+
+    `llm=None` is the extractive answerer; the eval's paired mode calls this twice on the same
+    hits so that the difference between two runs is the answerer alone.
+    """
+    answerer: Answerer = answerer_for(settings, llm)
+    return answerer(query, hits, _encoder(open_index_for_search(settings)), timings or {})
+
+
+def _condense(
+    question: str, history: Sequence[Turn] | None, settings: Settings, llm: LLM | None
+) -> str:
+    """Return the question made whole with the conversation (by the LLM when there is one)."""
+    turns = list(history or [])
+    if llm is None:
+        return condense_question(question, turns, settings.chat.carry_turns)
+    return condense_with_llm(question, turns, llm, settings.chat.carry_turns)
+
+
+def _finisher(settings: Settings) -> Callable[[Answer, Query, list[Hit]], Answer]:
+    """Return the step every extractive answer ends with: as-of, differences, newer reports."""
+
+    def finish(answer: Answer, query: Query, hits: list[Hit]) -> Answer:
+        return finish_answer(answer, query.standalone, hits, settings, filters=query.filters,
+                             today=query.today)
+
+    return finish
 
 
 def _encoder(index: Index) -> Encode:

@@ -11,7 +11,7 @@ from assistant.schema import Turn
 from assistant.text import MONTH_NAME as _MONTH
 
 if TYPE_CHECKING:
-    from assistant.answer.llm import LLM
+    from assistant.answer.llm.backends import LLM
 
 _REFERS_BACK = re.compile(
     r"\b(he|she|it|they|them|him|her|his|hers|its|their|theirs|this|that|these|those|there|"
@@ -142,7 +142,7 @@ def condense_with_llm(
     The rewrite is used only when it keeps the follow-up's own words and brings in a word of the
     conversation; tiny local models often answer or echo instead of rewriting.
     """
-    from assistant.answer.prompts import build_condense_prompt
+    from assistant.answer.llm.prompts import build_condense_prompt
 
     turns = (history or [])[-carry_turns:] if carry_turns else []
     if not turns or not needs_context(question):

@@ -28,8 +28,9 @@ from assistant.cli_commands import (
     run_timeline,
     run_ui,
 )
-from assistant.config import Settings
+from assistant.config import ANSWER_BACKENDS, Settings
 from assistant.errors import AssistantError, ConfigError
+from assistant.models import LOCAL_MODELS
 
 _KEEPS = ("ingest", "ui", "watch", "feeds")  # commands whose completed articles stay on Ctrl-C
 BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for `yes | head -1`'s `yes`
@@ -300,14 +301,20 @@ def _search_options(parser: argparse.ArgumentParser, defaults: Settings) -> None
     a = defaults.answer
     parser.add_argument(
         "--llm",
-        choices=["extractive", "llamacpp", "openai", "ollama"],
+        choices=ANSWER_BACKENDS,
         help=f"answer backend (default: {a.llm})",
     )
     parser.add_argument("--base-url", help="server URL for --llm openai (…/v1) or ollama")
     parser.add_argument(
         "--model-path",
         type=Path,
-        help="GGUF file for --llm llamacpp (default: the packaged Gemma 3 270M)",
+        help=f"GGUF file for --llm llamacpp (default: the packaged --local-model, {a.local_model})",
+    )
+    parser.add_argument(
+        "--local-model",
+        choices=list(LOCAL_MODELS),
+        help="packaged GGUF --llm llamacpp runs without --model-path "
+        "(gemma-3-270m: small and fast, for tests)",
     )
 
 
@@ -362,7 +369,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         update["retrieve"] = settings.retrieve.model_copy(update=retrieve)
     answer = {
         key: getattr(args, key)
-        for key in ("llm", "base_url", "model_path")
+        for key in ("llm", "base_url", "model_path", "local_model")
         if getattr(args, key, None)
     }
     if answer:

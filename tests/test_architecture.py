@@ -61,3 +61,10 @@ def test_no_module_is_over_the_size_limit() -> None:
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert not long, f"split these modules (over {MAX_LINES} lines): {long}"
+
+
+def test_every_llm_backend_the_settings_name_has_a_loader() -> None:
+    from assistant.answer.llm.backends import LOADERS
+    from assistant.config import ANSWER_BACKENDS
+
+    assert set(LOADERS) == set(ANSWER_BACKENDS) - {"extractive"}

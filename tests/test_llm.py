@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 
 from assistant.answer import NO_ANSWER
-from assistant.answer.budget import fit_passages, passage_budget
 from assistant.answer.cite import marker_numbers
-from assistant.answer.generate import answer_with_llm, stream_answer, stream_with_llm
-from assistant.answer.llm import LLM, close_llms, get_llm, load_llm
-from assistant.answer.prompts import (
+from assistant.answer.llm.backends import LLM, close_llms, get_llm, load_llm
+from assistant.answer.llm.budget import fit_passages, passage_budget
+from assistant.answer.llm.generate import answer_with_llm, stream_answer, stream_with_llm
+from assistant.answer.llm.prompts import (
     ANSWER_SYSTEM,
     build_answer_prompt,
     build_completion_prompt,
@@ -422,7 +422,9 @@ def test_ask_keeps_the_llm_prompt_within_its_context_window(
 
     llm = FakeLLM(NO_ANSWER)
     monkeypatch.setattr("assistant.api.get_llm", lambda settings: llm)
-    answer = AnswerSettings(llm="openai", context_window=1024, max_tokens=128)
+    answer = AnswerSettings(
+        llm="openai", context_window=1024, max_tokens=128, llm_reads="passages"
+    )
     settings = seed_index.model_copy(update={"answer": answer})
     ask("Who approved Ukraine's use of long-range missiles?", settings=settings)
     passages = re.findall(r"<passage[^>]*>(.*?)</passage>", llm.prompts[0], re.S)
@@ -447,7 +449,8 @@ def test_ask_stream_with_fake_llm_ends_with_the_answer(
     )
     llm = FakeLLM(reply, reply)
     monkeypatch.setattr("assistant.api.get_llm", lambda settings: llm)
-    settings = seed_index.model_copy(update={"answer": AnswerSettings(llm="openai")})
+    answer_settings = AnswerSettings(llm="openai", llm_reads="passages")
+    settings = seed_index.model_copy(update={"answer": answer_settings})
     *pieces, answer = ask_stream(
         "Who approved Ukraine's use of long-range missiles?", settings=settings
     )
@@ -491,21 +494,21 @@ def _real_settings(seed_index: Settings, **answer: object) -> Settings:
 
 def _check_real_answer(answer: Answer) -> None:
     """Structure only: a refusal citing nothing, or checked sentences with valid citations."""
-    assert "first_token" in answer.timings_ms  # the LLM was asked
-    if not answer.answered:
+    if not answer.answered:  # the extractive gate may abstain before the LLM is asked
         assert answer.citations == []
         return
+    assert "first_token" in answer.timings_ms  # the LLM was asked
     numbers = set(marker_numbers(answer.text))
     assert numbers and numbers == {c.n for c in answer.citations}
     for citation in answer.citations:
         assert citation.quote and citation.quote in citation.passage
-    assert all(s.supported and s.citations for s in answer.sentences)
+    assert all(s.supported and s.citations for s in answer.sentences if s.text != answer.verdict)
 
 
 @pytest.fixture(scope="module")
 def gemma_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("llama_cpp", reason="needs the local-llm extra")
-    from assistant.answer.llm import packaged_model_path
+    from assistant.answer.llm.backends import packaged_model_path
 
     return packaged_model_path(tmp_path_factory.mktemp("models"))
 

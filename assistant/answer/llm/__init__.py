@@ -1,0 +1,1 @@
+"""The LLM answerer: backends, prompts over the extractive evidence, checked generation."""
