@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.text import content_words, find_dates, tokenize
+from assistant.text import CALENDAR_WORDS, content_words, find_dates, tokenize
 
 _SCALE = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
@@ -289,12 +289,9 @@ def conflicts(
 
 
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'&-]*[a-z][\w’'&-]*|\b[A-Z]{2,}\b")
-_NOT_SUBJECT = frozenset({
+_NOT_SUBJECT = CALENDAR_WORDS | {
     "The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "This", "That",
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-})
+}
 
 
 def same_subject(first: str, second: str) -> bool:

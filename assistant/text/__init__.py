@@ -4,12 +4,13 @@ The floor of the package: it imports nothing from `assistant` itself, so ingest,
 answers and chat may all build on it.
 """
 
-from assistant.text.dates import MONTH_NAME, DateMention, find_dates
+from assistant.text.dates import CALENDAR_WORDS, MONTH_NAME, DateMention, find_dates
 from assistant.text.outlets import OutletMention, find_outlets, outlet_aliases
 from assistant.text.sentences import Sentence, sentence_texts, split_sentences
 from assistant.text.words import content_words, overlap, tokenize
 
 __all__ = [
+    "CALENDAR_WORDS",
     "MONTH_NAME",
     "DateMention",
     "OutletMention",

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.text import CALENDAR_WORDS, content_words
 from assistant.text import MONTH_NAME as _MONTH
-from assistant.text import content_words
 
 _STRICT_DATE = re.compile(
     rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|"
@@ -82,10 +82,6 @@ _PLACE = re.compile(
 _DEMONYM = re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:an|ian|ese|ish|i|ch))\b")
 _ANY_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
 _ORG_NAME = re.compile(r"\b[A-Z][\w&’'.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&’'.-]*)*")
-_CALENDAR = re.compile(
-    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
-    r"May|June|July|August|September|October|November|December)\b"
-)
 _CURRENCY_WORDS = (
     r"dollars|euros|pounds|yen|yuan|renminbi|rupees|crore|lakh|kronor|krona|kroner|francs|"
     r"shekels|pesos|won|rand|ringgit|baht|lira|reais|dirhams|riyals|bitcoins?|ether"
@@ -275,10 +271,10 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
         return [m.span() for m in _LOOSE_DATE.finditer(sentence)]
     if kind == "who":  # someone the question does not already name
         return [m.span() for m in _ANY_NAME.finditer(sentence)
-                if _new_name(m.group(), question_words) and not _CALENDAR.match(m.group())]
+                if _new_name(m.group(), question_words) and not _calendar(m.group())]
     if kind == "organization":
         return [m.span() for m in _ORG_NAME.finditer(sentence)
-                if m.group() not in _FIRST_WORDS and not _CALENDAR.match(m.group())
+                if m.group() not in _FIRST_WORDS and not _calendar(m.group())
                 and _new_name(m.group(), question_words)]
     if kind in ("place", "country", "where"):
         spans = [m.span(1) for m in _PLACE.finditer(sentence)]
@@ -286,6 +282,11 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
             spans += [m.span(1) for m in _DEMONYM.finditer(sentence)]
         return [s for s in spans if _new_name(sentence[s[0] : s[1]], question_words)]
     return [s for s in _person_spans(sentence) if _new_name(sentence[s[0] : s[1]], question_words)]
+
+
+def _calendar(name: str) -> bool:
+    """Return True for "Friday" or "March Madness": a weekday or month is nobody's name."""
+    return name.split()[0] in CALENDAR_WORDS
 
 
 def _count_spans(sentence: str) -> list[tuple[int, int]]:
