@@ -9,10 +9,7 @@ holding the seed article, a planted article full of HTML and two dated articles 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.serving import free_port, wait_for
+from tests.serving import serve_ui
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_90de7eadea1c8602.txt"
@@ -99,22 +96,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     (seeds / "planted.jsonl").write_text(
         "".join(json.dumps(a) + "\n" for a in planted), encoding="utf-8"
     )
-    port = free_port()
-    env = {**os.environ, "ASSISTANT_SEEDS_DIR": str(seeds), "ASSISTANT_INDEX_DIR": str(base / "ix")}
-    env.pop("ASSISTANT_UI_USER", None)
-    env.pop("ASSISTANT_UI_PASSWORD", None)
-    log = (base / "ui.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "ui.py", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/", process, timeout=120)
-        yield f"http://127.0.0.1:{port}/", base / "ix"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
-        print((base / "ui.log").read_text(errors="replace")[-3000:])
+    settings = {"ASSISTANT_SEEDS_DIR": str(seeds), "ASSISTANT_INDEX_DIR": str(base / "ix")}
+    with serve_ui(settings, base) as (url, _):
+        yield url, base / "ix"
 
 
 @dataclass

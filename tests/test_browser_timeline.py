@@ -6,17 +6,14 @@ story's timeline from the answer, and checks its lines, order and "also in" merg
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.serving import free_port, wait_for
+from tests.serving import serve_ui
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT
 
 SHOTS = ROOT / "tests" / "screenshots"  # git-ignored; docs/ keeps the ones looked at
@@ -37,28 +34,14 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     seeds = base / "seeds"
     seeds.mkdir()
     shutil.copy(STORIES, seeds / STORIES.name)
-    port = free_port()
-    env = {**os.environ, "ASSISTANT_SEEDS_DIR": str(seeds), "ASSISTANT_INDEX_DIR": str(base / "ix")}
-    env.pop("ASSISTANT_UI_USER", None)
-    env.pop("ASSISTANT_UI_PASSWORD", None)
-    log = (base / "ui.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "ui.py", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/", process, timeout=120)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.goto(f"http://127.0.0.1:{port}/")
-            page.wait_for_selector("#question-box textarea", timeout=60_000)
-            yield page
-            browser.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
-        print((base / "ui.log").read_text(errors="replace")[-3000:])
+    settings = {"ASSISTANT_SEEDS_DIR": str(seeds), "ASSISTANT_INDEX_DIR": str(base / "ix")}
+    with serve_ui(settings, base) as (url, _), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(url)
+        page.wait_for_selector("#question-box textarea", timeout=60_000)
+        yield page
+        browser.close()
 
 
 def test_sources_show_dates_on_a_time_axis(page: Any) -> None:

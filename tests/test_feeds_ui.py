@@ -3,10 +3,7 @@ against the UI process and a feed served on 127.0.0.1 (Debian's chromium, as tes
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +13,7 @@ import pytest
 from assistant.config import FetchSettings, Settings
 from assistant.feeds import FeedState
 from assistant.web.feeds_panel import add_feed, refresh_feeds, remove_feed, render_feeds
-from tests.serving import free_port, wait_for
+from tests.serving import serve_ui
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SEED, SHOTS
 from tests.web_server import Route, WebServer, article_page, rss, serving
 
@@ -85,23 +82,10 @@ def ui_with_feed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     shutil.copy(SEED, seeds / SEED.name)
     with serving() as web:
         feed = _feed(web, 3)
-        port = free_port()
-        env = {**os.environ, "ASSISTANT_SEEDS_DIR": str(seeds),
-               "ASSISTANT_INDEX_DIR": str(base / "ix"), "ASSISTANT_FETCH__ALLOW_PRIVATE": "true",
-               "ASSISTANT_FETCH__HOST_INTERVAL": "0", "PYTHONPATH": str(ROOT)}
-        env.pop("ASSISTANT_UI_USER", None)
-        env.pop("ASSISTANT_UI_PASSWORD", None)
-        log = (base / "ui.log").open("wb")
-        process = subprocess.Popen([sys.executable, "ui.py", "--port", str(port)], cwd=ROOT,
-                                   env=env, stdout=log, stderr=log)
-        try:
-            wait_for(f"http://127.0.0.1:{port}/", process, timeout=120)
-            yield f"http://127.0.0.1:{port}/", feed
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
-            log.close()
-            print((base / "ui.log").read_text(errors="replace")[-3000:])
+        settings = {"ASSISTANT_SEEDS_DIR": str(seeds), "ASSISTANT_INDEX_DIR": str(base / "ix"),
+                    "ASSISTANT_FETCH__ALLOW_PRIVATE": "true", "ASSISTANT_FETCH__HOST_INTERVAL": "0"}
+        with serve_ui(settings, base) as (url, _):
+            yield url, feed
 
 
 @pytest.mark.slow

@@ -22,7 +22,7 @@ from assistant.config import Settings
 from assistant.errors import IndexBusyError
 from assistant.index.lock import writing
 from assistant.ingest import build_index
-from tests.serving import free_port, wait_for
+from tests.serving import serve_ui
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = next((ROOT / "seeds").glob("*.txt"))
@@ -51,22 +51,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Path]]:
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     shutil.copy(SEED, seeds / SEED.name)
-    env = {**os.environ, "ASSISTANT_SEEDS_DIR": str(seeds),
-           "ASSISTANT_INDEX_DIR": str(tmp_path / "ix"), "PYTHONPATH": str(ROOT)}
-    env.pop("ASSISTANT_UI_USER", None)
-    env.pop("ASSISTANT_UI_PASSWORD", None)
-    port = free_port()
-    log = (tmp_path / "ui.log").open("wb")
-    process = subprocess.Popen([sys.executable, "ui.py", "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=log, stderr=log)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/", process, timeout=180)
-        yield f"http://127.0.0.1:{port}/", env, tmp_path
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
-        print((tmp_path / "ui.log").read_text(errors="replace")[-3000:])
+    settings = {"ASSISTANT_SEEDS_DIR": str(seeds), "ASSISTANT_INDEX_DIR": str(tmp_path / "ix")}
+    with serve_ui(settings, tmp_path, timeout=180) as (url, env):
+        yield url, env, tmp_path
 
 
 def _ask(url: str, question: str) -> dict[str, Any]:
