@@ -163,6 +163,29 @@ def test_a_multi_outlet_question_is_cut_into_parts_with_their_outlets() -> None:
     )
 
 
+def test_a_dated_attribution_clause_lends_its_outlet_and_day_to_the_claim_after_it() -> None:
+    question = (
+        "After TechCrunch reported on October 2, 2023, that the company spent billions to stay "
+        "the default search engine, did The Verge say publishers accuse it of harming revenue?"
+    )
+    parts = split_parts(question, HITS)
+    assert [p.text[:8] for p in parts] == ["that the", "The Verg"]  # the date claims nothing
+    assert parts[0].sources == ("TechCrunch",) and not parts[0].lent
+    assert parts[0].window is not None and str(parts[0].window.since) == "2023-10-02"
+
+
+def test_the_clause_asking_how_reports_relate_needs_no_passage_of_its_own() -> None:
+    question = (
+        "Does TechCrunch report that the company spent billions to stay the default search "
+        "engine, while The Verge says publishers accuse it of harming revenue, and is there a "
+        "consistent portrayal of the company's conduct?"
+    )
+    answer = answer_parts(question, question, split_parts(question, HITS), HITS, _encode)
+    assert answer is not None and answer.text.startswith("Yes — ")
+    assert [c.source for c in answer.citations] == ["TechCrunch", "The Verge"]  # nothing weak
+    assert "Not found in the retrieved passages: “is there a consistent portrayal" in answer.text
+
+
 def test_each_part_is_quoted_from_its_outlet_with_a_yes_lead() -> None:
     question = (
         "Does TechCrunch report that the company spent billions to stay the default "

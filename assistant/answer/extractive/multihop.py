@@ -11,7 +11,10 @@ part, the retrieved sentence that best supports it and says which article it com
 names a second outlet followed by words of its own ("… before The Roar covered X") is cut
 there. Clauses with fewer than `_PART_WORDS` content words (outlet names and words about the
 reporting — "article", "suggests", "reported" — not counted) and commentary clauses
-("indicating …", "without …") only lend their outlets to the parts that name none. A question
+("indicating …", "without …") only lend their outlets to the parts that name none; a clause
+that only attributes and dates ("After TechCrunch reported on October 2, 2023, | that …")
+lends its outlet and day to the "that …" clause after it (dates are not claim words).
+Outlet names are left out of a part's words and vector: sentences rarely name their outlet. A question
 is answered this way only when it names an outlet and has two parts or two outlets.
 
 **Evidence.** A part's sentences are scored like the single-question answer (0.6 cosine +
@@ -76,7 +79,8 @@ _CLAUSE_BREAK = re.compile(
 _META_WORDS = content_words(
     "article articles report reports reported reporting according suggest suggests suggesting "
     "indicate indicates indicating imply implies discuss discusses discussed mention mentioned "
-    "describe described portray portrayal claim claims piece coverage covered state states"
+    "describe described portray portrayal claim claims piece coverage covered state states "
+    "published publish publication source outlet one later earlier previous subsequent"
 )
 # Clauses that comment on the other parts rather than state a claim of their own.
 _COMMENT = re.compile(
@@ -138,13 +142,19 @@ def split_parts(question: str, hits: list[Hit]) -> list[Part]:
     dates = find_dates(question)
     parts: list[Part] = []
     spare: list[str] = []
+    ahead: tuple[tuple[str, ...], DateMention | None] | None = None
     for start, end in _spans(question, outlets):
         text = question[start:end].strip(" ,;'\"?.")
         own = tuple(dict.fromkeys(s for o in outlets if start <= o.start < end for s in o.sources))
+        window = next((d for d in dates if start <= d.start < end), None)
         if len(_claim_words(text, outlets, start)) < _PART_WORDS:
+            if own and not _COMMENT.match(text):  # "After A reported on May 2, | that X …"
+                ahead = (own, window)
             spare.extend(own)
             continue
-        window = next((d for d in dates if start <= d.start < end), None)
+        if ahead is not None and not own and re.match(r"(?:that|how|whether)\b", text, re.I):
+            own, window = ahead[0], window or ahead[1]
+        ahead = None
         parts.append(Part(text, start, own, window))
     spare = list(dict.fromkeys(spare))
     return [p if p.sources else Part(p.text, p.start, tuple(spare), p.window, True) for p in parts]
@@ -218,7 +228,7 @@ def _head(question: str, verdict: Verdict | None) -> str:
 
 def _part_evidence(item: Evidence, hits: list[Hit]) -> PartEvidence:
     return PartEvidence(item.part.text, claim_text(item.part.text), item.sentence.text, item.score,
-                        hits[item.hit].chunk, item.hit)
+                        hits[item.hit].chunk, item.hit, item.part.lent or not item.part.sources)
 
 
 def is_multi_part(parts: list[Part]) -> bool:
@@ -238,12 +248,14 @@ def gather_evidence(parts: list[Part], hits: list[Hit], encode: Encode) -> list[
     jobs = [(p, (s,)) for p in parts if len(p.sources) > 1 and not p.lent for s in p.sources]
     jobs += [(p, p.sources) for p in parts if len(p.sources) <= 1 or p.lent]
     jobs.sort(key=lambda job: job[0].start)
-    vectors = encode([claim_text(p.text) for p, _ in jobs] + [s.text for _, s in candidates])
+    known = tuple(sorted({h.chunk.source for h in hits if h.chunk.source}))
+    claims = [claim_text(_without_outlets(p.text, known)) for p, _ in jobs]
+    vectors = encode(claims + [s.text for _, s in candidates])
     sentence_vectors = vectors[len(jobs) :]
     found: list[Evidence] = []
     for j, (part, sources) in enumerate(jobs):
         cosines = sentence_vectors @ vectors[j]
-        words = content_words(part.text) - _META_WORDS
+        words = content_words(claims[j]) - _META_WORDS
         best: Evidence | None = None
         for (i, sentence), cosine in zip(candidates, cosines, strict=True):
             if not _from(hits[i], sources, part.window, hits):
@@ -327,8 +339,17 @@ def _own_claim(question: str, outlet: OutletMention, end: int) -> bool:
 def _claim_words(text: str, outlets: list[OutletMention], offset: int) -> set[str]:
     if _COMMENT.match(text):
         return set()
+    for mention in reversed(find_dates(text)):  # "reported on October 22, 2023" claims nothing
+        text = text[: mention.start] + " " + text[mention.end :]
     names = {w for o in outlets for s in o.sources for w in content_words(s)}
     return content_words(text) - names - _META_WORDS
+
+
+def _without_outlets(text: str, sources: tuple[str, ...]) -> str:
+    """Return a part without the outlet names it mentions: a sentence rarely names its outlet."""
+    for mention in reversed(find_outlets(text, sources)):
+        text = text[: mention.start] + text[mention.end :]
+    return text
 
 
 def claim_text(text: str) -> str:

@@ -9,7 +9,10 @@ decides (`RULES`). The answer then cites the evidence of every part the verdict 
 
 - **missing** — a yes/no question with a part no passage supports (best sentence below
   `VERDICT_SUPPORT`) gets no verdict: the answer says which part the articles don't cover.
-  A verdict on half the evidence would be a guess.
+  A verdict on half the evidence would be a guess. The clause that asks how the reports relate
+  and names none of them ("…, was there a change in X?") is not a part to support: it is what
+  the verdict decides (`PartEvidence.asks_relation`); the answer still says it found no passage
+  for it, and cites only the parts that are supported.
 - **order** — the question asks whether one report came before or after another ("Did A
   report X before B reported Y?"): the cited articles' publication dates decide, and the answer
   states both. The catalog's dates, not dates in the text. Questions that merely set the scene
@@ -64,6 +67,13 @@ _ORDER_ASKED = re.compile(
     re.I,
 )
 _RELATION = re.compile(r"\b(?:chang\w*|consisten\w*|differ\w*|same|similar\w*|shift\w*)\b", re.I)
+# A clause asking how the reports relate ("was there a change in …", "do they differ"): what the
+# verdict decides, not a claim any one report states.
+_RELATION_PART = re.compile(
+    r"\b(?:chang\w*|consisten\w*|inconsisten\w*|differ\w*|same|similar\w*|shift\w*|compar\w*|"
+    r"contrast\w*|align\w*|agree\w*|conflict\w*|remain\w*|unchanged)\b",
+    re.I,
+)
 _EARLIER = ("before", "prior to", "earlier than", "preceding")
 
 
@@ -77,11 +87,17 @@ class PartEvidence:
     score: float
     chunk: Chunk
     hit: int
+    lent: bool = False  # the part names no outlet of its own
 
     @property
     def supported(self) -> bool:
         """Return True when the sentence supports the part well enough for a verdict."""
         return self.score >= VERDICT_SUPPORT
+
+    @property
+    def asks_relation(self) -> bool:
+        """Return True for the clause that asks how the reports relate, naming none of them."""
+        return self.lent and bool(_RELATION_PART.search(self.text))
 
 
 Contradicts = Callable[[list[tuple[str, str]]], list[bool]]
@@ -130,9 +146,10 @@ def decide(question: Question, entity: Callable[[], str] | None = None) -> Verdi
 
 
 def _missing(question: Question) -> Verdict | None:
-    gaps = [i for i, e in enumerate(question.evidence) if not e.supported]
-    if not gaps:
+    gaps = [i for i, e in enumerate(question.evidence) if not e.supported and not e.asks_relation]
+    if not gaps and any(e.supported for e in question.evidence):
         return None
+    gaps = gaps or list(range(len(question.evidence)))
     named = "; ".join(f"“{question.evidence[i].text}”" for i in gaps)
     return Verdict("", "missing", f"no passage supports {named}")
 
@@ -168,9 +185,10 @@ def _contradiction(question: Question) -> Verdict | None:
 
 
 def _supported(question: Question) -> Verdict:
-    outlets = ", ".join(dict.fromkeys(_outlet(e.chunk) for e in question.evidence))
+    outlets = ", ".join(dict.fromkeys(_outlet(e.chunk) for e in question.evidence if e.supported))
     reason = f"each part is supported by the report it names ({outlets})"
-    return Verdict("Yes", "supported", reason, tuple(range(len(question.evidence))))
+    rests_on = tuple(i for i, e in enumerate(question.evidence) if e.supported)
+    return Verdict("Yes", "supported", reason, rests_on)
 
 
 RULES: tuple[Rule, ...] = (_missing, _order, _contradiction, _supported)
