@@ -13,7 +13,7 @@ from assistant.answer.extractive.entities import answer_type
 from assistant.answer.extractive.multihop import answer_parts, is_multi_part, split_parts
 from assistant.answer.extractive.sentences import Scored, choose_sentences, question_words
 from assistant.schema import Chunk, Hit
-from assistant.text import Sentence, content_words
+from assistant.text import Sentence, content_words, name_runs
 
 
 @pytest.mark.parametrize(
@@ -232,3 +232,26 @@ def test_a_part_no_passage_supports_is_named_and_gets_no_yes() -> None:
         answer.text
     )
     assert answer.verdict is None and answer.verdict_rule == "missing"
+
+
+def test_name_runs_cut_capitalised_words_at_words_that_are_never_names() -> None:
+    assert name_runs("Reveal After OpenAI".split()) == [(0, ["Reveal"]), (2, ["OpenAI"])]
+    assert name_runs("Republican Party We".split()) == [(0, ["Republican", "Party"])]
+    assert name_runs("Michael Lewis That’s".split()) == [(0, ["Michael", "Lewis"])]
+    assert name_runs("Did Bankman-Fried".split()) == [(1, ["Bankman-Fried"])]
+    assert name_runs("All Blacks".split()) == [(0, ["All", "Blacks"])]
+
+
+def test_who_is_answered_with_the_person_the_evidence_names_without_title_or_rival() -> None:
+    hits = [
+        _hit(1, "Fortune", "2023-11-18", "OpenAI CEO Sam Altman was fired by the board on "
+             "Friday, in a departure that shocked Silicon Valley. His brother Jack Altman runs "
+             "a startup."),
+        _hit(2, "TechCrunch", "2023-11-20", "Sam Altman will join Microsoft to lead a new "
+             "advanced AI research team, Satya Nadella said. Sam Altman had led OpenAI."),
+    ]
+    question = ("Who is the figure whose departure from OpenAI shocked Silicon Valley according "
+                "to Fortune, and who will join Microsoft to lead an AI research team according "
+                "to TechCrunch?")
+    answer = answer_parts(question, question, split_parts(question, hits), hits, _encode)
+    assert answer is not None and answer.text.startswith("Sam Altman — ")

@@ -60,6 +60,7 @@ from assistant.answer.refusal import NO_ANSWER
 from assistant.schema import Answer, Chunk, Citation, Hit, SentenceSupport
 from assistant.text import (
     DateMention,
+    name_runs,
     OutletMention,
     Sentence,
     content_words,
@@ -94,19 +95,11 @@ _TITLES = re.compile(
 )
 _NOT_PERSON = re.compile(
     r"\b(?:Commission|Exchange|Court|Department|Inc|Corp|Company|Group|Team|Association|"
-    r"Council|Committee|Agency|Bank|Board|Office|University|League|Club|News|Times|Post|of)\b"
+    r"Council|Committee|Agency|Bank|Board|Office|University|League|Club|News|Times|Post|Research|"
+    r"Capital|Labs|Ventures|Partners|Holdings|Media|Network|Party|Reserve|Fund|Foundation|of)\b"
 )
 _PERSON_QUESTION = re.compile(r"^\s*who\b|\b(?:individual|person|figure|ceo|founder)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][\w’'&.-]*(?:[ \t]+(?:of[ \t]+|de[ \t]+|the[ \t]+)?[A-Z][\w’'&.-]*)*")
-_NOT_NAMES_TEXT = (
-    "The A An In On At Of And But For To As It Its This That These Those He She They We I His "
-    "Her Their Our After Before When While If However Meanwhile Still Also According Yes No "
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
-    "May June July August September October November December Mr Mrs Ms Dr Though Although "
-    "Despite Because Since Until Unlike Like With Without From By Under Over Then Now So Even "
-    "Only Just Why What Who How Where Which"
-)
-_NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 
 
 @dataclass(frozen=True)
@@ -273,25 +266,30 @@ def _entity(question: str, supported: list[Evidence], hits: list[Hit]) -> str:
     outlets = {w.lower() for h in hits for w in re.findall(r"\w+", h.chunk.source or "")}
     person = bool(_PERSON_QUESTION.search(question))
     texts = [hits[item.hit].chunk.text for item in supported]
-    found: dict[str, tuple[int, int]] = {}
-    for name in set().union(*(_names(text, person) for text in texts)):
+    # Names as written anywhere in the passages: a part's passage may say only "Bankman-Fried".
+    written_in = list(dict.fromkeys(h.chunk.text for h in hits))
+    found: dict[str, tuple[int, int, int]] = {}
+    for name in set().union(*(_names(text, person) for text in written_in)):
         words = {w.lower() for w in re.findall(r"\w+", name)}
         if words <= asked or words <= outlets:
             continue
-        key = re.compile(rf"\b{re.escape(name.split()[-1] if person else name)}\b")
+        key = re.compile(rf"(?<![\w-]){re.escape(name.split()[-1] if person else name)}(?![\w-])")
         starts = {
             item.part.start for item, text in zip(supported, texts, strict=True) if key.search(text)
         }
-        found[name] = (len(starts), sum(len(key.findall(text)) for text in set(texts)))
+        # A person asked about is the one the evidence sentences name; a company's sentence
+        # often names its product instead ("Mac", "Steam"), so for those only passages count.
+        quoted = sum(1 for item in supported if person and key.search(item.sentence.text))
+        found[name] = (len(starts), quoted, sum(len(key.findall(text)) for text in set(texts)))
     if not found:
         return ""
     ranked = sorted(found.items(), key=lambda kv: (kv[1], len(kv[0])), reverse=True)
-    name, (covered, _) = ranked[0]
+    name, (covered, _, _) = ranked[0]
     if covered < min(2, len({e.part.start for e in supported})):
         return ""
     rivals = [n for n, score in ranked[1:] if score == ranked[0][1] and n not in name]
     if rivals and person:  # "Sam Altman" and "Jack Altman" share the key: the one written most
-        written = {n: sum(text.count(n) for text in set(texts)) for n in [name, *rivals]}
+        written = {n: sum(text.count(n) for text in written_in) for n in [name, *rivals]}
         name = max(written, key=lambda n: (written[n], len(n)))
         rivals = [n for n in rivals if n != name and written[n] == written[name]]
     return "" if rivals else name
@@ -301,16 +299,20 @@ def _names(text: str, person: bool) -> set[str]:
     """Return the capitalised names of a text; a lone capitalised word only inside a sentence."""
     names = set()
     for match in _NAME.finditer(text):
-        words = [w.strip(".") for w in match.group().split()]
-        while words and (words[0] in _NOT_NAMES or not content_words(words[0])):
-            words = words[1:]
-        name = _TITLES.sub("", " ".join(words)).removesuffix("’s").removesuffix("'s")
         first = re.search(r"(?:^|[.!?:\n“\"]\s*)$", text[: match.start()])
-        if len(name) < 3 or (first and " " not in name):
-            continue
-        if person and (" " not in name or _NOT_PERSON.search(name)):
-            continue
-        names.add(name)
+        for at, run in name_runs([w.strip(".") for w in match.group().split()]):
+            if not content_words(run[0]):
+                continue
+            name = _TITLES.sub("", " ".join(run)).removesuffix("’s").removesuffix("'s")
+            if len(name) < 3 or (first and at == 0 and " " not in name):
+                continue
+            if person:
+                if " " not in name or _NOT_PERSON.search(name) or name != name.title() and any(
+                    w[:1].islower() for w in name.split()
+                ):
+                    continue
+                name = " ".join(name.split()[-2:])  # "OpenAI CEO Sam Altman" → "Sam Altman"
+            names.add(name)
     return names
 
 

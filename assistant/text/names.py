@@ -1,0 +1,48 @@
+"""Capitalised words that are never part of a name, and the names a text writes.
+
+A run of capitalised words in a sentence ("Reveal After OpenAI", "Republican Party We",
+"Did Bankman-Fried") is cut at the words that begin sentences or join clauses — pronouns,
+determiners, auxiliaries, conjunctions, prepositions, the calendar — so that what is left
+are names ("OpenAI", "Republican Party", "Bankman-Fried").
+"""
+
+from __future__ import annotations
+
+from assistant.text.dates import CALENDAR_WORDS
+
+_FUNCTION_WORDS = (
+    "The A An In On At Of And But Or Nor For To As It Its This That These Those He She They We "
+    "I You His Her Their Our My Your Him Them Us Me After Before When While If However "
+    "Meanwhile Still Also According Yes No Mr Mrs Ms Dr Though Although Despite Because Since "
+    "Until Unlike Like With Without From By Under Over Then Now So Even Only Just Why What Who "
+    "Whom Whose How Where Which Did Does Do Is Was Were Are Be Been Has Have Had Can Could Will "
+    "Would Should May Might Must Shall Some Any Each Every Both Either Neither Many Much "
+    "More Other Another Such There Here Not Never Into Onto Upon About Against Between "
+    "Through During Among Within Across Toward Towards Via Per Plus Yet"
+)
+NOT_NAME_WORDS = frozenset(_FUNCTION_WORDS.split()) | CALENDAR_WORDS
+"""Capitalised words that begin sentences or join clauses; never part of a name."""
+
+
+def name_runs(words: list[str]) -> list[tuple[int, list[str]]]:
+    """Return the runs of a capitalised word sequence between words that are not names.
+
+    Each run comes with the index of its first word, so a caller can tell a run that opens
+    the sequence (maybe a sentence's first word) from one inside it.
+    """
+    runs: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    start = 0
+    for i, word in enumerate(words):
+        bare = word.strip(".,").removesuffix("’s").removesuffix("'s").removesuffix("’re")
+        if bare in NOT_NAME_WORDS or word.strip(".,") in NOT_NAME_WORDS:
+            if current:
+                runs.append((start, current))
+            current = []
+            continue
+        if not current:
+            start = i
+        current.append(word)
+    if current:
+        runs.append((start, current))
+    return [(i, run) for i, run in runs if run[0][:1].isupper() and run[-1][:1].isupper()]
