@@ -55,7 +55,7 @@ def test_order_is_read_from_the_publication_dates(question: str, word: str) -> N
 def test_scene_setting_dates_are_not_an_order_question() -> None:
     question = "After TechCrunch reported layoffs, was The Verge's coverage consistent?"
     verdict = _decide(question, _part("layoffs", TC), _part("coverage", VERGE))
-    assert verdict is not None and verdict.rule == "supported"
+    assert verdict is not None and (verdict.word, verdict.rule) == ("Yes", "relation")
 
 
 def test_the_same_article_for_both_parts_does_not_decide_order() -> None:
@@ -83,8 +83,49 @@ def test_a_contradicting_part_gives_no_when_the_check_is_on() -> None:
     assert verdict is not None and (verdict.word, verdict.rule) == ("No", "contradiction")
     assert "TechCrunch says it lost $2 billion" in verdict.reason
     relation = "Was Fortune's report consistent with TechCrunch's on the losses?"
-    assert _decide(relation, *parts, contradicts=contradicts).rule == "supported"  # type: ignore[union-attr]
+    assert _decide(relation, *parts, contradicts=contradicts).rule == "relation"  # type: ignore[union-attr]
     assert _decide(question, *parts).word == "Yes"  # type: ignore[union-attr]  # the default
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("Was TechCrunch's report on the layoffs consistent with The Verge's?", "Yes"),
+        ("Was there inconsistency between TechCrunch's and The Verge's reports?", "No"),
+        ("Did The Verge fail to stay consistent with TechCrunch on the layoffs?", "No"),
+        ("Was there a change in the portrayal of Acme between TechCrunch and The Verge?", "Yes"),
+        ("Was there no change in the portrayal of Acme between TechCrunch and The Verge?", "No"),
+        ("Has the portrayal of Acme remained the same from TechCrunch to The Verge?", "No"),
+        ("Do TechCrunch and The Verge give a consistent or inconsistent account of Acme?",
+         "Consistent"),
+        ("Do TechCrunch and The Verge show agreement or disagreement on Acme?", "Agreement"),
+    ],
+)
+def test_how_reports_relate_is_read_as_consistent_and_as_a_development(
+    question: str, word: str
+) -> None:
+    verdict = _decide(question, _part("TechCrunch on Acme", TC), _part("The Verge on Acme", VERGE))
+    assert verdict is not None and (verdict.word, verdict.rule) == (word, "relation")
+    assert verdict.parts == (0, 1)
+
+
+def test_the_same_source_is_not_a_question_about_sameness() -> None:
+    question = "Did the same news source, TechCrunch, report layoffs and then a lawsuit at Acme?"
+    verdict = _decide(question, _part("layoffs", TC), _part("lawsuit", TC))
+    assert verdict is not None and (verdict.word, verdict.rule) == ("Yes", "supported")
+
+
+def test_failing_to_report_first_turns_the_order_verdict() -> None:
+    question = "Did TechCrunch fail to report the layoffs before The Verge covered the lawsuit?"
+    verdict = _decide(question, _part("layoffs", TC), _part("lawsuit", VERGE))
+    assert verdict is not None and (verdict.word, verdict.rule) == ("No", "order")
+
+
+def test_a_relation_needs_every_part_supported() -> None:
+    question = "Was there a change in Acme's portrayal between TechCrunch and The Verge?"
+    verdict = _decide(question, _part("TechCrunch on Acme", TC),
+                      _part("The Verge on Acme", VERGE, score=0.1))
+    assert verdict is not None and verdict.rule == "missing"
 
 
 def test_questions_that_are_not_yes_no_get_no_yes_no_verdict() -> None:

@@ -23,6 +23,15 @@ decides (`RULES`). The answer then cites the evidence of every part the verdict 
   not fitted here) gives "No": the article says otherwise. Measured on dev it helps claim
   questions and hurts "consistent / changed" ones, where two reports differ in what they
   cover without contradicting each other.
+- **relation** — the question asks how the reports relate and every part is supported. What the
+  default can read of two supported reports is fixed: with no contradiction found they are
+  *consistent* with each other, and two reports on different days report *a development*, not
+  the same thing again. So: asked for consistency, agreement or alignment → "Yes"; for
+  inconsistency, disagreement, contradiction, or whether one "failed to" keep consistent →
+  "No"; for a change, shift or difference → "Yes"; for "no change", "unchanged", "the same" →
+  "No"; an either-or question ("consistent or inconsistent", "agreement or disagreement")
+  gets the consistent option as its word. "Did A fail to report X before B …" is read with
+  the order rule and turned: the rule's Yes is the question's No.
 - **supported** — every part is supported, each from the outlet it names: "Yes". The question's
   claims are what the cited sentences say. Questions about how reports relate ("consistent",
   "a change", "similar") get the same rule: without a contradiction found, the reports are
@@ -74,6 +83,29 @@ _RELATION_PART = re.compile(
     r"contrast\w*|align\w*|agree\w*|conflict\w*|remain\w*|unchanged)\b",
     re.I,
 )
+# How reports relate, as a question asks it (see `_relation`).
+_RELATION_ASKED = re.compile(
+    r"\b(?:chang\w*|consisten\w*|inconsisten\w*|differ\w*|same|similar\w*|shift\w*|"
+    r"align\w*|agree\w*|disagree\w*|contradict\w*|unchanged|evolv\w*)\b",
+    re.I,
+)
+_SAME_SOURCE = re.compile(
+    r"\b(?:the )?same (?:news )?(?:source|outlet|publication|site|day|date|article|report|"
+    r"newspaper|author|time)\b",
+    re.I,
+)
+_EITHER_OR = re.compile(
+    r"\b(consistent|agreement|aligned|similar)\s+or\s+(?:inconsistent|disagreement|misaligned|"
+    r"different|dissimilar)\b",
+    re.I,
+)
+_CONSISTENCY = re.compile(r"\b(?:consisten\w*|inconsisten\w*|agree\w*|disagree\w*|align\w*|"
+                          r"contradict\w*)\b", re.I)
+_INCONSISTENCY = re.compile(r"\b(?:inconsisten\w*|disagree\w*|contradict\w*|misalign\w*|"
+                            r"not (?:consistent|in agreement|aligned))\b", re.I)
+_SAMENESS = re.compile(r"\bno (?:change|shift|difference)\b|\bunchanged\b|\b(?:remain\w*|stay\w*|"
+                       r"the)\s+(?:the\s+)?same\b", re.I)
+_FAILED = re.compile(r"\bfail(?:ed|s)? to\b", re.I)
 _EARLIER = ("before", "prior to", "earlier than", "preceding")
 
 
@@ -164,7 +196,7 @@ def _order(question: Question) -> Verdict | None:
         return None
     earlier = a < b
     wanted_earlier = asked.group(1).lower() in _EARLIER
-    word = "Yes" if earlier == wanted_earlier else "No"
+    word = "Yes" if (earlier == wanted_earlier) != bool(_FAILED.search(question.text)) else "No"
     relation = "before" if earlier else "after"
     reason = (f"{_outlet(first.chunk)} published on {_day(a)}, {relation} "
               f"{_outlet(second.chunk)} on {_day(b)}")
@@ -191,7 +223,27 @@ def _supported(question: Question) -> Verdict:
     return Verdict("Yes", "supported", reason, rests_on)
 
 
-RULES: tuple[Rule, ...] = (_missing, _order, _contradiction, _supported)
+def _relation(question: Question) -> Verdict | None:
+    text = _SAME_SOURCE.sub(" ", question.text)
+    if not _RELATION_ASKED.search(text):
+        return None
+    supported = tuple(i for i, e in enumerate(question.evidence) if e.supported)
+    outlets = ", ".join(dict.fromkeys(_outlet(question.evidence[i].chunk) for i in supported))
+    either = _EITHER_OR.search(text)
+    if either:
+        word = either.group(1)[:1].upper() + either.group(1)[1:].lower()
+        return Verdict(word, "relation", f"no report contradicts another ({outlets})", supported)
+    if _CONSISTENCY.search(text):
+        negated = bool(_INCONSISTENCY.search(text) or _FAILED.search(text))
+        reason = f"no report contradicts another ({outlets})"
+        return Verdict("No" if negated else "Yes", "relation", reason, supported)
+    reason = f"the reports ({outlets}) tell of different events, not the same one again"
+    if _SAMENESS.search(text):
+        return Verdict("No", "relation", reason, supported)
+    return Verdict("No" if _FAILED.search(text) else "Yes", "relation", reason, supported)
+
+
+RULES: tuple[Rule, ...] = (_missing, _order, _contradiction, _relation, _supported)
 """The yes/no rules in the order they are tried; see the module docstring for each reason."""
 
 
