@@ -240,6 +240,10 @@ def test_name_runs_cut_capitalised_words_at_words_that_are_never_names() -> None
     assert name_runs("Michael Lewis That’s".split()) == [(0, ["Michael", "Lewis"])]
     assert name_runs("Did Bankman-Fried".split()) == [(1, ["Bankman-Fried"])]
     assert name_runs("All Blacks".split()) == [(0, ["All", "Blacks"])]
+    assert name_runs("Google CEO Sundar Pichai".split()) == [(0, ["Google"]), (2, ["Sundar", "Pichai"])]
+    assert name_runs("Google’s Search Generative Experience".split()) == [
+        (0, ["Google"]), (1, ["Search", "Generative", "Experience"])
+    ]
 
 
 def test_who_is_answered_with_the_person_the_evidence_names_without_title_or_rival() -> None:

@@ -1,9 +1,10 @@
 """Capitalised words that are never part of a name, and the names a text writes.
 
 A run of capitalised words in a sentence ("Reveal After OpenAI", "Republican Party We",
-"Did Bankman-Fried") is cut at the words that begin sentences or join clauses — pronouns,
-determiners, auxiliaries, conjunctions, prepositions, the calendar — so that what is left
-are names ("OpenAI", "Republican Party", "Bankman-Fried").
+"Did Bankman-Fried", "Google CEO Sundar Pichai") is cut at the words that begin sentences or
+join clauses — pronouns, determiners, auxiliaries, conjunctions, prepositions, the calendar —
+at roles, and after a possessive, so that what is left are names ("OpenAI", "Republican
+Party", "Bankman-Fried", "Google", "Sundar Pichai").
 """
 
 from __future__ import annotations
@@ -20,8 +21,13 @@ _FUNCTION_WORDS = (
     "More Other Another Such There Here Not Never Into Onto Upon About Against Between "
     "Through During Among Within Across Toward Towards Via Per Plus Yet"
 )
-NOT_NAME_WORDS = frozenset(_FUNCTION_WORDS.split()) | CALENDAR_WORDS
-"""Capitalised words that begin sentences or join clauses; never part of a name."""
+_TITLE_WORDS = (
+    "CEO CFO CTO COO Chairman Chairwoman Chair President Founder Co-founder Co-Founder Judge "
+    "Senator Sen Rep Gov Governor Minister Secretary Coach Chief Executive Director "
+    "Commissioner Witness Attorney Prosecutor Spokesperson Spokesman Spokeswoman Analyst"
+)
+NOT_NAME_WORDS = frozenset(_FUNCTION_WORDS.split()) | frozenset(_TITLE_WORDS.split()) | CALENDAR_WORDS
+"""Capitalised words that begin sentences, join clauses or give a role; never part of a name."""
 
 
 def name_runs(words: list[str]) -> list[tuple[int, list[str]]]:
@@ -42,6 +48,11 @@ def name_runs(words: list[str]) -> list[tuple[int, list[str]]]:
             continue
         if not current:
             start = i
+        if bare != word.strip(".,"):  # "Google’s Search …": the owner's name ends here
+            current.append(bare)
+            runs.append((start, current))
+            current = []
+            continue
         current.append(word)
     if current:
         runs.append((start, current))

@@ -54,7 +54,13 @@ from datetime import date
 
 from assistant.answer.cite import check_support, make_citation
 from assistant.answer.extractive.sentences import Encode
-from assistant.answer.extractive.verdict import Contradicts, PartEvidence, Verdict, decide
+from assistant.answer.extractive.verdict import (
+    VERDICT_SUPPORT,
+    Contradicts,
+    PartEvidence,
+    Verdict,
+    decide,
+)
 from assistant.answer.extractive.verdict import Question as VerdictQuestion
 from assistant.answer.refusal import NO_ANSWER
 from assistant.schema import Answer, Chunk, Citation, Hit, SentenceSupport
@@ -98,6 +104,8 @@ _NOT_PERSON = re.compile(
     r"Council|Committee|Agency|Bank|Board|Office|University|League|Club|News|Times|Post|Research|"
     r"Capital|Labs|Ventures|Partners|Holdings|Media|Network|Party|Reserve|Fund|Foundation|of)\b"
 )
+# A word of a person's name: "Sam", "Bankman-Fried", "O'Neil", "J." — not "OpenAI", "NBA", "AI".
+_PERSON_WORD = re.compile(r"^(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|[A-Z]\.|Mc[A-Z][a-z]+)$")
 _PERSON_QUESTION = re.compile(r"^\s*who\b|\b(?:individual|person|figure|ceo|founder)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][\w’'&.-]*(?:[ \t]+(?:of[ \t]+|de[ \t]+|the[ \t]+)?[A-Z][\w’'&.-]*)*")
 
@@ -171,7 +179,7 @@ def answer_parts(
     evidence = gather_evidence(parts, hits, encode)
     verdict = decide(
         VerdictQuestion(focus, [_part_evidence(e, hits) for e in evidence], contradicts),
-        entity=lambda: _entity(focus, [e for e in evidence if e.supported], hits),
+        entity=lambda: _entity(focus, [e for e in evidence if e.score >= VERDICT_SUPPORT], hits),
     )
     rests_on = set(verdict.parts) if verdict is not None else set()
     quoted = [e for i, e in enumerate(evidence) if e.supported or i in rests_on]
@@ -288,8 +296,10 @@ def _entity(question: str, supported: list[Evidence], hits: list[Hit]) -> str:
     if covered < min(2, len({e.part.start for e in supported})):
         return ""
     rivals = [n for n, score in ranked[1:] if score == ranked[0][1] and n not in name]
-    if rivals and person:  # "Sam Altman" and "Jack Altman" share the key: the one written most
-        written = {n: sum(text.count(n) for text in written_in) for n in [name, *rivals]}
+    if rivals and person:  # "Sam Altman" and "Jack Altman" share the key: the one written most,
+        # in the passages that rank highest
+        written = {n: sum(text.count(n) / (rank + 1) for rank, text in enumerate(written_in))
+                   for n in [name, *rivals]}
         name = max(written, key=lambda n: (written[n], len(n)))
         rivals = [n for n in rivals if n != name and written[n] == written[name]]
     return "" if rivals else name
@@ -307,11 +317,11 @@ def _names(text: str, person: bool) -> set[str]:
             if len(name) < 3 or (first and at == 0 and " " not in name):
                 continue
             if person:
-                if " " not in name or _NOT_PERSON.search(name) or name != name.title() and any(
-                    w[:1].islower() for w in name.split()
+                name = " ".join(name.split()[-2:])  # "Witness Adam Yedidia" → "Adam Yedidia"
+                if " " not in name or _NOT_PERSON.search(name) or not all(
+                    _PERSON_WORD.match(w) for w in name.split()
                 ):
                     continue
-                name = " ".join(name.split()[-2:])  # "OpenAI CEO Sam Altman" → "Sam Altman"
             names.add(name)
     return names
 
