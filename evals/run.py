@@ -232,9 +232,10 @@ def mhr_output(answer: Answer) -> str:
 
     The authors ask their LLMs to end with `The answer to the question is "…"` and score only
     that; an answer that states its conclusion first is scored on that conclusion the same
-    way. Without a verdict the whole text is scored (and a refusal as their "no answer").
+    way. Without a verdict the whole text is scored (and a refusal as their "no answer", as is
+    an answer that says the articles don't cover a part: its quotes are not a conclusion).
     """
-    if not answer.answered:
+    if not answer.answered or answer.verdict_rule == "missing":  # says the articles don't say
         return MHR_NO_ANSWER
     if answer.verdict:
         return f'The answer to the question is "{answer.verdict}"'

@@ -183,7 +183,8 @@ def _missing(question: Question) -> Verdict | None:
         return None
     gaps = gaps or list(range(len(question.evidence)))
     named = "; ".join(f"“{question.evidence[i].text}”" for i in gaps)
-    return Verdict("", "missing", f"no passage supports {named}")
+    # Worded without "yes" or "no", so that an abstention never reads as a verdict.
+    return Verdict("", "missing", f"none of the retrieved passages supports {named}")
 
 
 def _order(question: Question) -> Verdict | None:
