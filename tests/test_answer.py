@@ -258,3 +258,17 @@ def test_who_is_answered_with_the_person_the_evidence_names_without_title_or_riv
                 "to TechCrunch?")
     answer = answer_parts(question, question, split_parts(question, hits), hits, _encode)
     assert answer is not None and answer.text.startswith("Sam Altman — ")
+
+
+def test_a_multi_part_question_mostly_not_in_the_passages_is_not_answered() -> None:
+    question = (
+        "How did Fortune describe the record pumpkin harvest in Ohio, how did The Verge describe "
+        "the heavy snowfall closing schools in Denver, and what did TechCrunch say about billions "
+        "spent to stay the default search engine?"
+    )
+    parts = split_parts(question, HITS)
+    assert len(parts) == 3 and is_multi_part(parts)
+    assert answer_parts(question, question, parts, HITS, _encode) is None  # 1 of 3 found
+    both = "What did TechCrunch say about billions spent to stay the default search engine, and "
+    both += "what did The Verge say publishers accuse the company of?"
+    assert answer_parts(both, both, split_parts(both, HITS), HITS, _encode) is not None

@@ -183,8 +183,8 @@ def answer_parts(
     )
     rests_on = set(verdict.parts) if verdict is not None else set()
     quoted = [e for i, e in enumerate(evidence) if e.supported or i in rests_on]
-    if not quoted:
-        return None
+    if not quoted or (verdict is None and 2 * len(quoted) < len(evidence)):
+        return None  # most of what was asked is not in the passages: not an answer
     citations: list[Citation] = []
     lines: list[str] = []
     numbers: dict[tuple[int, int], int] = {}
