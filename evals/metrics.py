@@ -7,6 +7,8 @@ Definitions (the README repeats them):
   changes make it fit news text: a possessive 's (straight or curly) is dropped (`Biden's` →
   `biden`), and hyphens, dashes and slashes become spaces (`2024-11-18` → `2024 11 18`), so a
   year or a name stays a word of its own. Other punctuation is deleted: `10,000` → `10000`.
+  A figure's scale is written one way: `$69bn`, `$69B` and `$69 billion` are all
+  `$69 billion`; `m`/`mn` → `million`; `%` and `per cent` → `percent`.
 - **Containment** is on whole words: the normalised accepted answer must appear in the
   normalised text with a word boundary on both sides (`war` is not found in `award`).
 - **answer_match**: any accepted answer is contained in the answer text.
@@ -74,9 +76,20 @@ _MHR_ANSWER = re.compile(r'The answer to the question is "(.*?)"')
 _YES_NO = {"yes": "no", "no": "yes"}
 
 
+# A figure's scale written three ways: "$69bn", "$69B", "$69 billion"; "40%", "40 per cent".
+_SCALES = (
+    (re.compile(r"(\d)\s*(?:bn|b|billion)\b"), r"\1 billion"),
+    (re.compile(r"(\d)\s*(?:mn|m|million)\b"), r"\1 million"),
+    (re.compile(r"(\d)\s*(?:%|per\s*cent|percent)"), r"\1 percent"),
+)
+
+
 def normalize_answer(text: str) -> str:
-    """Return `text` normalised SQuAD-style (see the module docstring for the two changes)."""
-    text = _POSSESSIVE.sub("", text.lower())
+    """Return `text` normalised SQuAD-style (see the module docstring for the changes)."""
+    text = text.lower()
+    for pattern, written in _SCALES:
+        text = pattern.sub(written, text)
+    text = _POSSESSIVE.sub("", text)
     text = _SEPARATORS.sub(" ", text)
     text = "".join(ch for ch in text if not unicodedata.category(ch).startswith("P"))
     text = _ARTICLES.sub(" ", text)

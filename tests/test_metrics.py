@@ -362,3 +362,13 @@ def test_rtqa_f1() -> None:
 
 def test_strip_markers() -> None:
     assert strip_markers("Europe [1]. Asia [2, 3] too.") == "Europe . Asia too."
+
+
+def test_a_figure_s_scale_matches_however_it_is_written() -> None:
+    from evals.metrics import answer_match
+
+    assert answer_match("Microsoft completed its $69B acquisition", ["$69bn"])
+    assert answer_match("It rose 40 per cent", ["40%"])
+    assert answer_match("a $2.5m fine", ["$2.5 million"])
+    assert not answer_match("$69B", ["$69 million"])
+    assert not answer_match("the 5 mile race", ["5 million"]) and not answer_match("5 bikes", ["5bn"])
