@@ -110,3 +110,16 @@ def test_who_wrote_a_piece_finds_the_piece_not_a_sentence_naming_someone(
 ) -> None:
     answer = ask("Who wrote the piece about the bakery's profit?", settings=settings)
     assert answer.answered and "Leo Marsh" in answer.text, answer.text
+
+
+def test_a_month_is_no_place_and_a_scientist_is_a_person() -> None:
+    from assistant.answer.extractive.entities import answer_type
+
+    where = answer_type("A court in which city rejected Meta's bid?")
+    assert where is not None and where.name == "where"
+    assert not where.fits("The regulator issued the ban back in July.", {"court", "meta", "bid"})
+    assert where.fits("A court in Oslo rejected Meta's bid.", {"court", "meta", "bid"})
+    scientist = answer_type("Which MIT scientist shared the Nobel Prize in chemistry?")
+    assert scientist is not None and scientist.name == "person"
+    university = answer_type("At which university is Jon Copley a professor?")
+    assert university is not None and university.name == "organization"

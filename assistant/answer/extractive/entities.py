@@ -80,7 +80,7 @@ _PLACE = re.compile(
     r"throughout|towards?)\s+(?:the\s+)?([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)"
 )
 _DEMONYM = re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:an|ian|ese|ish|i|ch))\b")
-_ANY_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
+_ANY_NAME = re.compile(r"(?<!^)(?<![.!?:“\"]\s)(?<![“\"])\b[A-Z][a-z]+")
 _ORG_NAME = re.compile(r"\b[A-Z][\w&’'.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&’'.-]*)*")
 _CURRENCY_WORDS = (
     r"dollars|euros|pounds|yen|yuan|renminbi|rupees|crore|lakh|kronor|krona|kroner|francs|"
@@ -116,7 +116,12 @@ _PERSON_NOUNS = (
     r"person|people|individual|general|official|officials|leader|leaders|president|"
     r"minister|secretary|senator|governor|mayor|executive|ceo|founder|chief|player|"
     r"coach|commander|spokesperson|spokesman|spokeswoman|judge|author|journalist|"
-    r"reporter|actor|actress|singer|star|ambassador|director|manager|lawmaker"
+    r"reporter|actor|actress|singer|star|ambassador|director|manager|lawmaker|scientists?|"
+    r"researchers?|economists?|analysts?|lawyers?|attorneys?|prosecutors?|activists?|artists?|"
+    r"writers?|engineers?|investors?|chairman|chairwoman|owner|captain|striker|midfielder|"
+    r"defender|goalkeeper|quarterback|receiver|pitcher|rapper|musician|producer|filmmaker|"
+    r"candidates?|politicians?|doctors?|professors?|footballer|athletes?|boxer|driver|winner|"
+    r"founders|ceos|rival|opponent|suspect|victim|hostage|billionaire|entrepreneur|model"
 )
 _AUXILIARIES = r"(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would|should|may|might)"
 _PLACE_NOUNS = r"city|cities|town|towns|village|villages|region|regions|province|provinces|capital"
@@ -199,6 +204,7 @@ _TYPE_RULES = [
         (rf"{_WHICH}(?:{_ORG_NOUNS})\b", "organization", False),
         (rf"{_WHICH}(?:{_PERSON_NOUNS})\b", "person", True),
         (r"^\s*who\b", "who", False),
+        (r"^\s*(?:in|at|from|to|into|near) (?:which|what)\b", "where", False),  # "in which kibbutz"
     )
 ]
 
@@ -280,7 +286,8 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
         spans = [m.span(1) for m in _PLACE.finditer(sentence)]
         if kind != "place":
             spans += [m.span(1) for m in _DEMONYM.finditer(sentence)]
-        return [s for s in spans if _new_name(sentence[s[0] : s[1]], question_words)]
+        return [s for s in spans if _new_name(sentence[s[0] : s[1]], question_words)
+                and not _calendar(sentence[s[0] : s[1]])]  # "back in July" is no place
     return [s for s in _person_spans(sentence) if _new_name(sentence[s[0] : s[1]], question_words)]
 
 
