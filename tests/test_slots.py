@@ -116,7 +116,8 @@ def test_a_month_is_no_place_and_a_scientist_is_a_person() -> None:
     from assistant.answer.extractive.entities import answer_type
 
     where = answer_type("A court in which city rejected Meta's bid?")
-    assert where is not None and where.name == "where"
+    assert where is not None and where.name == "place"
+    assert answer_type("In which kibbutz was she staying?").name == "where"  # type: ignore[union-attr]
     assert not where.fits("The regulator issued the ban back in July.", {"court", "meta", "bid"})
     assert where.fits("A court in Oslo rejected Meta's bid.", {"court", "meta", "bid"})
     scientist = answer_type("Which MIT scientist shared the Nobel Prize in chemistry?")
