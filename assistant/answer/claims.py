@@ -73,13 +73,29 @@ _ASKED = [  # what a question asks for, by kind of value
         ),
     ),
 ]
+# What a "What magnitude was …?" question measures: a bare number near that noun is its value.
+_HEADS = [
+    re.compile(
+        r"^\s*(?:what|which)\s+(?P<head>[a-z]+)\s+(?:was|is|were|are|did|does|do|has|had|have)\b",
+        re.I,
+    ),
+    re.compile(
+        r"^\s*what\s+(?:was|is|were|are)\s+the\s+(?:[a-z]+\s+)?(?P<head>[a-z]+)\s+(?:of|for)\b",
+        re.I,
+    ),
+]
+_BARE = re.compile(
+    rf"(?<![\w$€£¥.,:/–-])(?P<num>{_NUMBER})(?![\w%:/–-]|[.,]\d|\s?(?:percent|per cent)\b)"
+)
+HEAD_WINDOW = 8  # words from the measured noun to its number ("magnitude of … to 6.1")
+_INTERIM = re.compile(r"\b(?:half-?time|at the break|led|leads|leading|trailed|trailing)\b", re.I)
 # A product variant a question names ("the 1TB model"): both claims must be about it.
 _VARIANT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:tb|gb|mb|mm|cm|inch|in\.|hz|mah|mp)\b", re.I)
 ASKED_FRAME_SHARE = 0.2  # frame share that suffices when both values are what was asked
 ASKED_FRAME_MIN = 3  # and this many shared words
 QUESTION_SHARE = 2 / 3  # of the question's words a loosely aligned sentence must state
 _QUESTION_WORDS = content_words(
-    "how much many big large what when which who did does is was the a an of for new"
+    "how much many big large what when which who did does is was the a an of for new vs versus"
 )
 LIST_SIZE = 3  # a sentence with this many values of one kind is a list, not one claim
 _SPECULATIVE = re.compile(
@@ -113,8 +129,14 @@ class Value:
     bound: str = ""  # "low" (more than), "high" (up to), "rough" (about) or ""
 
 
-def sentence_values(sentence: str, published: date | None = None) -> list[Value]:
-    """Return the values a sentence states, in order (years alone and day numbers excluded)."""
+def sentence_values(
+    sentence: str, published: date | None = None, head: str | None = None
+) -> list[Value]:
+    """Return the values a sentence states, in order (years alone and day numbers excluded).
+
+    Args:
+        head: the stemmed noun a question measures ("magnitud"): bare numbers after it count.
+    """
     values: list[Value] = []
     taken: list[tuple[int, int]] = []
     for mention in find_dates(sentence, today=published):
@@ -124,6 +146,8 @@ def sentence_values(sentence: str, published: date | None = None) -> list[Value]
             values.append(Value("date", text, mention.since.toordinal(), "", *_span(mention)))
     values += _scores(sentence, taken)
     taken += [(v.start, v.end) for v in values if v.kind == "score"]
+    if head:  # before counts: "magnitude of 6.4 struck" states a magnitude, not 6.4 "struck"
+        values += _measures(sentence, head, taken)
     for kind, pattern in (("money", _MONEY), ("percent", _PERCENT), ("count", _COUNT)):
         for match in pattern.finditer(sentence):
             if any(match.start() < end and start < match.end() for start, end in taken):
@@ -136,9 +160,39 @@ def sentence_values(sentence: str, published: date | None = None) -> list[Value]
     return sorted(values, key=lambda v: v.start)
 
 
+def measured_noun(question: str) -> str | None:
+    """Return the stemmed noun a question measures when it asks no other kind of value."""
+    if any(pattern.search(question) for _, pattern in _ASKED):
+        return None
+    match = next((m for m in (h.search(question) for h in _HEADS) if m), None)
+    words = tokenize(match.group("head")) if match else []
+    return words[0] if words and words[0] not in _NOT_UNITS else None
+
+
+def _measures(sentence: str, head: str, taken: list[tuple[int, int]]) -> list[Value]:
+    """Return the first number after each mention of the measured noun (within HEAD_WINDOW)."""
+    found: list[Value] = []
+    for word in re.finditer(r"\S+", sentence):
+        if head not in tokenize(word.group()):
+            continue
+        for match in _BARE.finditer(sentence, word.end()):
+            if len(sentence[word.end() : match.start()].split()) > HEAD_WINDOW:
+                break
+            clash = any(match.start() < end and start < match.end() for start, end in taken)
+            if clash or _is_year(match.group("num")):
+                continue
+            number = float(match.group("num").replace(",", ""))
+            bound = _bound(sentence, match)
+            found.append(Value("measure", match.group(), number, head, *match.span(), bound))
+            taken.append(match.span())
+            break
+    return found
+
+
 def asked_kinds(question: str) -> set[str]:
     """Return the kinds of value a question asks for ("How much …?" → money)."""
-    return {kind for kind, pattern in _ASKED if pattern.search(question)}
+    kinds = {kind for kind, pattern in _ASKED if pattern.search(question)}
+    return kinds or ({"measure"} if measured_noun(question) else set())
 
 
 def _scores(sentence: str, taken: list[tuple[int, int]]) -> list[Value]:
@@ -206,7 +260,11 @@ def differs(a: Value, b: Value) -> bool:
         return False  # "up to 10" and "8", "more than 5" and "3" can both hold… or are equal
     if low.bound == "low" or high.bound == "high":
         return False  # "more than 5" and "8": consistent
-    if a.kind in ("money", "count") and low.amount > 0 and high.amount / low.amount > SAME_SCALE:
+    if (
+        a.kind in ("money", "count", "measure")
+        and low.amount > 0
+        and high.amount / low.amount > SAME_SCALE
+    ):
         return False  # "$19.89" a ticket and "$92.8 million" a weekend: two quantities, not one
     tolerance = 0.15 if "rough" in (a.bound, b.bound) else 0.02
     if a.kind == "percent":
@@ -269,7 +327,9 @@ def conflicts(
         return []  # only a question asking for a value names the claim; a variant must match
     if not same_subject(first, second):
         return []  # "the Cyberbeast's $99,990 price tag" and "ElectraMeccanica's $18,500 one"
-    ours, theirs = sentence_values(first, days[0]), sentence_values(second, days[1])
+    head = measured_noun(question)
+    ours, theirs = sentence_values(first, days[0], head), sentence_values(second, days[1], head)
+    sides = _sides(question)
     # the question names the claim only for sentences that state most of what it asks about
     stated = states(question, first) and states(question, second)
     return [
@@ -279,18 +339,33 @@ def conflicts(
         if a.kind in kinds  # a question asking an amount: only amounts differ
         and not _listed(a, ours)
         and not _listed(b, theirs)
-        and same_claim(
-            first, a, second, b, stated and _asked(a, ours, kinds) and _asked(b, theirs, kinds)
+        and (
+            same_claim(
+                first, a, second, b, stated and _asked(a, ours, kinds) and _asked(b, theirs, kinds)
+            )
+            or _same_match(first, a, ours, second, b, theirs, sides)
         )
         and differs(a, b)
-        and not any(_agree(v, b) for v in ours)
-        and not any(_agree(v, a) for v in theirs)
+        and not any(agree(v, b) for v in ours)
+        and not any(agree(v, a) for v in theirs)
     ]
 
 
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'&-]*[a-z][\w’'&-]*|\b[A-Z]{2,}\b")
 _NOT_SUBJECT = CALENDAR_WORDS | {
-    "The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "This", "That",
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "It",
+    "He",
+    "She",
+    "They",
+    "We",
+    "This",
+    "That",
 }
 
 
@@ -305,15 +380,57 @@ def same_subject(first: str, second: str) -> bool:
 
 
 def _names(sentence: str) -> set[str]:
-    return {m.group().lower() for m in _NAME.finditer(sentence)} - {
-        w.lower() for w in _NOT_SUBJECT
-    }
+    return {m.group().lower() for m in _NAME.finditer(sentence)} - {w.lower() for w in _NOT_SUBJECT}
+
+
+def question_words(question: str) -> set[str]:
+    """Return the question's content words other than its question words ("how", "what")."""
+    return content_words(question) - _QUESTION_WORDS
 
 
 def states(question: str, sentence: str) -> bool:
     """Return True when the sentence holds at least QUESTION_SHARE of the question's words."""
-    asked = content_words(question) - _QUESTION_WORDS
+    asked = question_words(question)
     return bool(asked) and len(asked & content_words(sentence)) >= QUESTION_SHARE * len(asked)
+
+
+def _sides(question: str) -> set[str]:
+    """Return the names a question asks about ("Ashby vs Northfield" → ashby, northfield)."""
+    return {name for name in _names(question) if not any(ch.isdigit() for ch in name)}
+
+
+def _same_match(
+    first: str,
+    a: Value,
+    ours: list[Value],
+    second: str,
+    b: Value,
+    theirs: list[Value],
+    sides: set[str],
+) -> bool:
+    """Return True for two results of one match: each sentence's only score, both sides named.
+
+    A score in play ("led 1-0 at half-time") is not the result.
+    """
+    if a.kind != "score" or b.kind != "score" or len(sides) < 2:
+        return False
+    for sentence, values in ((first, ours), (second, theirs)):
+        if not names_sides(sides, sentence) or _INTERIM.search(sentence):
+            return False
+        if sum(v.kind == "score" for v in values) != 1:
+            return False
+    return True
+
+
+def names_sides(sides: set[str], sentence: str) -> bool:
+    """Return True when the sentence names each of two or more sides ("Ashby", "Northfield")."""
+    words = {w.lower() for w in re.findall(r"[\w’'-]+", sentence)}
+    return len(sides) >= 2 and sides <= words
+
+
+def sides_of(question: str) -> set[str]:
+    """Return the names a question asks about ("Ashby vs Northfield" → ashby, northfield)."""
+    return _sides(question)
 
 
 def _variants(text: str) -> set[str]:
@@ -334,5 +451,16 @@ def _asked(value: Value, values: list[Value], kinds: set[str]) -> bool:
     return sum(v.kind == value.kind and v.unit == value.unit for v in values) == 1
 
 
-def _agree(a: Value, b: Value) -> bool:
+def agree(a: Value, b: Value) -> bool:
+    """Return True when two values of one kind and unit can both be right."""
     return a.kind == b.kind and a.unit == b.unit and not differs(a, b)
+
+
+def speculative(sentence: str) -> bool:
+    """Return True when the sentence predicts or rumours rather than reports."""
+    return bool(_SPECULATIVE.search(sentence))
+
+
+def on_variant(question: str, sentence: str) -> bool:
+    """Return True when the sentence names every product variant the question names ("1TB")."""
+    return _variants(question) <= _variants(sentence)
