@@ -87,6 +87,10 @@ _HEADS = [
 _BARE = re.compile(
     rf"(?<![\w$€£¥.,:/–-])(?P<num>{_NUMBER})(?![\w%:/–-]|[.,]\d|\s?(?:percent|per cent)\b)"
 )
+_HOW_MANY = re.compile(
+    r"\bhow many (?:(?:new|more|other|additional|total)\s+)?(?P<unit>[a-z][\w-]*)", re.I
+)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 HEAD_WINDOW = 8  # words from the measured noun to its number ("magnitude of … to 6.1")
 _INTERIM = re.compile(r"\b(?:half-?time|at the break|led|leads|leading|trailed|trailing)\b", re.I)
 # A product variant a question names ("the 1TB model"): both claims must be about it.
@@ -187,6 +191,16 @@ def _measures(sentence: str, head: str, taken: list[tuple[int, int]]) -> list[Va
             taken.append(match.span())
             break
     return found
+
+
+def counted_unit(question: str) -> str | None:
+    """Return the unit a "How many homes …?" question counts, as counts name it ("home")."""
+    match = _HOW_MANY.search(question)
+    if match is None:
+        return None
+    words = tokenize(match.group("unit"))
+    unit = words[0] if words else ""
+    return next((min(group) for group in _UNIT_CLASSES if unit in group), unit) or None
 
 
 def asked_kinds(question: str) -> set[str]:
@@ -327,9 +341,12 @@ def conflicts(
         return []  # only a question asking for a value names the claim; a variant must match
     if not same_subject(first, second):
         return []  # "the Cyberbeast's $99,990 price tag" and "ElectraMeccanica's $18,500 one"
+    if not same_period(question, first, second):
+        return []  # "revenue of $2.8 billion in 2022" and "$3.2 billion in 2023"
     head = measured_noun(question)
     ours, theirs = sentence_values(first, days[0], head), sentence_values(second, days[1], head)
     sides = _sides(question)
+    unit = counted_unit(question)
     # the question names the claim only for sentences that state most of what it asks about
     stated = states(question, first) and states(question, second)
     return [
@@ -337,6 +354,7 @@ def conflicts(
         for a in ours
         for b in theirs
         if a.kind in kinds  # a question asking an amount: only amounts differ
+        and (a.kind != "count" or unit in (None, a.unit))  # "how many homes": only homes
         and not _listed(a, ours)
         and not _listed(b, theirs)
         and (
@@ -376,7 +394,18 @@ def same_subject(first: str, second: str) -> bool:
     figure for another company, is a different claim however alike the words around it.
     """
     ours, theirs = _names(first), _names(second)
-    return (not ours and not theirs) or bool(ours & theirs)
+    if not ours and not theirs:
+        return True
+    return bool((ours | _opening_name(first)) & (theirs | _opening_name(second)))
+
+
+def _opening_name(sentence: str) -> set[str]:
+    """Return the sentence's first word when it is capitalised and not a common word."""
+    match = re.match(r"\s*([A-Z][\w’'&-]*[a-z][\w’'&-]*)", sentence)
+    word = match.group(1) if match else ""
+    if not word or word in _NOT_SUBJECT or not content_words(word):
+        return set()
+    return {word.lower()}
 
 
 def _names(sentence: str) -> set[str]:
@@ -420,6 +449,22 @@ def _same_match(
         if sum(v.kind == "score" for v in values) != 1:
             return False
     return True
+
+
+def same_period(question: str, first: str, second: str) -> bool:
+    """Return False when the sentences state figures for different years.
+
+    Each sentence must name the year the question names (or none), and two sentences naming
+    years must share one.
+    """
+    asked, ours, theirs = _years(question), _years(first), _years(second)
+    if asked and any(years and not years & asked for years in (ours, theirs)):
+        return False
+    return not (ours and theirs and not ours & theirs)
+
+
+def _years(text: str) -> set[str]:
+    return set(_YEAR.findall(text))
 
 
 def names_sides(sides: set[str], sentence: str) -> bool:

@@ -61,20 +61,42 @@ def asked_role(question: str) -> Role | None:
 
 
 def role_filler(sentence: str, role: Role) -> Filler | None:
-    """Return the person the sentence names for the role (None when it does not state it)."""
-    stems = [(m, _family(w)) for m in re.finditer(r"\S+", sentence) for w in content_words(m[0])]
+    """Return the person the sentence names for the role (None when it does not state it).
+
+    The role is where its words stand closest together ("chief executive", not the "chief" of
+    "chief financial officer"); a name right after it is its holder ("chief executive Omar
+    Reyes"), else the nearest name before it, else one just after.
+    """
+    stems = [
+        (m.span(), _family(w)) for m in re.finditer(r"\S+", sentence) for w in content_words(m[0])
+    ]
+    spans = [span for span, stem in stems if stem in role.words]
     present = {stem for _, stem in stems} & role.words
     if len(present) < ROLE_SHARE * len(role.words) or not _names_subject(sentence, role):
         return None
-    start, end = next(m.span() for m, stem in stems if stem in role.words)
+    start, end = _tightest(spans, [stem for _, stem in stems if stem in role.words], present)
     names = [f for f in _names(sentence) if not f.tokens & role.subject]
+    after = [f for f in names if f.start >= end]
+    if after and _words(sentence, end, after[0].start) == 0:
+        return after[0]
     before = [f for f in names if f.end <= start]
     if before and _words(sentence, before[-1].end, start) <= BEFORE:
         return before[-1]
-    after = [f for f in names if f.start >= end]
     if after and _words(sentence, end, after[0].start) <= AFTER:
         return after[0]
     return None
+
+
+def _tightest(spans: list[tuple[int, int]], stems: list[str], present: set[str]) -> tuple[int, int]:
+    """Return the shortest stretch of the sentence holding every role word it states."""
+    best = (spans[0][0], spans[-1][1])
+    for i, (start, _) in enumerate(spans):
+        for j in range(i, len(spans)):
+            if set(stems[i : j + 1]) == present:
+                if spans[j][1] - start < best[1] - best[0]:
+                    best = (start, spans[j][1])
+                break
+    return best
 
 
 def same_person(a: Filler, b: Filler) -> bool:
