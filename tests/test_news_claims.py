@@ -119,6 +119,22 @@ DIFFER: list[tuple[str, Report, Report, set[str]]] = [
         ),
         {"3-1", "1-1"},
     ),
+    (  # a later report revises the toll: "at least 9" is the earlier figure, not a bound
+        "How many people died when the Brenna ferry sank?",
+        (
+            "Coast Daily",
+            "2025-04-06",
+            "At least 9 people died when the Brenna ferry sank in a "
+            "storm off Kell Point, the coast guard said.",
+        ),
+        (
+            "Harbor Ledger",
+            "2025-04-08",
+            "The death toll after the Brenna ferry sank off Kell "
+            "Point has risen to 14, the coast guard said on Tuesday.",
+        ),
+        {"9 people", "14"},
+    ),
 ]
 
 AGREE: list[tuple[str, Report, Report]] = [
@@ -235,6 +251,20 @@ AGREE: list[tuple[str, Report, Report]] = [
             "Pacific Tech",
             "2025-02-28",
             "Orbit said the Pulse watch will ship on March 14 in the US and Europe.",
+        ),
+    ),
+    (  # "at least 9" and 11 on the same day, with no revision: both hold
+        "How many people died when the Brenna ferry sank?",
+        (
+            "Coast Daily",
+            "2025-04-06",
+            "At least 9 people died when the Brenna ferry sank in a "
+            "storm off Kell Point, the coast guard said.",
+        ),
+        (
+            "Harbor Ledger",
+            "2025-04-06",
+            "The coast guard said 11 people died when the Brenna ferry sank off Kell Point.",
         ),
     ),
     (  # a prediction is not a report

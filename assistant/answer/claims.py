@@ -90,6 +90,14 @@ _BARE = re.compile(
 _HOW_MANY = re.compile(
     r"\bhow many (?:(?:new|more|other|additional|total)\s+)?(?P<unit>[a-z][\w-]*)", re.I
 )
+_PEOPLE, _DEATHS = min(_UNIT_CLASSES[1]), min(_UNIT_CLASSES[2])
+_DIED = re.compile(r"\s+(?:\w+\s+){0,2}?(?:died|dead|killed|perished)\b", re.I)
+_TOLL = re.compile(r"\btoll\b", re.I)
+_DEATH_WORDS = content_words("died dead death deaths killed kill toll fatalities perished")
+_REVISED = re.compile(
+    r"\b(?:risen|rose|rises|climbed|revised|increased|jumped|grew|updated|raised|lowered)\b",
+    re.I,
+)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 HEAD_WINDOW = 8  # words from the measured noun to its number ("magnitude of … to 6.1")
 _INTERIM = re.compile(r"\b(?:half-?time|at the break|led|leads|leading|trailed|trailing)\b", re.I)
@@ -160,8 +168,27 @@ def sentence_values(
             if value is not None:
                 values.append(value)
                 taken.append((match.start(), match.end()))
+    values += _toll(sentence, taken)
     values += _outcomes(sentence)
     return sorted(values, key=lambda v: v.start)
+
+
+def _toll(sentence: str, taken: list[tuple[int, int]]) -> list[Value]:
+    """Return the death toll a sentence states: its one bare number after "toll"."""
+    toll = _TOLL.search(sentence)
+    if toll is None:
+        return []
+    bare = [
+        m
+        for m in _BARE.finditer(sentence, toll.end())
+        if not any(m.start() < end and start < m.end() for start, end in taken)
+        and not _is_year(m.group("num"))
+    ]
+    if len(bare) != 1:
+        return []
+    number = float(bare[0].group("num").replace(",", ""))
+    bound = _bound(sentence, bare[0])
+    return [Value("count", bare[0].group(), number, _DEATHS, *bare[0].span(), bound)]
 
 
 def measured_noun(question: str) -> str | None:
@@ -200,7 +227,8 @@ def counted_unit(question: str) -> str | None:
         return None
     words = tokenize(match.group("unit"))
     unit = words[0] if words else ""
-    return next((min(group) for group in _UNIT_CLASSES if unit in group), unit) or None
+    unit = next((min(group) for group in _UNIT_CLASSES if unit in group), unit)
+    return _DEATHS if unit == _PEOPLE and _DIED.match(question[match.end() :]) else unit or None
 
 
 def asked_kinds(question: str) -> set[str]:
@@ -236,6 +264,7 @@ def _number_value(kind: str, match: re.Match[str], sentence: str) -> Value | Non
         if not unit or unit in _NOT_UNITS or _is_year(match.group("num")):
             return None
         unit = next((min(group) for group in _UNIT_CLASSES if unit in group), unit)
+        unit = _DEATHS if unit == _PEOPLE and _DIED.match(sentence[match.end() :]) else unit
     text = match.group().strip()
     end = match.start() + len(text)
     return Value(kind, text, number * scale, unit, match.start(), end, _bound(sentence, match))
@@ -263,16 +292,23 @@ def _outcomes(sentence: str) -> list[Value]:
     return found
 
 
-def differs(a: Value, b: Value) -> bool:
-    """Return True when two values of one kind and unit cannot both be right."""
+def differs(a: Value, b: Value, revised: bool = False) -> bool:
+    """Return True when two values of one kind and unit cannot both be right.
+
+    Args:
+        revised: the later report revises the figure ("the toll has risen to 17"): "at least
+            12" then is the earlier figure, not a bound the new one satisfies.
+    """
     if a.kind != b.kind or a.unit != b.unit:
         return False
     if a.kind in ("date", "outcome", "score"):
         return a.amount != b.amount
     low, high = sorted((a, b), key=lambda v: v.amount)
-    if low.amount == high.amount or low.bound == "high" or high.bound == "low":
-        return False  # "up to 10" and "8", "more than 5" and "3" can both hold… or are equal
-    if low.bound == "low" or high.bound == "high":
+    if low.amount == high.amount:
+        return False
+    if not revised and (low.bound == "high" or high.bound == "low"):
+        return False  # "up to 10" and "8", "more than 5" and "3" can both hold
+    if not revised and (low.bound == "low" or high.bound == "high"):
         return False  # "more than 5" and "8": consistent
     if (
         a.kind in ("money", "count", "measure")
@@ -347,6 +383,7 @@ def conflicts(
     ours, theirs = sentence_values(first, days[0], head), sentence_values(second, days[1], head)
     sides = _sides(question)
     unit = counted_unit(question)
+    revised = _revised(first, second, days)
     # the question names the claim only for sentences that state most of what it asks about
     stated = states(question, first) and states(question, second)
     return [
@@ -363,9 +400,9 @@ def conflicts(
             )
             or _same_match(first, a, ours, second, b, theirs, sides)
         )
-        and differs(a, b)
-        and not any(agree(v, b) for v in ours)
-        and not any(agree(v, a) for v in theirs)
+        and differs(a, b, revised)
+        and not any(agree(v, b, revised) for v in ours)
+        and not any(agree(v, a, revised) for v in theirs)
     ]
 
 
@@ -418,9 +455,17 @@ def question_words(question: str) -> set[str]:
 
 
 def states(question: str, sentence: str) -> bool:
-    """Return True when the sentence holds at least QUESTION_SHARE of the question's words."""
-    asked = question_words(question)
-    return bool(asked) and len(asked & content_words(sentence)) >= QUESTION_SHARE * len(asked)
+    """Return True when the sentence holds at least QUESTION_SHARE of the question's words.
+
+    Words of dying are one word here: "the death toll" states "how many died".
+    """
+    asked = _deaths_as_one(question_words(question))
+    said = _deaths_as_one(content_words(sentence))
+    return bool(asked) and len(asked & said) >= QUESTION_SHARE * len(asked)
+
+
+def _deaths_as_one(words: set[str]) -> set[str]:
+    return {"die" if word in _DEATH_WORDS else word for word in words}
 
 
 def _sides(question: str) -> set[str]:
@@ -496,9 +541,16 @@ def _asked(value: Value, values: list[Value], kinds: set[str]) -> bool:
     return sum(v.kind == value.kind and v.unit == value.unit for v in values) == 1
 
 
-def agree(a: Value, b: Value) -> bool:
+def agree(a: Value, b: Value, revised: bool = False) -> bool:
     """Return True when two values of one kind and unit can both be right."""
-    return a.kind == b.kind and a.unit == b.unit and not differs(a, b)
+    return a.kind == b.kind and a.unit == b.unit and not differs(a, b, revised)
+
+
+def _revised(first: str, second: str, days: tuple[date | None, date | None]) -> bool:
+    """Return True when the later of two dated sentences revises a figure ("has risen to")."""
+    if days[0] is None or days[1] is None or days[0] == days[1]:
+        return False
+    return bool(_REVISED.search(second if days[1] > days[0] else first))
 
 
 def speculative(sentence: str) -> bool:

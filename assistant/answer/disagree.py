@@ -164,7 +164,7 @@ def _stated_by(pair: tuple[Claim, Claim], hits: list[Hit], question: str) -> boo
                 ):
                     continue
                 values = sentence_values(sentence.text, other.day, head)
-                if any(agree(v, claim.value) for v in values):
+                if any(agree(v, claim.value, revised=True) for v in values):
                     return True
     return False
 
