@@ -239,6 +239,19 @@ AGREE: list[tuple[str, Report, Report]] = [
             "Rosa Diaz becomes finance chief.",
         ),
     ),
+    (  # a one-word role ("won") names no role: third place "won" too
+        "Who won the Kell Cup?",
+        (
+            "Sports Ledger",
+            "2025-10-28",
+            "On Saturday the Tarsia side of coach Ines Vale won the Kell Cup, beating Norland.",
+        ),
+        (
+            "Coast Daily",
+            "2025-10-28",
+            "On Friday the Brackley side of coach Omar Reyes won the third-place match at the Kell Cup.",
+        ),
+    ),
     (  # two dates in one report, one of them the other's
         "When will the Orbit Pulse watch ship?",
         (

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from assistant.text import CALENDAR_WORDS, content_words
 
+MIN_ROLE_WORDS = 2  # "won" alone is no role: the final's winner and third place both "won"
 ROLE_SHARE = 2 / 3  # of the role's words a sentence must state
 BEFORE = 12  # words before the role's first word in which its filler is looked for
 AFTER = 4  # or words right after it ("named Laura Chen as …")
@@ -57,7 +58,7 @@ def asked_role(question: str) -> Role | None:
     words = {_family(w) for w in content_words(question) - _QUESTION_WORDS}
     words -= {_family(w) for w in content_words(" ".join(subject))}
     words = {w for w in words if not any(ch.isdigit() for ch in w)}
-    return Role(frozenset(subject), frozenset(words)) if words else None
+    return Role(frozenset(subject), frozenset(words)) if len(words) >= MIN_ROLE_WORDS else None
 
 
 def role_filler(sentence: str, role: Role) -> Filler | None:
