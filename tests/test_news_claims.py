@@ -249,7 +249,7 @@ AGREE: list[tuple[str, Report, Report]] = [
         (
             "Coast Daily",
             "2025-10-28",
-            "On Friday the Brackley side of coach Omar Reyes won the third-place match at the Kell Cup.",
+            "On Friday the Brackley side of coach Omar Reyes won third place at the Kell Cup.",
         ),
     ),
     (  # two dates in one report, one of them the other's
