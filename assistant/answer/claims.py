@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from assistant.text import CALENDAR_WORDS, content_words, find_dates, tokenize
 
@@ -149,6 +150,11 @@ def sentence_values(
     Args:
         head: the stemmed noun a question measures ("magnitud"): bare numbers after it count.
     """
+    return list(_values(sentence, published, head))
+
+
+@lru_cache(maxsize=8192)  # each sentence is compared with many others
+def _values(sentence: str, published: date | None, head: str | None) -> tuple[Value, ...]:
     values: list[Value] = []
     taken: list[tuple[int, int]] = []
     for mention in find_dates(sentence, today=published):
@@ -170,7 +176,7 @@ def sentence_values(
                 taken.append((match.start(), match.end()))
     values += _toll(sentence, taken)
     values += _outcomes(sentence)
-    return sorted(values, key=lambda v: v.start)
+    return tuple(sorted(values, key=lambda v: v.start))
 
 
 def _toll(sentence: str, taken: list[tuple[int, int]]) -> list[Value]:

@@ -71,13 +71,22 @@ def find_differences(answer: Answer, hits: list[Hit], question: str) -> list[tup
     asked = content_words(question)
     found: list[tuple[Claim, Claim]] = []
     claims = _unique([*_cited_sentences(answer, hits), *_claim_sentences(hits, question)])
+    head = measured_noun(question)
+    said = [  # each passage's sentences that state a value, with how many asked words they hold
+        [
+            (s, len(asked & content_words(s.text)))
+            for s in split_sentences(hit.chunk.text, min_words=5)
+            if sentence_values(s.text, _published(hit), head)
+        ]
+        for hit in hits
+    ]
     for claim in claims:
         need = max(1, len(asked & content_words(claim.sentence.text)) - 1)
-        for hit in hits:
+        for hit, sentences in zip(hits, said, strict=True):
             if hit.chunk.article_id == claim.hit.chunk.article_id or not _near_in_time(claim, hit):
                 continue
-            for sentence in split_sentences(hit.chunk.text, min_words=5):
-                if len(asked & content_words(sentence.text)) < need:
+            for sentence, shared in sentences:
+                if shared < need:
                     continue
                 other = Claim(hit, sentence, claim.value)
                 for a, b in conflicts(
@@ -92,12 +101,12 @@ def find_differences(answer: Answer, hits: list[Hit], question: str) -> list[tup
 
 def _claim_sentences(hits: list[Hit], question: str) -> list[Claim]:
     """Return the retrieved sentences that state the question (or name all its sides)."""
-    sides = sides_of(question)
+    sides, head = sides_of(question), measured_noun(question)
     claims = []
     for hit in hits:
         for sentence in split_sentences(hit.chunk.text, min_words=5):
             if states(question, sentence.text) or names_sides(sides, sentence.text):
-                values = sentence_values(sentence.text)
+                values = sentence_values(sentence.text, _published(hit), head)
                 if values:
                     claims.append(Claim(hit, sentence, values[0]))
     return claims
@@ -167,6 +176,10 @@ def _stated_by(pair: tuple[Claim, Claim], hits: list[Hit], question: str) -> boo
                 if any(agree(v, claim.value, revised=True) for v in values):
                     return True
     return False
+
+
+def _published(hit: Hit) -> date | None:
+    return hit.chunk.published_at.date() if hit.chunk.published_at else None
 
 
 def _near_in_time(cited: Claim, hit: Hit) -> bool:
