@@ -252,6 +252,20 @@ AGREE: list[tuple[str, Report, Report]] = [
             "On Friday the Brackley side of coach Omar Reyes won third place at the Kell Cup.",
         ),
     ),
+    (  # another company's round: naming "Capital" is not naming Norvik Capital
+        "Who led Norvik Capital's $60 million funding round?",
+        (
+            "Startup Wire",
+            "2025-12-07",
+            "Norvik Capital's $60 million funding round was led by Balderton, the broker said.",
+        ),
+        (
+            "Startup Wire",
+            "2025-12-07",
+            "Harbor Capital's $60 million funding round was led by "
+            "Tencent, a week after its rival raised money.",
+        ),
+    ),
     (  # two dates in one report, one of them the other's
         "When will the Orbit Pulse watch ship?",
         (

@@ -21,12 +21,15 @@ ROLE_SHARE = 2 / 3  # of the role's words a sentence must state
 BEFORE = 12  # words before the role's first word in which its filler is looked for
 AFTER = 4  # or words right after it ("named Laura Chen as …")
 _WHO = re.compile(r"^\s*who\b", re.I)
-_QUESTION_WORDS = content_words("who is was are were will be has have had the a an of for")
+_QUESTION_WORDS = content_words(
+    "who whom whose is was are were will be has have had did does do the a an of for"
+)
 # forms of one predicate that the stemmer leaves apart ("won" / "winner" / "wins")
 _FAMILIES = {"won": "win", "winner": "win", "victori": "win", "chose": "choos"}
 _CAPITAL = r"[A-Z][\w’'-]*"
 _NAME = re.compile(rf"\b{_CAPITAL}(?:\s+(?:de |van |von |al-)?{_CAPITAL})*")
-_NOT_NAME = CALENDAR_WORDS | {"The", "A", "An", "In", "On", "At", "It", "He", "She", "They"}
+_COMPOUND = re.compile(r"-[a-z]")
+_NOT_NAME = CALENDAR_WORDS | {"The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "No"}
 
 
 @dataclass(frozen=True)
@@ -106,10 +109,8 @@ def same_person(a: Filler, b: Filler) -> bool:
 
 
 def _names_subject(sentence: str, role: Role) -> bool:
-    if not role.subject:
-        return True
-    said = {_plain(w) for w in _capitals(sentence)}
-    return bool(said & role.subject)
+    """Return True when the sentence names all of the question's subject ("Scalable Capital")."""
+    return role.subject <= {_plain(w) for w in re.findall(r"[\w’'-]+", sentence)}
 
 
 def _names(sentence: str) -> list[Filler]:
@@ -117,7 +118,7 @@ def _names(sentence: str) -> list[Filler]:
     found = []
     for match in _NAME.finditer(sentence):
         words = [w for w in match[0].split() if w not in _NOT_NAME and _has_lower(w)]
-        if not words:
+        if not words or any(_COMPOUND.search(w) for w in words):  # "Africa-focused"
             continue
         if len(words) >= 2 or (words and match.start() + match[0].index(words[0]) > 0):
             start = match.start() + match[0].index(words[0])
