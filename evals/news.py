@@ -9,7 +9,8 @@ Case formats are in evals/data/news-evals.README.md. Metrics (one function each,
   the lines' order against publication order, pairs on one line or one day skipped), latency p50;
 - disagree: `flagged` per case, then precision and recall of "reports differ" over the cases;
 - as-of: `as_of_correct` (Answer.as_of is the newest cited article's day and, for a question
-  about the present, no older than the newest gold article by `today`), `as_of_exact` (it is the
+  about the present or a case with stale articles, no older than the newest gold article by
+  `today`), `as_of_exact` (it is the
   gold date: the answer cited the newest gold article), `as_of_accepted` (or the date of another
   gold or supporting article), `cites_only_stale`, and the answer match.
 """
@@ -156,7 +157,9 @@ def run_asof(cases: list[Row], settings: Settings) -> list[Row]:
         }
         stale = set(case.get("stale_articles", []))
         newest = max((days[a] for a in cited if a in days), default=None)
-        present = asks_about_present(case["question"])
+        # freshness is judged for a question about the present, and wherever the gold names
+        # older articles whose answer is out of date (not only where the product sees "still")
+        present = asks_about_present(case["question"]) or bool(case.get("stale_articles"))
         rows.append(
             {
                 "id": case["id"],
