@@ -15,19 +15,17 @@ from datetime import date
 
 from assistant.answer.cite import check_support, make_citation
 from assistant.answer.claims import (
-    Value,
-    agree,
     asked_kinds,
     conflicts,
     measured_noun,
     names_sides,
     on_variant,
-    sentence_values,
     sides_of,
     speculative,
     states,
 )
 from assistant.answer.roles import Filler, asked_role, role_filler, same_person
+from assistant.answer.values import Value, agree, sentence_values
 from assistant.schema import Answer, Citation, Difference, Hit
 from assistant.text import Sentence, content_words, split_sentences
 
