@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 import pytest
 
-from assistant.answer.disagree import find_differences
+from assistant.answer.disagree import find_differences, note_differences
 from assistant.answer.freshness import newer_report
 from assistant.schema import Answer, Chunk, Citation, Hit
 from evals.news import as_of_correct
@@ -380,3 +380,22 @@ def test_a_newer_report_worded_its_own_way_is_found() -> None:
     answer = Answer(text="x [1].", citations=[cited], question="q", answered=True)
     found = newer_report("Is Jim Harbin still suspended?", answer, hits)
     assert found is not None and found[1].text == "Harbin's suspension is over."
+
+
+def test_a_revised_measure_leads_the_answer_as_the_latest() -> None:
+    question, first, second, _ = DIFFER[4]  # the Lowen Valley magnitude, revised a day later
+    hits = _hits(first, second)
+    answer = Answer(text="The quake shook the valley.", citations=[], question=question,
+                    answered=True)  # fmt: skip
+    noted = note_differences(answer, find_differences(answer, hits, question))
+    [difference] = noted.differences
+    assert (difference.kind, difference.values, difference.updated) == (
+        "number",
+        ["5.8", "5.2"],
+        True,
+    )
+    assert noted.text.startswith(
+        "Latest: Mountain Wire (2025-06-02) reports 5.2 [2], updating 5.8 in Lowen Star "
+        "(2025-06-01) [1]."
+    )
+    assert [c.source for c in noted.citations] == ["Lowen Star", "Mountain Wire"]

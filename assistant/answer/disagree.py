@@ -234,7 +234,7 @@ def note_differences(answer: Answer, pairs: list[tuple[Claim, Claim]], lead: boo
         )
         differences.append(
             Difference(
-                kind=first.value.kind if first.value.kind != "count" else "number",
+                kind="number" if first.value.kind in ("count", "measure") else first.value.kind,
                 values=[first.value.text, second.value.text],
                 citations=numbers,
                 dates=[first.day, second.day],
