@@ -24,6 +24,35 @@ Report = tuple[str, str, str]  # outlet, day, text
 
 DIFFER: list[tuple[str, Report, Report, set[str]]] = [
     (
+        "What was Norland's unemployment rate in March?",
+        (
+            "Norland Herald",
+            "2025-04-10",
+            "Unemployment in Norland rose to 5.4% in March, the statistics office said.",
+        ),
+        (
+            "Capital Wire",
+            "2025-04-10",
+            "Norland's unemployment rate climbed to 6.1% in March, "
+            "according to the statistics office.",
+        ),
+        {"5.4%", "6.1%"},
+    ),
+    (
+        "Was Mark Tully found guilty of fraud?",
+        (
+            "Court Ledger",
+            "2025-05-02",
+            "A jury found Mark Tully guilty of fraud on Friday after a two-week trial in Dunmore.",
+        ),
+        (
+            "Valley Post",
+            "2025-05-02",
+            "Mark Tully was acquitted of fraud on Friday after a two-week trial in Dunmore.",
+        ),
+        {"found Mark Tully guilty", "acquitted"},
+    ),
+    (
         "How much did Acme Robotics raise in its Series C round?",
         (
             "Harbor Ledger",
@@ -138,6 +167,20 @@ DIFFER: list[tuple[str, Report, Report, set[str]]] = [
 ]
 
 AGREE: list[tuple[str, Report, Report]] = [
+    (  # "not guilty" is an acquittal
+        "Was Mark Tully found guilty of fraud?",
+        (
+            "Court Ledger",
+            "2025-05-02",
+            "A jury found Mark Tully not guilty of fraud on Friday "
+            "after a two-week trial in Dunmore.",
+        ),
+        (
+            "Valley Post",
+            "2025-05-02",
+            "Mark Tully was acquitted of fraud on Friday after a two-week trial in Dunmore.",
+        ),
+    ),
     (  # one figure written two ways
         "How much is Velora paying for Pinecone Labs?",
         (
@@ -383,7 +426,7 @@ def test_a_newer_report_worded_its_own_way_is_found() -> None:
 
 
 def test_a_revised_measure_leads_the_answer_as_the_latest() -> None:
-    question, first, second, _ = DIFFER[4]  # the Lowen Valley magnitude, revised a day later
+    question, first, second, _ = DIFFER[6]  # the Lowen Valley magnitude, revised a day later
     hits = _hits(first, second)
     answer = Answer(text="The quake shook the valley.", citations=[], question=question,
                     answered=True)  # fmt: skip

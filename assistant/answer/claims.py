@@ -247,11 +247,16 @@ def _opening_name(sentence: str) -> set[str]:
     word = match.group(1) if match else ""
     if not word or word in _NOT_SUBJECT or not content_words(word):
         return set()
-    return {word.lower()}
+    return {_plain(word)}
 
 
 def _names(sentence: str) -> set[str]:
-    return {m.group().lower() for m in _NAME.finditer(sentence)} - {w.lower() for w in _NOT_SUBJECT}
+    return {_plain(m.group()) for m in _NAME.finditer(sentence)} - {w.lower() for w in _NOT_SUBJECT}
+
+
+def _plain(name: str) -> str:
+    """Return a name lower-cased without its possessive ("Norland's" → "norland")."""
+    return name.lower().replace("’", "'").removesuffix("'s").rstrip("'")
 
 
 def question_words(question: str) -> set[str]:

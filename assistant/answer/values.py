@@ -60,8 +60,8 @@ _TOLL = re.compile(r"\btoll\b", re.I)
 HEAD_WINDOW = 8  # words from the measured noun to its number ("magnitude of … to 6.1")
 _OUTCOMES = [  # opposite outcomes of one event: (one side, the other)
     (
-        r"\b(?:found (?!not\b)(?:\w+ )?guilty|convicted|guilty verdict)\b",
-        r"\b(?:acquitted|found (?:\w+ )?not guilty)\b",
+        r"\b(?:found (?:(?!not\b)[\w’'-]+ ){0,3}guilty|convicted|guilty verdict)\b",
+        r"\b(?:acquitted|found (?:[\w’'-]+ ){0,3}?not guilty)\b",
     ),
     (r"\b(?:approved|passed|cleared)\b", r"\b(?:rejected|blocked|vetoed|struck down)\b"),
 ]
