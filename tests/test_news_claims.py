@@ -167,6 +167,33 @@ DIFFER: list[tuple[str, Report, Report, set[str]]] = [
 ]
 
 AGREE: list[tuple[str, Report, Report]] = [
+    (  # last year's cut beside this year's
+        "How many jobs will Kellan Mills cut?",
+        (
+            "Dunmore Courier",
+            "2025-05-12",
+            "Kellan Mills will cut 450 jobs this year, the textile maker said.",
+        ),
+        (
+            "Textile Wire",
+            "2025-05-12",
+            "Kellan Mills, which cut 300 jobs last year, will cut 450 "
+            "more this year, the textile maker said.",
+        ),
+    ),
+    (  # the whole a share is taken of
+        "How many jobs will Kellan Mills cut?",
+        (
+            "Dunmore Courier",
+            "2025-05-12",
+            "Kellan Mills will cut 450 jobs this year, the textile maker said.",
+        ),
+        (
+            "Textile Wire",
+            "2025-05-12",
+            "Kellan Mills will cut 10% of its 4,500 jobs this year, the textile maker said.",
+        ),
+    ),
     (  # "not guilty" is an acquittal
         "Was Mark Tully found guilty of fraud?",
         (

@@ -83,6 +83,13 @@ _REVISED = re.compile(
     r"\b(?:risen|rose|rises|climbed|revised|increased|jumped|grew|updated|raised|lowered)\b",
     re.I,
 )
+_OF_TOTAL = re.compile(r"\b(?:out )?of (?:its|their|his|her|the|our|all) (?:[a-z]+ )?$", re.I)
+_PERIOD = re.compile(
+    r"\W*(?:[\w’'-]+\s+){0,2}?(?P<period>(?:last|previous|prior) (?:year|month|week|quarter|"
+    r"season|spring|summer|autumn|fall|winter)|(?:a|one) (?:year|month|week) (?:earlier|ago|before)"
+    r"|the (?:year|month|week) before|in (?:19|20)\d\d)\b",
+    re.I,
+)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _INTERIM = re.compile(r"\b(?:half-?time|at the break|led|leads|leading|trailed|trailing)\b", re.I)
 # A product variant a question names ("the 1TB model"): both claims must be about it.
@@ -205,10 +212,24 @@ def conflicts(
             )
             or _same_match(first, a, ours, second, b, theirs, sides)
         )
+        and not _total(first, a)
+        and not _total(second, b)
+        and _period(first, a) == _period(second, b)
         and differs(a, b, revised)
         and not any(agree(v, b, revised) for v in ours)
         and not any(agree(v, a, revised) for v in theirs)
     ]
+
+
+def _total(sentence: str, value: Value) -> bool:
+    """Return True for a whole a part is taken of: "10% of its 4,500 jobs"."""
+    return bool(_OF_TOTAL.search(sentence[: value.start]))
+
+
+def _period(sentence: str, value: Value) -> str:
+    """Return the earlier period a value is dated to right after it ("300 jobs last year")."""
+    match = _PERIOD.match(sentence[value.end :])
+    return " ".join(match.group("period").lower().split()) if match else ""
 
 
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'&-]*[a-z][\w’'&-]*|\b[A-Z]{2,}\b")
