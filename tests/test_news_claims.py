@@ -167,6 +167,19 @@ DIFFER: list[tuple[str, Report, Report, set[str]]] = [
 ]
 
 AGREE: list[tuple[str, Report, Report]] = [
+    (  # two companies' rounds, both sentences opening with "Officials"
+        "How much did the startup raise in its funding round?",
+        (
+            "Startup Wire",
+            "2025-03-03",
+            "Officials said Acme raised $5 million in its funding round on Monday.",
+        ),
+        (
+            "Valley Post",
+            "2025-03-03",
+            "Officials said Brightco raised $8 million in its funding round on Monday.",
+        ),
+    ),
     (  # last year's cut beside this year's
         "How many jobs will Kellan Mills cut?",
         (

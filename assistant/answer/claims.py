@@ -259,7 +259,9 @@ def same_subject(first: str, second: str) -> bool:
     ours, theirs = _names(first), _names(second)
     if not ours and not theirs:
         return True
-    return bool((ours | _opening_name(first)) & (theirs | _opening_name(second)))
+    # a sentence's first word counts when the other names it inside a sentence: "Brackley beat
+    # Tamsin" / "Tamsin and Brackley drew", but not "Officials said …" twice
+    return bool(ours & (theirs | _opening_name(second)) or theirs & _opening_name(first))
 
 
 def _opening_name(sentence: str) -> set[str]:
