@@ -8,7 +8,10 @@ Case formats are in evals/data/news-evals.README.md. Metrics (one function each,
 - timeline: `event_recall` (share of gold articles on some line), `order_tau` (Kendall tau of
   the lines' order against publication order, pairs on one line or one day skipped), latency p50;
 - disagree: `flagged` per case, then precision and recall of "reports differ" over the cases;
-- as-of: `as_of_exact` (Answer.as_of is the gold date), `as_of_accepted` (or the date of another
+- as-of: `as_of_correct` (Answer.as_of is the newest cited article's day and, for a question
+  about the present or a case with stale articles, no older than the newest gold article by
+  `today`), `as_of_exact` (it is the
+  gold date: the answer cited the newest gold article), `as_of_accepted` (or the date of another
   gold or supporting article), `cites_only_stale`, and the answer match.
 """
 
@@ -22,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assistant.answer.freshness import asks_about_present
 from assistant.config import Settings
 from evals.metrics import answer_match, mean, percentile
 
@@ -46,6 +50,19 @@ def order_tau(lines: Sequence[Sequence[str]], days: dict[str, date]) -> float | 
             agree, disagree = agree + same, disagree + (not same)
     pairs = agree + disagree
     return (agree - disagree) / pairs if pairs else None
+
+
+def as_of_correct(
+    as_of: date | None, newest_cited: date | None, newest_known: date | None, today: date | None
+) -> bool:
+    """Return True when `as_of` is what "as of" means: the newest cited article's day.
+
+    For a question about the present (`newest_known` given: the newest article on the story
+    published by `today`), the answer must also be that fresh and not from after `today`.
+    """
+    if as_of is None or as_of != newest_cited or (today is not None and as_of > today):
+        return False
+    return newest_known is None or as_of >= newest_known
 
 
 def precision_recall(flags: Sequence[tuple[bool, bool]]) -> dict[str, float | None]:
@@ -139,6 +156,10 @@ def run_asof(cases: list[Row], settings: Settings) -> list[Row]:
             if a in days
         }
         stale = set(case.get("stale_articles", []))
+        newest = max((days[a] for a in cited if a in days), default=None)
+        # freshness is judged for a question about the present, and wherever the gold names
+        # older articles whose answer is out of date (not only where the product sees "still")
+        present = asks_about_present(case["question"]) or bool(case.get("stale_articles"))
         rows.append(
             {
                 "id": case["id"],
@@ -147,6 +168,10 @@ def run_asof(cases: list[Row], settings: Settings) -> list[Row]:
                 "gold_as_of": case["as_of"],
                 "as_of_exact": answer.as_of == gold,
                 "as_of_accepted": answer.as_of in accepted,
+                "present": present,
+                "as_of_correct": as_of_correct(
+                    answer.as_of, newest, gold if present else None, _day(case["today"])
+                ),
                 "cites_gold": bool(cited & set(case["gold_articles"])),
                 "cites_only_stale": bool(cited) and cited <= stale,
                 "answer_match": answer.answered and answer_match(answer.text, case["answers"]),
@@ -188,6 +213,8 @@ def summarize(timeline: list[Row], disagree: list[Row], asof: list[Row]) -> dict
         summary["asof"] = {
             "cases": len(asof),
             "answered": len(answered),
+            "as_of_correct": mean(r["as_of_correct"] for r in answered),
+            "as_of_correct_present": mean(r["as_of_correct"] for r in answered if r["present"]),
             "as_of_exact": mean(r["as_of_exact"] for r in answered),
             "as_of_accepted": mean(r["as_of_accepted"] for r in answered),
             "cites_gold": mean(r["cites_gold"] for r in answered),

@@ -1,56 +1,47 @@
-"""The values a sentence states (amounts, percentages, counts, days, outcomes) and their claim.
+"""When two sentences state one claim with different values ("raised $2 billion" / "$8 billion").
 
-Two sentences make the same claim about different values when the values are of one kind (and
-one unit), the words around them agree, and the values differ beyond rounding: "raised $2
-billion" against "raised $8 billion". Alignment is strict on purpose: a false "reports differ"
-costs more trust than a missed one.
+Two sentences make the same claim about different values when the values (`values.py`) are of
+one kind (and one unit), the words around them agree, and the values differ beyond rounding.
+What the question asks names the claim: the kind of value, the unit it counts, the noun it
+measures, the sides of a match, the year, a product variant. Alignment is strict on purpose: a
+false "reports differ" costs more trust than a missed one.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
-from assistant.text import CALENDAR_WORDS, content_words, find_dates, tokenize
+from assistant.answer.values import (
+    Value,
+    agree,
+    differs,
+    measurable,
+    sentence_values,
+    unit_of,
+)
+from assistant.text import CALENDAR_WORDS, content_words, tokenize
 
-_SCALE = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9,
-    "b": 1e9, "trillion": 1e12, "tn": 1e12,
-}  # fmt: skip
-_SCALES = r"(?:thousand|million|billion|trillion|mn|bn|tn|m|b|k)\b"
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_MONEY = re.compile(
-    rf"(?P<cur>[$€£¥]|\b(?:US|A|C|HK)\$|\b(?:USD|EUR|GBP)\s?)\s?(?P<num>{_NUMBER})"
-    rf"(?:\s?(?P<scale>{_SCALES}))?",
-    re.I,
-)
-_PERCENT = re.compile(rf"(?P<num>{_NUMBER})\s?(?:%|percent\b|per cent\b)", re.I)
-_COUNT = re.compile(
-    rf"(?<![\w$€£¥.,–-])(?P<num>{_NUMBER})(?:\s(?P<scale>thousand|million|billion)\b)?"
-    r"\s+(?:(?:more|new|other|additional)\s+)?(?P<unit>[a-z]{3,})\b"
-)
-_HEDGE_LOW = re.compile(
-    r"\b(?:more than|over|at least|above|exceed(?:ing|s|ed)?|upwards of|surpass(?:ed|es|ing)?|"
-    r"top(?:ped|s)|pass(?:ed|es)|crossed|beyond)\s*$",
-    re.I,
-)
-_HEDGE_HIGH = re.compile(
-    r"\b(?:up to|less than|under|below|fewer than|as (?:many|much) as)\s*$", re.I
-)
-_ROUGH = re.compile(
-    r"\b(?:about|around|nearly|almost|roughly|some|approximately|close to|~)\s*$", re.I
-)
-_NOT_UNITS = content_words(
-    "percent per cent years year months month days day weeks week hours minutes seconds times "
-    "am pm and or to of in on at a the"
-)
-_SCORE = re.compile(r"(?<![\w.$-])(?P<a>\d{1,3})\s?[-–](?P<b>\d{1,3})(?![\w.%-])")
-_UNIT_CLASSES = [  # counted nouns that name one thing: "1,200 employees" and "1,800 jobs"
-    content_words("jobs employees workers staff staffers positions roles"),
-    content_words("people persons residents civilians individuals"),
-    content_words("deaths dead fatalities lives victims"),
+__all__ = [
+    "Value",
+    "agree",
+    "asked_kinds",
+    "conflicts",
+    "counted_unit",
+    "differs",
+    "measured_noun",
+    "names_sides",
+    "on_variant",
+    "question_words",
+    "same_claim",
+    "same_period",
+    "same_subject",
+    "sentence_values",
+    "sides_of",
+    "speculative",
+    "states",
 ]
+
 _ASKED = [  # what a question asks for, by kind of value
     (
         "money",
@@ -73,13 +64,41 @@ _ASKED = [  # what a question asks for, by kind of value
         ),
     ),
 ]
+# What a "What magnitude was …?" question measures: a bare number near that noun is its value.
+_HEADS = [
+    re.compile(
+        r"^\s*(?:what|which)\s+(?P<head>[a-z]+)\s+(?:was|is|were|are|did|does|do|has|had|have)\b",
+        re.I,
+    ),
+    re.compile(
+        r"^\s*what\s+(?:was|is|were|are)\s+the\s+(?:[a-z]+\s+)?(?P<head>[a-z]+)\s+(?:of|for)\b",
+        re.I,
+    ),
+]
+_HOW_MANY = re.compile(
+    r"\bhow many (?:(?:new|more|other|additional|total)\s+)?(?P<unit>[a-z][\w-]*)", re.I
+)
+_DEATH_WORDS = content_words("died dead death deaths killed kill toll fatalities perished")
+_REVISED = re.compile(
+    r"\b(?:risen|rose|rises|climbed|revised|increased|jumped|grew|updated|raised|lowered)\b",
+    re.I,
+)
+_OF_TOTAL = re.compile(r"\b(?:out )?of (?:its|their|his|her|the|our|all) (?:[a-z]+ )?$", re.I)
+_PERIOD = re.compile(
+    r"\W*(?:[\w’'-]+\s+){0,2}?(?P<period>(?:last|previous|prior) (?:year|month|week|quarter|"
+    r"season|spring|summer|autumn|fall|winter)|(?:a|one) (?:year|month|week) (?:earlier|ago|before)"
+    r"|the (?:year|month|week) before|in (?:19|20)\d\d)\b",
+    re.I,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_INTERIM = re.compile(r"\b(?:half-?time|at the break|led|leads|leading|trailed|trailing)\b", re.I)
 # A product variant a question names ("the 1TB model"): both claims must be about it.
 _VARIANT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:tb|gb|mb|mm|cm|inch|in\.|hz|mah|mp)\b", re.I)
 ASKED_FRAME_SHARE = 0.2  # frame share that suffices when both values are what was asked
 ASKED_FRAME_MIN = 3  # and this many shared words
 QUESTION_SHARE = 2 / 3  # of the question's words a loosely aligned sentence must state
 _QUESTION_WORDS = content_words(
-    "how much many big large what when which who did does is was the a an of for new"
+    "how much many big large what when which who did does is was the a an of for new vs versus"
 )
 LIST_SIZE = 3  # a sentence with this many values of one kind is a list, not one claim
 _SPECULATIVE = re.compile(
@@ -87,131 +106,32 @@ _SPECULATIVE = re.compile(
     r"could|might|(?-i:may)|would be|rumou?r(?:ed|s)?|reportedly seeking|proposed|plans? to)\b",
     re.I,
 )
-_OUTCOMES = [  # opposite outcomes of one event: (one side, the other)
-    (
-        r"\b(?:found (?!not\b)(?:\w+ )?guilty|convicted|guilty verdict)\b",
-        r"\b(?:acquitted|found (?:\w+ )?not guilty)\b",
-    ),
-    (r"\b(?:approved|passed|cleared)\b", r"\b(?:rejected|blocked|vetoed|struck down)\b"),
-]
 FRAME_SHARE = 0.5  # share of the smaller sentence's other words the two must share
-SAME_SCALE = 10.0  # two reports of one amount differ by less than this factor ($2bn vs $8bn)
 FRAME_MIN = 3  # and at least this many words
 NEAR = 3  # words before a value that name what it measures (the predicate: "will cost")
 
 
-@dataclass(frozen=True)
-class Value:
-    """One value a sentence states."""
-
-    kind: str  # money, percent, count, date, outcome
-    text: str
-    amount: float  # comparable magnitude (days since 0001-01-01 for dates; side for outcomes)
-    unit: str  # currency, counted noun (stemmed) or outcome family
-    start: int
-    end: int
-    bound: str = ""  # "low" (more than), "high" (up to), "rough" (about) or ""
+def measured_noun(question: str) -> str | None:
+    """Return the stemmed noun a question measures when it asks no other kind of value."""
+    if any(pattern.search(question) for _, pattern in _ASKED):
+        return None
+    match = next((m for m in (h.search(question) for h in _HEADS) if m), None)
+    words = tokenize(match.group("head")) if match else []
+    return words[0] if words and measurable(words[0]) else None
 
 
-def sentence_values(sentence: str, published: date | None = None) -> list[Value]:
-    """Return the values a sentence states, in order (years alone and day numbers excluded)."""
-    values: list[Value] = []
-    taken: list[tuple[int, int]] = []
-    for mention in find_dates(sentence, today=published):
-        taken.append((mention.start, mention.end))
-        if mention.exact:
-            text = sentence[mention.start : mention.end]
-            values.append(Value("date", text, mention.since.toordinal(), "", *_span(mention)))
-    values += _scores(sentence, taken)
-    taken += [(v.start, v.end) for v in values if v.kind == "score"]
-    for kind, pattern in (("money", _MONEY), ("percent", _PERCENT), ("count", _COUNT)):
-        for match in pattern.finditer(sentence):
-            if any(match.start() < end and start < match.end() for start, end in taken):
-                continue
-            value = _number_value(kind, match, sentence)
-            if value is not None:
-                values.append(value)
-                taken.append((match.start(), match.end()))
-    values += _outcomes(sentence)
-    return sorted(values, key=lambda v: v.start)
+def counted_unit(question: str) -> str | None:
+    """Return the unit a "How many homes …?" question counts, as counts name it ("home")."""
+    match = _HOW_MANY.search(question)
+    if match is None:
+        return None
+    return unit_of(match.group("unit"), question[match.end() :]) or None
 
 
 def asked_kinds(question: str) -> set[str]:
     """Return the kinds of value a question asks for ("How much …?" → money)."""
-    return {kind for kind, pattern in _ASKED if pattern.search(question)}
-
-
-def _scores(sentence: str, taken: list[tuple[int, int]]) -> list[Value]:
-    """Return scores and tallies ("2-1", "7-4"): the pair is the value, compared as written."""
-    found = []
-    for match in _SCORE.finditer(sentence):
-        if any(match.start() < end and start < match.end() for start, end in taken):
-            continue
-        a, b = int(match.group("a")), int(match.group("b"))
-        found.append(Value("score", match.group(), a * 1000 + b, "", *match.span()))
-    return found
-
-
-def _span(mention: object) -> tuple[int, int]:
-    return mention.start, mention.end  # type: ignore[attr-defined]
-
-
-def _number_value(kind: str, match: re.Match[str], sentence: str) -> Value | None:
-    number = float(match.group("num").replace(",", ""))
-    groups = match.groupdict()
-    scale = _SCALE.get((groups.get("scale") or "").lower(), 1.0)
-    unit = ""
-    if kind == "money":
-        unit = match.group("cur").strip().upper().replace("US$", "$")
-    elif kind == "count":
-        unit = "".join(tokenize(match.group("unit")))
-        if not unit or unit in _NOT_UNITS or _is_year(match.group("num")):
-            return None
-        unit = next((min(group) for group in _UNIT_CLASSES if unit in group), unit)
-    text = match.group().strip()
-    end = match.start() + len(text)
-    return Value(kind, text, number * scale, unit, match.start(), end, _bound(sentence, match))
-
-
-def _is_year(number: str) -> bool:
-    return len(number) == 4 and number[:2] in ("19", "20") and number.isdigit()
-
-
-def _bound(sentence: str, match: re.Match[str]) -> str:
-    before = sentence[: match.start()]
-    if _HEDGE_LOW.search(before):
-        return "low"
-    if _HEDGE_HIGH.search(before):
-        return "high"
-    return "rough" if _ROUGH.search(before) else ""
-
-
-def _outcomes(sentence: str) -> list[Value]:
-    found = []
-    for family, sides in enumerate(_OUTCOMES):
-        for side, pattern in enumerate(sides):
-            for match in re.finditer(pattern, sentence, re.I):
-                found.append(Value("outcome", match.group(), side, str(family), *match.span()))
-    return found
-
-
-def differs(a: Value, b: Value) -> bool:
-    """Return True when two values of one kind and unit cannot both be right."""
-    if a.kind != b.kind or a.unit != b.unit:
-        return False
-    if a.kind in ("date", "outcome", "score"):
-        return a.amount != b.amount
-    low, high = sorted((a, b), key=lambda v: v.amount)
-    if low.amount == high.amount or low.bound == "high" or high.bound == "low":
-        return False  # "up to 10" and "8", "more than 5" and "3" can both hold… or are equal
-    if low.bound == "low" or high.bound == "high":
-        return False  # "more than 5" and "8": consistent
-    if a.kind in ("money", "count") and low.amount > 0 and high.amount / low.amount > SAME_SCALE:
-        return False  # "$19.89" a ticket and "$92.8 million" a weekend: two quantities, not one
-    tolerance = 0.15 if "rough" in (a.bound, b.bound) else 0.02
-    if a.kind == "percent":
-        return high.amount - low.amount > max(0.1, tolerance * high.amount)
-    return (high.amount - low.amount) / high.amount > tolerance
+    kinds = {kind for kind, pattern in _ASKED if pattern.search(question)}
+    return kinds or ({"measure"} if measured_noun(question) else set())
 
 
 def same_claim(first: str, a: Value, second: str, b: Value, asked: bool = False) -> bool:
@@ -269,7 +189,13 @@ def conflicts(
         return []  # only a question asking for a value names the claim; a variant must match
     if not same_subject(first, second):
         return []  # "the Cyberbeast's $99,990 price tag" and "ElectraMeccanica's $18,500 one"
-    ours, theirs = sentence_values(first, days[0]), sentence_values(second, days[1])
+    if not same_period(question, first, second):
+        return []  # "revenue of $2.8 billion in 2022" and "$3.2 billion in 2023"
+    head = measured_noun(question)
+    ours, theirs = sentence_values(first, days[0], head), sentence_values(second, days[1], head)
+    sides = _sides(question)
+    unit = counted_unit(question)
+    revised = _revised(first, second, days)
     # the question names the claim only for sentences that state most of what it asks about
     stated = states(question, first) and states(question, second)
     return [
@@ -277,20 +203,50 @@ def conflicts(
         for a in ours
         for b in theirs
         if a.kind in kinds  # a question asking an amount: only amounts differ
+        and (a.kind != "count" or unit in (None, a.unit))  # "how many homes": only homes
         and not _listed(a, ours)
         and not _listed(b, theirs)
-        and same_claim(
-            first, a, second, b, stated and _asked(a, ours, kinds) and _asked(b, theirs, kinds)
+        and (
+            same_claim(
+                first, a, second, b, stated and _asked(a, ours, kinds) and _asked(b, theirs, kinds)
+            )
+            or _same_match(first, a, ours, second, b, theirs, sides)
         )
-        and differs(a, b)
-        and not any(_agree(v, b) for v in ours)
-        and not any(_agree(v, a) for v in theirs)
+        and not _total(first, a)
+        and not _total(second, b)
+        and _period(first, a) == _period(second, b)
+        and differs(a, b, revised)
+        and not any(agree(v, b, revised) for v in ours)
+        and not any(agree(v, a, revised) for v in theirs)
     ]
+
+
+def _total(sentence: str, value: Value) -> bool:
+    """Return True for a whole a part is taken of: "10% of its 4,500 jobs"."""
+    return bool(_OF_TOTAL.search(sentence[: value.start]))
+
+
+def _period(sentence: str, value: Value) -> str:
+    """Return the earlier period a value is dated to right after it ("300 jobs last year")."""
+    match = _PERIOD.match(sentence[value.end :])
+    return " ".join(match.group("period").lower().split()) if match else ""
 
 
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'&-]*[a-z][\w’'&-]*|\b[A-Z]{2,}\b")
 _NOT_SUBJECT = CALENDAR_WORDS | {
-    "The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "This", "That",
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "It",
+    "He",
+    "She",
+    "They",
+    "We",
+    "This",
+    "That",
 }
 
 
@@ -301,19 +257,103 @@ def same_subject(first: str, second: str) -> bool:
     figure for another company, is a different claim however alike the words around it.
     """
     ours, theirs = _names(first), _names(second)
-    return (not ours and not theirs) or bool(ours & theirs)
+    if not ours and not theirs:
+        return True
+    # a sentence's first word counts when the other names it inside a sentence: "Brackley beat
+    # Tamsin" / "Tamsin and Brackley drew", but not "Officials said …" twice
+    return bool(ours & (theirs | _opening_name(second)) or theirs & _opening_name(first))
+
+
+def _opening_name(sentence: str) -> set[str]:
+    """Return the sentence's first word when it is capitalised and not a common word."""
+    match = re.match(r"\s*([A-Z][\w’'&-]*[a-z][\w’'&-]*)", sentence)
+    word = match.group(1) if match else ""
+    if not word or word in _NOT_SUBJECT or not content_words(word):
+        return set()
+    return {_plain(word)}
 
 
 def _names(sentence: str) -> set[str]:
-    return {m.group().lower() for m in _NAME.finditer(sentence)} - {
-        w.lower() for w in _NOT_SUBJECT
-    }
+    return {_plain(m.group()) for m in _NAME.finditer(sentence)} - {w.lower() for w in _NOT_SUBJECT}
+
+
+def _plain(name: str) -> str:
+    """Return a name lower-cased without its possessive ("Norland's" → "norland")."""
+    return name.lower().replace("’", "'").removesuffix("'s").rstrip("'")
+
+
+def question_words(question: str) -> set[str]:
+    """Return the question's content words other than its question words ("how", "what")."""
+    return content_words(question) - _QUESTION_WORDS
 
 
 def states(question: str, sentence: str) -> bool:
-    """Return True when the sentence holds at least QUESTION_SHARE of the question's words."""
-    asked = content_words(question) - _QUESTION_WORDS
-    return bool(asked) and len(asked & content_words(sentence)) >= QUESTION_SHARE * len(asked)
+    """Return True when the sentence holds at least QUESTION_SHARE of the question's words.
+
+    Words of dying are one word here: "the death toll" states "how many died".
+    """
+    asked = _deaths_as_one(question_words(question))
+    said = _deaths_as_one(content_words(sentence))
+    return bool(asked) and len(asked & said) >= QUESTION_SHARE * len(asked)
+
+
+def _deaths_as_one(words: set[str]) -> set[str]:
+    return {"die" if word in _DEATH_WORDS else word for word in words}
+
+
+def _sides(question: str) -> set[str]:
+    """Return the names a question asks about ("Ashby vs Northfield" → ashby, northfield)."""
+    return {name for name in _names(question) if not any(ch.isdigit() for ch in name)}
+
+
+def _same_match(
+    first: str,
+    a: Value,
+    ours: list[Value],
+    second: str,
+    b: Value,
+    theirs: list[Value],
+    sides: set[str],
+) -> bool:
+    """Return True for two results of one match: each sentence's only score, both sides named.
+
+    A score in play ("led 1-0 at half-time") is not the result.
+    """
+    if a.kind != "score" or b.kind != "score" or len(sides) < 2:
+        return False
+    for sentence, values in ((first, ours), (second, theirs)):
+        if not names_sides(sides, sentence) or _INTERIM.search(sentence):
+            return False
+        if sum(v.kind == "score" for v in values) != 1:
+            return False
+    return True
+
+
+def same_period(question: str, first: str, second: str) -> bool:
+    """Return False when the sentences state figures for different years.
+
+    Each sentence must name the year the question names (or none), and two sentences naming
+    years must share one.
+    """
+    asked, ours, theirs = _years(question), _years(first), _years(second)
+    if asked and any(years and not years & asked for years in (ours, theirs)):
+        return False
+    return not (ours and theirs and not ours & theirs)
+
+
+def _years(text: str) -> set[str]:
+    return set(_YEAR.findall(text))
+
+
+def names_sides(sides: set[str], sentence: str) -> bool:
+    """Return True when the sentence names each of two or more sides ("Ashby", "Northfield")."""
+    words = {w.lower() for w in re.findall(r"[\w’'-]+", sentence)}
+    return len(sides) >= 2 and sides <= words
+
+
+def sides_of(question: str) -> set[str]:
+    """Return the names a question asks about ("Ashby vs Northfield" → ashby, northfield)."""
+    return _sides(question)
 
 
 def _variants(text: str) -> set[str]:
@@ -334,5 +374,18 @@ def _asked(value: Value, values: list[Value], kinds: set[str]) -> bool:
     return sum(v.kind == value.kind and v.unit == value.unit for v in values) == 1
 
 
-def _agree(a: Value, b: Value) -> bool:
-    return a.kind == b.kind and a.unit == b.unit and not differs(a, b)
+def _revised(first: str, second: str, days: tuple[date | None, date | None]) -> bool:
+    """Return True when the later of two dated sentences revises a figure ("has risen to")."""
+    if days[0] is None or days[1] is None or days[0] == days[1]:
+        return False
+    return bool(_REVISED.search(second if days[1] > days[0] else first))
+
+
+def speculative(sentence: str) -> bool:
+    """Return True when the sentence predicts or rumours rather than reports."""
+    return bool(_SPECULATIVE.search(sentence))
+
+
+def on_variant(question: str, sentence: str) -> bool:
+    """Return True when the sentence names every product variant the question names ("1TB")."""
+    return _variants(question) <= _variants(sentence)

@@ -14,7 +14,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.answer.cite import check_support, make_citation
-from assistant.answer.claims import Value, conflicts, sentence_values
+from assistant.answer.claims import (
+    asked_kinds,
+    conflicts,
+    measured_noun,
+    names_sides,
+    on_variant,
+    sides_of,
+    speculative,
+    states,
+)
+from assistant.answer.roles import Filler, asked_role, role_filler, same_person
+from assistant.answer.values import Value, agree, sentence_values
 from assistant.schema import Answer, Citation, Difference, Hit
 from assistant.text import Sentence, content_words, split_sentences
 
@@ -23,7 +34,7 @@ STORY_DAYS = 45  # reports further apart are about different moments, not one cl
 _UPDATE = re.compile(
     r"\b(?:revised|revises|rose|risen|rises|climbed|increased|grew|jumped|surged|now|updated|"
     r"latest|raised (?:to|its)|lowered|cut (?:to|its)|new (?:toll|figure|estimate|total)|"
-    r"has since|was later|later)\b",
+    r"has since|was later|later|overturned|certified|final (?:tally|count|result))\b",
     re.I,
 )
 
@@ -47,25 +58,126 @@ class Claim:
 
 
 def find_differences(answer: Answer, hits: list[Hit], question: str) -> list[tuple[Claim, Claim]]:
-    """Return (cited claim, other report's claim) pairs that state different values."""
+    """Return (claim, other report's claim) pairs that state different values, cited ones first.
+
+    The claims compared are the cited sentences and every retrieved sentence that states the
+    question (`claims.states`) or names all the sides it asks about; a pair is dropped when
+    either report also states the other's value on the question (`_stated_by`).
+    """
+    if not asked_kinds(question) and asked_role(question) is None:
+        return []  # only a question that asks for a value or a name names a claim
     asked = content_words(question)
     found: list[tuple[Claim, Claim]] = []
-    for cited in _cited_sentences(answer, hits):
-        need = max(1, len(asked & content_words(cited.sentence.text)) - 1)
-        for hit in hits:
-            if hit.chunk.article_id == cited.hit.chunk.article_id or not _near_in_time(cited, hit):
+    claims = _unique([*_cited_sentences(answer, hits), *_claim_sentences(hits, question)])
+    head = measured_noun(question)
+    said = [  # each passage's sentences that state a value, with how many asked words they hold
+        [
+            (s, len(asked & content_words(s.text)))
+            for s in split_sentences(hit.chunk.text, min_words=5)
+            if sentence_values(s.text, _published(hit), head)
+        ]
+        for hit in hits
+    ]
+    for claim in claims:
+        need = max(1, len(asked & content_words(claim.sentence.text)) - 1)
+        for hit, sentences in zip(hits, said, strict=True):
+            if hit.chunk.article_id == claim.hit.chunk.article_id or not _near_in_time(claim, hit):
                 continue
-            for sentence in split_sentences(hit.chunk.text, min_words=5):
-                if len(asked & content_words(sentence.text)) < need:
+            for sentence, shared in sentences:
+                if shared < need:
                     continue
-                other = Claim(hit, sentence, cited.value)
+                other = Claim(hit, sentence, claim.value)
                 for a, b in conflicts(
-                    cited.sentence.text, sentence.text, (cited.day, other.day), question
+                    claim.sentence.text, sentence.text, (claim.day, other.day), question
                 ):
-                    pair = (Claim(cited.hit, cited.sentence, a), Claim(hit, sentence, b))
+                    pair = (Claim(claim.hit, claim.sentence, a), Claim(hit, sentence, b))
                     if not _seen(found, *pair):
                         found.append(pair)
-    return found[:MAX_DIFFERENCES]
+    found += _name_differences(hits, question)
+    return [pair for pair in found if not _stated_by(pair, hits, question)][:MAX_DIFFERENCES]
+
+
+def _claim_sentences(hits: list[Hit], question: str) -> list[Claim]:
+    """Return the retrieved sentences that state the question (or name all its sides)."""
+    sides, head = sides_of(question), measured_noun(question)
+    claims = []
+    for hit in hits:
+        for sentence in split_sentences(hit.chunk.text, min_words=5):
+            if states(question, sentence.text) or names_sides(sides, sentence.text):
+                values = sentence_values(sentence.text, _published(hit), head)
+                if values:
+                    claims.append(Claim(hit, sentence, values[0]))
+    return claims
+
+
+def _unique(claims: list[Claim]) -> list[Claim]:
+    seen: set[tuple[str, int]] = set()
+    kept = []
+    for claim in claims:
+        key = (claim.hit.chunk.article_id, claim.hit.chunk.start + claim.sentence.start)
+        if key not in seen:
+            seen.add(key)
+            kept.append(claim)
+    return kept
+
+
+def _name_differences(hits: list[Hit], question: str) -> list[tuple[Claim, Claim]]:
+    """Return pairs of reports that each name one person for the asked role, and not the same.
+
+    A report naming two people in role sentences ("Marsh won … Hale was declared the winner")
+    is ambiguous about the role and compared with none.
+    """
+    role = asked_role(question)
+    if role is None:
+        return []
+    named: dict[str, list[tuple[Claim, Filler]]] = {}
+    for hit in hits:
+        for sentence in split_sentences(hit.chunk.text, min_words=5):
+            filler = None if speculative(sentence.text) else role_filler(sentence.text, role)
+            if filler is not None:
+                value = Value("name", filler.name, 0.0, "", filler.start, filler.end)
+                named.setdefault(hit.chunk.article_id, []).append(
+                    (Claim(hit, sentence, value), filler)
+                )
+    single = [found[0] for found in named.values() if _one_person([f for _, f in found])]
+    return [
+        (a, b)
+        for i, (a, first) in enumerate(single)
+        for b, second in single[i + 1 :]
+        if not same_person(first, second) and _near_in_time(a, b.hit)
+    ]
+
+
+def _one_person(fillers: list[Filler]) -> bool:
+    return all(same_person(fillers[0], other) for other in fillers[1:])
+
+
+def _stated_by(pair: tuple[Claim, Claim], hits: list[Hit], question: str) -> bool:
+    """Return True when one report also states the other's value in a sentence on the question.
+
+    "$649 - 1 TB OLED" in a list agrees with another outlet's "$649" for the 1TB model, whatever
+    other price the first report gives a limited edition; two reports that each state both
+    values do not disagree.
+    """
+    asked = content_words(question)
+    head = measured_noun(question)
+    for claim, other in (pair, pair[::-1]):
+        for hit in hits:
+            if hit.chunk.article_id != other.hit.chunk.article_id:
+                continue
+            for sentence in split_sentences(hit.chunk.text):
+                if not (asked & content_words(sentence.text)) or not on_variant(
+                    question, sentence.text
+                ):
+                    continue
+                values = sentence_values(sentence.text, other.day, head)
+                if any(agree(v, claim.value, revised=True) for v in values):
+                    return True
+    return False
+
+
+def _published(hit: Hit) -> date | None:
+    return hit.chunk.published_at.date() if hit.chunk.published_at else None
 
 
 def _near_in_time(cited: Claim, hit: Hit) -> bool:
@@ -122,7 +234,7 @@ def note_differences(answer: Answer, pairs: list[tuple[Claim, Claim]], lead: boo
         )
         differences.append(
             Difference(
-                kind=first.value.kind if first.value.kind != "count" else "number",
+                kind="number" if first.value.kind in ("count", "measure") else first.value.kind,
                 values=[first.value.text, second.value.text],
                 citations=numbers,
                 dates=[first.day, second.day],

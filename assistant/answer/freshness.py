@@ -20,6 +20,8 @@ _PRESENT = re.compile(
     re.I,
 )
 SAME_STORY = 0.6  # share of the question's words a newer report's sentence must state
+MIN_WORDS = 3  # a short sentence may be the news: "Harbaugh was suspended."
+FAMILY = 6  # letters of a stem that name its word family ("suspended"/"suspension": "suspen")
 _GENERIC = content_words(
     "what who which when where how is are was were the current currently latest now still "
     "today recent newest most yet anymore again news update updates has have been"
@@ -48,17 +50,22 @@ def newer_report(question: str, answer: Answer, hits: list[Hit]) -> tuple[Hit, S
     if as_of is None:
         return None
     cited = {c.article_id for c in answer.citations}
-    asked = content_words(question) - _GENERIC
+    asked = _families(content_words(question) - _GENERIC)
     best: tuple[date, float, Hit, Sentence] | None = None
     for hit in hits:
         day = hit.chunk.published_at.date() if hit.chunk.published_at else None
         if day is None or day <= as_of or hit.chunk.article_id in cited or not asked:
             continue
-        for sentence in split_sentences(hit.chunk.text, min_words=6):
-            share = len(asked & content_words(sentence.text)) / len(asked)
+        for sentence in split_sentences(hit.chunk.text, min_words=MIN_WORDS):
+            share = len(asked & _families(content_words(sentence.text))) / len(asked)
             if share >= SAME_STORY and (best is None or (day, share) > best[:2]):
                 best = (day, share, hit, sentence)
     return None if best is None else (best[2], best[3])
+
+
+def _families(words: set[str]) -> set[str]:
+    """Return the words cut to their family: a newer report words the story its own way."""
+    return {word[:FAMILY] for word in words}
 
 
 def newest_cited(answer: Answer) -> Citation | None:
