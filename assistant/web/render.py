@@ -30,6 +30,8 @@ _VERDICT_HINTS = {  # the pill's tooltip: how the verdict was reached (answer/ve
     "supported": "Every part of the question is supported by a cited passage",
     "order": "Decided from the publication dates of the cited articles",
     "contradiction": "A cited passage contradicts part of the question",
+    "relation": "How the cited reports relate: consistent unless one contradicts another, "
+    "and a development when they report different days",
     "entity": "The name the cited passages point to",
     "slot": "The value the question asks for, as the cited passage states it",
 }
