@@ -80,6 +80,7 @@ def test_the_sentence_that_holds_the_asked_fact_answers(
         "How many workers will the Harbour Bridge rebuild employ?",  # count, not stated
         "What percentage of the Harbour Bridge cost does the national government pay?",
         "How big a bonus did Ana Ruiz get from Northside Bakery?",  # money, none stated
+        "How many passengers did the Osprey carry in 2019?",  # another year than any told
     ],
 )
 def test_a_related_detail_the_article_does_not_give_is_refused(

@@ -77,8 +77,12 @@ def score_sentences(
     wanted, tied_to = answer_type(focus) if typed else None, question_words(question)
     why = bool(re.match(r"\s*why\b", focus, re.I))
     defines = _definition_pattern(focus)
+    asks_time = wanted is not None and wanted.name in ("date", "when", "duration")
+    years = set() if asks_time else set(_YEAR.findall(focus))  # a "when" may be another year
     scored = []
     for (i, sentence), cosine in zip(candidates, cosines, strict=True):
+        if typed and years and not _in_year(years, sentence.text, hits[i]):
+            continue  # "the 1993 second leg", "the November 2023 summit": not another year's
         lexical = overlap(words, sentence.text)
         score = 0.6 * float(cosine) + 0.4 * lexical - 0.01 * i
         if wanted is not None and not wanted.fits(sentence.text, tied_to):
@@ -116,6 +120,23 @@ def _definition_pattern(focus: str) -> re.Pattern[str] | None:
     word = re.escape(role.group(1))
     return re.compile(rf"(?i:\b{word})\s+{_PERSON}|{_PERSON},\s+(?:the\s+|a\s+)?(?:\w+\s+)?"
                       rf"(?i:{word})\b")
+
+
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+
+
+def _in_year(years: set[str], sentence: str, hit: Hit) -> bool:
+    """Return True when a sentence may speak of the year a question names.
+
+    A sentence naming years names one of the question's; one naming none must come from a
+    passage that mentions the year or from an article published in it."""
+    named = set(_YEAR.findall(sentence))
+    if named:
+        return bool(named & years)
+    published = hit.chunk.published_at
+    return bool(years & set(_YEAR.findall(hit.chunk.text))) or (
+        published is not None and str(published.year) in years
+    )
 
 
 def question_names(question: str) -> list[str]:
