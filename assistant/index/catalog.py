@@ -150,6 +150,22 @@ class Catalog:
         for row in rows:
             yield _chunk_from_row(row)
 
+    def iter_origin_chunks(self, origins: set[str] | None = None) -> Iterator[tuple[str, Chunk]]:
+        """Yield (origin, chunk) in catalog order, for every article or only these origins."""
+        select = f"SELECT rowid, origin, {_CHUNK_SELECT.removeprefix('SELECT ')}"
+        with self._lock:
+            if origins is None:
+                rows = self._conn.execute(f"{select} ORDER BY rowid").fetchall()
+            else:
+                wanted, rows = sorted(origins), []
+                for offset in range(0, len(wanted), 500):
+                    batch = wanted[offset : offset + 500]
+                    marks = ",".join("?" * len(batch))
+                    rows += self._conn.execute(f"{select} WHERE origin IN ({marks})", batch)
+                rows.sort(key=lambda row: int(row[0]))
+        for row in rows:
+            yield str(row[1]), _chunk_from_row(row[2:])
+
     def all_chunk_ids(self) -> set[str]:
         """Return the ids of every chunk in the catalog."""
         with self._lock:

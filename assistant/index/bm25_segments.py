@@ -1,0 +1,473 @@
+"""BM25 postings kept as segments, so a run that adds N chunks tokenises and writes only those N.
+
+A segment is an immutable folder `bm25/seg-…` holding the term frequencies (a sparse
+term → chunk matrix), the chunk lengths and metadata, and the articles (origin, content hash)
+whose chunks it holds. `bm25/manifest.json` lists the live segments, the articles in each that
+have since changed or gone (their chunks are dead), and the catalog generation; it is replaced
+atomically after the segments it names are written, so a killed refresh leaves the previous
+state whole and the next one finds its difference again. A refresh compares the catalog's
+articles with the manifest's by content hash, which catches every addition, change and removal.
+
+Scores are computed at query time with N, document frequencies and the mean chunk length taken
+over all live chunks, in the arithmetic and float32 rounding of bm25s's Lucene BM25, so a
+segmented index scores exactly like bm25s rebuilt over the same chunks. Adjacent segments are
+merged when the newer one grows to half the older (a binary counter: about log2 segments, each
+chunk rewritten about log2 times), and a segment that is half dead is rewritten.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import secrets
+import shutil
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.index.files import fresh_sibling, swap_in
+from assistant.text.words import tokenize
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from assistant.index.catalog import Catalog
+    from assistant.schema import Chunk
+
+MANIFEST = "manifest.json"
+SEGMENT_PREFIX = "seg-"
+FORMAT = 2
+K1, B = 1.5, 0.75  # bm25s's defaults (method and idf "lucene")
+EMPTY = "_empty_"  # the token of a chunk with no content words, as the bm25s build had it
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One immutable batch of chunks: postings by term, and the articles the chunks belong to."""
+
+    name: str
+    terms: list[str]
+    indptr: np.ndarray  # term t's postings are docs/tfs[indptr[t]:indptr[t + 1]]
+    docs: np.ndarray  # chunk rows (int32), ascending within a term
+    tfs: np.ndarray  # term frequencies
+    lengths: np.ndarray  # tokens per chunk (int32)
+    stamps: np.ndarray  # publication time per chunk (int64, -1 without a date)
+    chunk_article: np.ndarray  # article row of each chunk (int32)
+    ids: list[str]
+    sources: list[str]
+    origins: list[str]  # article rows: origin and content hash
+    hashes: list[str]
+    vocab: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.vocab:
+            self.vocab.update((term, i) for i, term in enumerate(self.terms))
+
+    def live(self, dead: frozenset[int]) -> np.ndarray:
+        """Return a bool per chunk: False for chunks of dead article rows."""
+        import numpy as np
+
+        if not dead:
+            return np.ones(len(self.ids), dtype=bool)
+        return ~np.isin(self.chunk_article, np.fromiter(dead, dtype="int32"))
+
+
+@dataclass(frozen=True)
+class Segments:
+    """The segments of one BM25 index with their dead article rows, at a catalog generation."""
+
+    parts: list[tuple[Segment, frozenset[int]]]
+    generation: int
+
+    def live_chunks(self) -> int:
+        """Return how many chunks are live."""
+        return sum(int(seg.live(dead).sum()) for seg, dead in self.parts)
+
+
+class Postings:
+    """Scores over the live chunks of some segments, as one bm25s index over them would give."""
+
+    def __init__(self, segments: Segments) -> None:
+        import numpy as np
+
+        self.segments = segments
+        parts = segments.parts
+        lives = [seg.live(dead) for seg, dead in parts]
+        self._lives = lives
+        self.ids = [
+            i
+            for (seg, _), live in zip(parts, lives, strict=True)
+            for i, keep in zip(seg.ids, live, strict=True)
+            if keep
+        ]
+        self.sources = [
+            s
+            for (seg, _), live in zip(parts, lives, strict=True)
+            for s, keep in zip(seg.sources, live, strict=True)
+            if keep
+        ]
+        self.stamps = (
+            np.concatenate([seg.stamps[live] for (seg, _), live in zip(parts, lives, strict=True)])
+            if parts
+            else np.zeros(0, dtype="int64")
+        )
+        self.count = len(self.ids)
+        total = sum(
+            int(seg.lengths[live].sum()) for (seg, _), live in zip(parts, lives, strict=True)
+        )
+        average = total / self.count if self.count else 1.0
+        # bm25s's k1 * ((1 - b) + b * l_d / l_avg), per chunk, in the same float64 steps
+        self._norms = [K1 * ((1 - B) + B * seg.lengths / average) for seg, _ in parts]
+        self._offsets = np.cumsum([0] + [len(seg.ids) for seg, _ in parts])
+        self._all_live = all(bool(live.all()) for live in lives)
+        self._keep = np.concatenate(lives) if parts and not self._all_live else None
+        self._df: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def df(self, term: str) -> int:
+        """Return how many live chunks contain the term."""
+        with self._lock:
+            known = self._df.get(term)
+        if known is not None:
+            return known
+        count = 0
+        for (seg, dead), live in zip(self.segments.parts, self._lives, strict=True):
+            column = seg.vocab.get(term)
+            if column is None:
+                continue
+            docs = seg.docs[seg.indptr[column] : seg.indptr[column + 1]]
+            count += len(docs) if not dead else int(live[docs].sum())
+        with self._lock:
+            self._df[term] = count
+        return count
+
+    def idf(self, term: str) -> float:
+        """Return the Lucene idf of a term over the live chunks (0 when none holds it)."""
+        df = self.df(term)
+        return math.log(1 + (self.count - df + 0.5) / (df + 0.5)) if df else 0.0
+
+    def scores(self, tokens: Sequence[str]) -> np.ndarray:
+        """Return one float32 score per live chunk for these query tokens (repeats count)."""
+        import numpy as np
+
+        full = np.zeros(int(self._offsets[-1]), dtype="float32")
+        for token in tokens:
+            idf = np.float32(self.idf(token))  # bm25s keeps idf in float32
+            if not idf:
+                continue
+            for i, (seg, _) in enumerate(self.segments.parts):
+                column = seg.vocab.get(token)
+                if column is None:
+                    continue
+                start, end = seg.indptr[column], seg.indptr[column + 1]
+                docs = seg.docs[start:end]
+                tf = seg.tfs[start:end].astype("float32")
+                part = (idf * (tf / (self._norms[i][docs] + tf))).astype("float32")
+                full[self._offsets[i] + docs] += part
+        return full if self._keep is None else full[self._keep]
+
+
+def build_segment(
+    pairs: Sequence[tuple[str, Chunk]], articles: Sequence[tuple[str, str]], name: str
+) -> Segment:
+    """Return a segment of these (origin, chunk) pairs, in order, and their articles."""
+    import numpy as np
+
+    row_of = {origin: row for row, (origin, _) in enumerate(articles)}
+    vocab: dict[str, int] = {}
+    flat: list[int] = []
+    lengths: list[int] = []
+    for _, chunk in pairs:
+        tokens = tokenize(chunk.indexed_text()) or [EMPTY]
+        flat.extend(vocab.setdefault(t, len(vocab)) for t in tokens)
+        lengths.append(len(tokens))
+    n = max(len(pairs), 1)
+    doc_of = np.repeat(np.arange(len(pairs), dtype="int64"), lengths)
+    keys, tfs = np.unique(np.asarray(flat, dtype="int64") * n + doc_of, return_counts=True)
+    terms, docs = np.divmod(keys, n)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(terms, minlength=len(vocab)))])
+    return Segment(
+        name=name,
+        terms=list(vocab),
+        indptr=indptr.astype("int64"),
+        docs=docs.astype("int32"),
+        tfs=_narrow(tfs),
+        lengths=np.asarray(lengths, "int32"),
+        stamps=np.asarray(
+            [int(c.published_at.timestamp()) if c.published_at else -1 for _, c in pairs],
+            dtype="int64",
+        ),
+        chunk_article=np.asarray([row_of[o] for o, _ in pairs], dtype="int32"),
+        ids=[c.id for _, c in pairs],
+        sources=[c.source or "" for _, c in pairs],
+        origins=[o for o, _ in articles],
+        hashes=[h for _, h in articles],
+    )
+
+
+def merge_segments(parts: Sequence[tuple[Segment, frozenset[int]]], name: str) -> Segment:
+    """Return one segment with the live chunks and articles of these, in their order."""
+    import numpy as np
+
+    vocab: dict[str, int] = {}
+    terms_out, docs_out, tfs_out = [], [], []
+    ids: list[str] = []
+    sources: list[str] = []
+    origins: list[str] = []
+    hashes: list[str] = []
+    lengths, stamps, chunk_article = [], [], []
+    for seg, dead in parts:
+        live = seg.live(dead)
+        new_doc = np.cumsum(live) - 1 + len(ids)
+        articles = [r for r in range(len(seg.origins)) if r not in dead]
+        new_article = np.full(len(seg.origins), -1, dtype="int64")
+        new_article[articles] = np.arange(len(articles)) + len(origins)
+        column = np.asarray([vocab.setdefault(t, len(vocab)) for t in seg.terms], "int64")
+        term = np.repeat(column, np.diff(seg.indptr))
+        keep = live[seg.docs]
+        terms_out.append(term[keep])
+        docs_out.append(new_doc[seg.docs[keep]])
+        tfs_out.append(seg.tfs[keep].astype("int64"))
+        ids += [i for i, k in zip(seg.ids, live, strict=True) if k]
+        sources += [s for s, k in zip(seg.sources, live, strict=True) if k]
+        origins += [seg.origins[r] for r in articles]
+        hashes += [seg.hashes[r] for r in articles]
+        lengths.append(seg.lengths[live])
+        stamps.append(seg.stamps[live])
+        chunk_article.append(new_article[seg.chunk_article[live]])
+    term, doc, tf = (
+        np.concatenate(a) if a else np.zeros(0, "int64") for a in (terms_out, docs_out, tfs_out)
+    )
+    order = np.lexsort((doc, term))
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(term, minlength=len(vocab)))])
+    return Segment(
+        name=name,
+        terms=list(vocab),
+        indptr=indptr.astype("int64"),
+        docs=doc[order].astype("int32"),
+        tfs=_narrow(tf[order]),
+        lengths=_cat(lengths, "int32"),
+        stamps=_cat(stamps, "int64"),
+        chunk_article=_cat(chunk_article, "int32"),
+        ids=ids,
+        sources=sources,
+        origins=origins,
+        hashes=hashes,
+    )
+
+
+def compact(
+    parts: list[tuple[Segment, frozenset[int]]], generation: int
+) -> list[tuple[Segment, frozenset[int]]]:
+    """Return the parts with half-dead segments rewritten and the newest merged as they grow."""
+    out: list[tuple[Segment, frozenset[int]]] = []
+    for seg, dead in parts:
+        live = int(seg.live(dead).sum())
+        if dead and (live * 2 < len(seg.ids) or (not seg.ids and dead)):
+            seg, dead = merge_segments([(seg, dead)], segment_name(generation)), frozenset()
+        out.append((seg, dead))
+        while len(out) >= 2 and _size(out[-2]) < 2 * _size(out[-1]):
+            merged = merge_segments(out[-2:], segment_name(generation))
+            out[-2:] = [(merged, frozenset())]
+    return [(seg, dead) for seg, dead in out if seg.ids or seg.origins]
+
+
+def segment_name(generation: int) -> str:
+    """Return a fresh, never reused segment folder name."""
+    return f"{SEGMENT_PREFIX}{generation:09d}-{secrets.token_hex(4)}"
+
+
+def refresh_segments(catalog: Catalog, folder: Path, save: bool) -> Segments:
+    """Return segments matching the catalog, tokenising only what changed since the saved ones.
+
+    With save, new segments are written and the manifest replaced (a whole new folder when
+    there was no readable manifest); old segments no longer listed are then deleted.
+    """
+    generation = catalog.generation()
+    documents = {origin: row.content_hash for origin, row in catalog.documents().items()}
+    saved = load_segments(folder)
+    parts = _incremental(saved, documents, catalog, generation) if saved is not None else None
+    whole = parts is None
+    if parts is None:
+        parts = _fresh(documents, catalog, generation, catalog.iter_origin_chunks())
+    segments = Segments(compact(parts, generation), generation)
+    if save:
+        write_segments(segments, folder, whole=whole)
+    return segments
+
+
+def _incremental(
+    saved: Segments, documents: dict[str, str], catalog: Catalog, generation: int
+) -> list[tuple[Segment, frozenset[int]]] | None:
+    """Return the saved parts with changed articles dead and a new segment of the new ones,
+    or None when the result would not match the catalog (then everything is rebuilt)."""
+    held: dict[str, tuple[int, int, str]] = {}  # origin -> (part, article row, hash)
+    for p, (seg, dead) in enumerate(saved.parts):
+        for row, (origin, digest) in enumerate(zip(seg.origins, seg.hashes, strict=True)):
+            if row not in dead:
+                held[origin] = (p, row, digest)
+    newly_dead: dict[int, set[int]] = {}
+    for origin, (p, row, digest) in held.items():
+        if documents.get(origin) != digest:
+            newly_dead.setdefault(p, set()).add(row)
+    fresh = {o: h for o, h in documents.items() if o not in held or held[o][2] != h}
+    parts = [
+        (seg, dead | frozenset(newly_dead.get(p, ()))) for p, (seg, dead) in enumerate(saved.parts)
+    ]
+    if fresh:
+        parts += _fresh(fresh, catalog, generation, catalog.iter_origin_chunks(set(fresh)))
+    if Segments(parts, generation).live_chunks() != catalog.counts()[1]:
+        return None  # e.g. a chunk id shared by two articles: the catalog holds it once
+    return parts
+
+
+def _fresh(
+    documents: dict[str, str],
+    catalog: Catalog,
+    generation: int,
+    chunks: Iterable[tuple[str, Chunk]],
+) -> list[tuple[Segment, frozenset[int]]]:
+    """Return one new segment of these articles' chunks (catalog order), or none."""
+    pairs = [(o, c) for o, c in chunks if o in documents]
+    first: dict[str, int] = {}
+    for i, (origin, _) in enumerate(pairs):
+        first.setdefault(origin, i)
+    order = sorted(documents, key=lambda o: (first.get(o, len(pairs)), o))
+    if not pairs and not order:
+        return []
+    articles = [(origin, documents[origin]) for origin in order]
+    return [(build_segment(pairs, articles, segment_name(generation)), frozenset())]
+
+
+def write_segments(segments: Segments, folder: Path, whole: bool = False) -> None:
+    """Write the segments not yet on disk, then the manifest; delete segments it dropped."""
+    if whole or not (folder / MANIFEST).exists():
+        target, folder = folder, fresh_sibling(folder)  # old format or none: a new folder
+    else:
+        target = folder
+    for seg, _ in segments.parts:
+        if not (folder / seg.name).is_dir():
+            _write_segment(seg, folder / seg.name)
+    manifest = {
+        "format": FORMAT,
+        "generation": segments.generation,
+        "segments": [{"name": seg.name, "dead": sorted(dead)} for seg, dead in segments.parts],
+    }
+    tmp = folder / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(manifest))
+    os.replace(tmp, folder / MANIFEST)
+    if folder != target:
+        swap_in(folder, target)
+    _remember(segments, target)
+    if folder != target:
+        return
+    listed = {seg.name for seg, _ in segments.parts}
+    for path in folder.iterdir():
+        if path.name.startswith(SEGMENT_PREFIX) and path.name not in listed:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _write_segment(seg: Segment, target: Path) -> None:
+    import numpy as np
+
+    tmp = fresh_sibling(target)
+    np.savez(
+        tmp / "postings.npz",
+        indptr=seg.indptr,
+        docs=seg.docs,
+        tfs=seg.tfs,
+        lengths=seg.lengths,
+        stamps=seg.stamps,
+        chunk_article=seg.chunk_article,
+    )
+    meta = {
+        "terms": seg.terms,
+        "ids": seg.ids,
+        "sources": seg.sources,
+        "origins": seg.origins,
+        "hashes": seg.hashes,
+    }
+    (tmp / "meta.json").write_text(json.dumps(meta))
+    swap_in(tmp, target)
+
+
+def load_segments(folder: Path) -> Segments | None:
+    """Return the saved segments, or None when there are none readable (or an older format)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+        if manifest.get("format") != FORMAT:
+            return None
+        parts = [
+            (_read_segment(folder / str(item["name"])), frozenset(item["dead"]))
+            for item in manifest["segments"]
+        ]
+        generation = int(manifest["generation"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    _forget_unlisted(folder, {seg.name for seg, _ in parts})
+    return Segments(parts, generation)
+
+
+# Segment folders are immutable and never renamed, so one read serves every later manifest
+# that lists it: a searcher picking up a run's changes reads only that run's new segment.
+_READ: dict[str, Segment] = {}
+_READ_LOCK = threading.Lock()
+
+
+def _read_segment(path: Path) -> Segment:
+    import numpy as np
+
+    key = str(path.resolve())
+    with _READ_LOCK:
+        known = _READ.get(key)
+    if known is not None:
+        return known
+    meta = json.loads((path / "meta.json").read_text())
+    with np.load(path / "postings.npz") as arrays:
+        loaded: dict[str, Any] = {name: arrays[name] for name in arrays.files}
+    seg = Segment(
+        name=path.name,
+        terms=list(meta["terms"]),
+        ids=list(meta["ids"]),
+        sources=list(meta["sources"]),
+        origins=list(meta["origins"]),
+        hashes=list(meta["hashes"]),
+        **loaded,
+    )
+    with _READ_LOCK:
+        _READ[key] = seg
+    return seg
+
+
+def _remember(segments: Segments, folder: Path) -> None:
+    """Note the segments just written, so loading them again reads nothing."""
+    with _READ_LOCK:
+        for seg, _ in segments.parts:
+            _READ[str((folder / seg.name).resolve())] = seg
+
+
+def _forget_unlisted(folder: Path, listed: set[str]) -> None:
+    prefix = str(folder.resolve()) + os.sep
+    with _READ_LOCK:
+        for key in [k for k in _READ if k.startswith(prefix)]:
+            if key[len(prefix) :] not in listed:
+                del _READ[key]
+
+
+def _size(part: tuple[Segment, frozenset[int]]) -> int:
+    seg, dead = part
+    return int(seg.live(dead).sum())
+
+
+def _narrow(tfs: np.ndarray) -> np.ndarray:
+    """Return term frequencies as uint16 when they fit (they do for chunks of any sane size)."""
+    return tfs.astype("uint16" if len(tfs) == 0 or int(tfs.max()) < 2**16 else "int32")
+
+
+def _cat(arrays: list[np.ndarray], dtype: str) -> np.ndarray:
+    import numpy as np
+
+    return np.concatenate(arrays).astype(dtype) if arrays else np.zeros(0, dtype=dtype)
