@@ -356,9 +356,7 @@ def write_segments(segments: Segments, folder: Path, whole: bool = False) -> Non
         "generation": segments.generation,
         "segments": [{"name": seg.name, "dead": sorted(dead)} for seg, dead in segments.parts],
     }
-    tmp = folder / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest))
-    os.replace(tmp, folder / MANIFEST)
+    _write_manifest(folder, manifest)
     if folder != target:
         swap_in(folder, target)
     _remember(segments, target)
@@ -368,6 +366,13 @@ def write_segments(segments: Segments, folder: Path, whole: bool = False) -> Non
     for path in folder.iterdir():
         if path.name.startswith(SEGMENT_PREFIX) and path.name not in listed:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    """Replace the manifest at once (a rename): readers see the old segments or the new."""
+    tmp = folder / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(manifest))
+    os.replace(tmp, folder / MANIFEST)
 
 
 def _write_segment(seg: Segment, target: Path) -> None:
