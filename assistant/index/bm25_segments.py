@@ -177,13 +177,14 @@ def build_segment(
     import numpy as np
 
     row_of = {origin: row for row, (origin, _) in enumerate(articles)}
-    vocab: dict[str, int] = {}
-    flat: list[int] = []
+    words: list[str] = []
     lengths: list[int] = []
     for _, chunk in pairs:
         tokens = tokenize(chunk.indexed_text()) or [EMPTY]
-        flat.extend(vocab.setdefault(t, len(vocab)) for t in tokens)
+        words.extend(tokens)
         lengths.append(len(tokens))
+    vocab = {term: i for i, term in enumerate(dict.fromkeys(words))}  # first-seen order
+    flat = list(map(vocab.__getitem__, words))
     n = max(len(pairs), 1)
     doc_of = np.repeat(np.arange(len(pairs), dtype="int64"), lengths)
     keys, tfs = np.unique(np.asarray(flat, dtype="int64") * n + doc_of, return_counts=True)
@@ -344,28 +345,26 @@ def _fresh(
 
 def write_segments(segments: Segments, folder: Path, whole: bool = False) -> None:
     """Write the segments not yet on disk, then the manifest; delete segments it dropped."""
-    if whole or not (folder / MANIFEST).exists():
-        target, folder = folder, fresh_sibling(folder)  # old format or none: a new folder
-    else:
-        target = folder
+    whole = whole or not (folder / MANIFEST).exists()
+    into = fresh_sibling(folder) if whole else folder  # old format or none: a new folder
     for seg, _ in segments.parts:
-        if not (folder / seg.name).is_dir():
-            _write_segment(seg, folder / seg.name)
+        if not (into / seg.name).is_dir():
+            _write_segment(seg, into / seg.name)
     manifest = {
         "format": FORMAT,
         "generation": segments.generation,
         "segments": [{"name": seg.name, "dead": sorted(dead)} for seg, dead in segments.parts],
     }
-    _write_manifest(folder, manifest)
-    if folder != target:
-        swap_in(folder, target)
-    _remember(segments, target)
-    if folder != target:
-        return
+    _write_manifest(into, manifest)
     listed = {seg.name for seg, _ in segments.parts}
-    for path in folder.iterdir():
-        if path.name.startswith(SEGMENT_PREFIX) and path.name not in listed:
-            shutil.rmtree(path, ignore_errors=True)
+    if whole:
+        swap_in(into, folder)
+    else:  # what a killed refresh wrote, and segments merged into others
+        for path in folder.iterdir():
+            if path.name.startswith(SEGMENT_PREFIX) and path.name not in listed:
+                shutil.rmtree(path, ignore_errors=True)
+    _remember(segments, folder)
+    _forget_unlisted(folder, listed)
 
 
 def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
