@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from assistant.config import Settings
-from assistant.index import bm25_segments, open_index
+from assistant.index import bm25_refresh, bm25_segments, open_index
 from assistant.index.bm25 import BM25_DIR, BM25Index, _load, build_bm25
 from assistant.index.catalog import Catalog
 from assistant.ingest.changes import content_hash
@@ -124,7 +124,7 @@ def test_a_refresh_killed_before_its_manifest_is_healed_by_the_next(
         raise KeyboardInterrupt  # the process dies after writing a segment, before the manifest
 
     with monkeypatch.context() as patch:
-        patch.setattr(bm25_segments, "_write_manifest", killed)
+        patch.setattr(bm25_refresh, "_write_manifest", killed)
         with pytest.raises(KeyboardInterrupt):
             build_bm25(catalog, tmp_path)
     assert len(list((tmp_path / BM25_DIR).glob("seg-*"))) > len(before_segments)

@@ -11,7 +11,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.index.bm25_segments import Postings, load_segments, refresh_segments
+from assistant.index.bm25_refresh import load_segments, refresh_segments
+from assistant.index.bm25_segments import Postings
 from assistant.index.lock import saving
 from assistant.text.words import tokenize
 

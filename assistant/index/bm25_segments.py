@@ -5,8 +5,8 @@ term → chunk matrix), the chunk lengths and metadata, and the articles (origin
 whose chunks it holds. `bm25/manifest.json` lists the live segments, the articles in each that
 have since changed or gone (their chunks are dead), and the catalog generation; it is replaced
 atomically after the segments it names are written, so a killed refresh leaves the previous
-state whole and the next one finds its difference again. A refresh compares the catalog's
-articles with the manifest's by content hash, which catches every addition, change and removal.
+state whole and the next one finds its difference again (`bm25_refresh`). A refresh compares
+the catalog's articles with the manifest's by content hash: every addition, change and removal.
 
 Scores are computed at query time with N, document frequencies and the mean chunk length taken
 over all live chunks, in the arithmetic and float32 rounding of bm25s's Lucene BM25, so a
@@ -17,24 +17,18 @@ chunk rewritten about log2 times), and a segment that is half dead is rewritten.
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import secrets
-import shutil
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from assistant.index.files import fresh_sibling, swap_in
 from assistant.text.words import tokenize
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from assistant.index.catalog import Catalog
     from assistant.schema import Chunk
 
 MANIFEST = "manifest.json"
@@ -121,53 +115,72 @@ class Postings:
         average = total / self.count if self.count else 1.0
         # bm25s's k1 * ((1 - b) + b * l_d / l_avg), per chunk, in the same float64 steps
         self._norms = [K1 * ((1 - B) + B * seg.lengths / average) for seg, _ in parts]
-        self._offsets = np.cumsum([0] + [len(seg.ids) for seg, _ in parts])
-        self._all_live = all(bool(live.all()) for live in lives)
-        self._keep = np.concatenate(lives) if parts and not self._all_live else None
-        self._df: dict[str, int] = {}
+        starts = np.cumsum([0] + [int(live.sum()) for live in lives])
+        self._at = [start + np.cumsum(live) - 1 for start, live in zip(starts, lives, strict=False)]
+        self._terms: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # term -> (rows, scores)
+        self._cached = 0  # postings held in _terms
         self._lock = threading.Lock()
 
     def df(self, term: str) -> int:
         """Return how many live chunks contain the term."""
-        with self._lock:
-            known = self._df.get(term)
-        if known is not None:
-            return known
-        count = 0
-        for (seg, dead), live in zip(self.segments.parts, self._lives, strict=True):
-            column = seg.vocab.get(term)
-            if column is None:
-                continue
-            docs = seg.docs[seg.indptr[column] : seg.indptr[column + 1]]
-            count += len(docs) if not dead else int(live[docs].sum())
-        with self._lock:
-            self._df[term] = count
-        return count
+        return len(self._term(term)[0])
 
     def idf(self, term: str) -> float:
         """Return the Lucene idf of a term over the live chunks (0 when none holds it)."""
-        df = self.df(term)
-        return math.log(1 + (self.count - df + 0.5) / (df + 0.5)) if df else 0.0
+        return _idf(self.df(term), self.count)
 
     def scores(self, tokens: Sequence[str]) -> np.ndarray:
         """Return one float32 score per live chunk for these query tokens (repeats count)."""
         import numpy as np
 
-        full = np.zeros(int(self._offsets[-1]), dtype="float32")
+        out = np.zeros(self.count, dtype="float32")
         for token in tokens:
-            idf = np.float32(self.idf(token))  # bm25s keeps idf in float32
-            if not idf:
+            rows, scores = self._term(token)
+            out[rows] += scores  # a chunk holds a term once: no repeated rows
+        return out
+
+    def _term(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return the live rows holding a term and its float32 BM25 score in each (cached)."""
+        import numpy as np
+
+        with self._lock:
+            known = self._terms.get(term)
+        if known is not None:
+            return known
+        rows, tfs, norms = [], [], []
+        for i, (seg, dead) in enumerate(self.segments.parts):
+            column = seg.vocab.get(term)
+            if column is None:
                 continue
-            for i, (seg, _) in enumerate(self.segments.parts):
-                column = seg.vocab.get(token)
-                if column is None:
-                    continue
-                start, end = seg.indptr[column], seg.indptr[column + 1]
-                docs = seg.docs[start:end]
-                tf = seg.tfs[start:end].astype("float32")
-                part = (idf * (tf / (self._norms[i][docs] + tf))).astype("float32")
-                full[self._offsets[i] + docs] += part
-        return full if self._keep is None else full[self._keep]
+            docs = seg.docs[seg.indptr[column] : seg.indptr[column + 1]]
+            tf = seg.tfs[seg.indptr[column] : seg.indptr[column + 1]]
+            if dead:
+                keep = self._lives[i][docs]
+                docs, tf = docs[keep], tf[keep]
+            rows.append(self._at[i][docs])
+            tfs.append(tf)
+            norms.append(self._norms[i][docs])
+        tf = np.concatenate(tfs).astype("float32") if tfs else np.zeros(0, "float32")
+        idf = np.float32(_idf(len(tf), self.count))  # bm25s keeps idf in float32
+        norm = np.concatenate(norms) if norms else np.zeros(0)
+        found = (
+            np.concatenate(rows) if rows else np.zeros(0, "int64"),
+            (idf * (tf / (norm + tf))).astype("float32"),  # bm25s's steps: float64, then float32
+        )
+        with self._lock:
+            if self._cached > _MAX_CACHED:
+                self._terms.clear()
+                self._cached = 0
+            self._terms[term] = found
+            self._cached += len(tf)
+        return found
+
+
+_MAX_CACHED = 20_000_000  # postings whose scores are kept for later queries (~240 MB)
+
+
+def _idf(df: int, count: int) -> float:
+    return math.log(1 + (count - df + 0.5) / (df + 0.5)) if df else 0.0
 
 
 def build_segment(
@@ -279,186 +292,6 @@ def compact(
 def segment_name(generation: int) -> str:
     """Return a fresh, never reused segment folder name."""
     return f"{SEGMENT_PREFIX}{generation:09d}-{secrets.token_hex(4)}"
-
-
-def refresh_segments(catalog: Catalog, folder: Path, save: bool) -> Segments:
-    """Return segments matching the catalog, tokenising only what changed since the saved ones.
-
-    With save, new segments are written and the manifest replaced (a whole new folder when
-    there was no readable manifest); old segments no longer listed are then deleted.
-    """
-    generation = catalog.generation()
-    documents = {origin: row.content_hash for origin, row in catalog.documents().items()}
-    saved = load_segments(folder)
-    parts = _incremental(saved, documents, catalog, generation) if saved is not None else None
-    whole = parts is None
-    if parts is None:
-        parts = _fresh(documents, catalog, generation, catalog.iter_origin_chunks())
-    segments = Segments(compact(parts, generation), generation)
-    if save:
-        write_segments(segments, folder, whole=whole)
-    return segments
-
-
-def _incremental(
-    saved: Segments, documents: dict[str, str], catalog: Catalog, generation: int
-) -> list[tuple[Segment, frozenset[int]]] | None:
-    """Return the saved parts with changed articles dead and a new segment of the new ones,
-    or None when the result would not match the catalog (then everything is rebuilt)."""
-    held: dict[str, tuple[int, int, str]] = {}  # origin -> (part, article row, hash)
-    for p, (seg, dead) in enumerate(saved.parts):
-        for row, (origin, digest) in enumerate(zip(seg.origins, seg.hashes, strict=True)):
-            if row not in dead:
-                held[origin] = (p, row, digest)
-    newly_dead: dict[int, set[int]] = {}
-    for origin, (p, row, digest) in held.items():
-        if documents.get(origin) != digest:
-            newly_dead.setdefault(p, set()).add(row)
-    fresh = {o: h for o, h in documents.items() if o not in held or held[o][2] != h}
-    parts = [
-        (seg, dead | frozenset(newly_dead.get(p, ()))) for p, (seg, dead) in enumerate(saved.parts)
-    ]
-    if fresh:
-        parts += _fresh(fresh, catalog, generation, catalog.iter_origin_chunks(set(fresh)))
-    if Segments(parts, generation).live_chunks() != catalog.counts()[1]:
-        return None  # e.g. a chunk id shared by two articles: the catalog holds it once
-    return parts
-
-
-def _fresh(
-    documents: dict[str, str],
-    catalog: Catalog,
-    generation: int,
-    chunks: Iterable[tuple[str, Chunk]],
-) -> list[tuple[Segment, frozenset[int]]]:
-    """Return one new segment of these articles' chunks (catalog order), or none."""
-    pairs = [(o, c) for o, c in chunks if o in documents]
-    first: dict[str, int] = {}
-    for i, (origin, _) in enumerate(pairs):
-        first.setdefault(origin, i)
-    order = sorted(documents, key=lambda o: (first.get(o, len(pairs)), o))
-    if not pairs and not order:
-        return []
-    articles = [(origin, documents[origin]) for origin in order]
-    return [(build_segment(pairs, articles, segment_name(generation)), frozenset())]
-
-
-def write_segments(segments: Segments, folder: Path, whole: bool = False) -> None:
-    """Write the segments not yet on disk, then the manifest; delete segments it dropped."""
-    whole = whole or not (folder / MANIFEST).exists()
-    into = fresh_sibling(folder) if whole else folder  # old format or none: a new folder
-    for seg, _ in segments.parts:
-        if not (into / seg.name).is_dir():
-            _write_segment(seg, into / seg.name)
-    manifest = {
-        "format": FORMAT,
-        "generation": segments.generation,
-        "segments": [{"name": seg.name, "dead": sorted(dead)} for seg, dead in segments.parts],
-    }
-    _write_manifest(into, manifest)
-    listed = {seg.name for seg, _ in segments.parts}
-    if whole:
-        swap_in(into, folder)
-    else:  # what a killed refresh wrote, and segments merged into others
-        for path in folder.iterdir():
-            if path.name.startswith(SEGMENT_PREFIX) and path.name not in listed:
-                shutil.rmtree(path, ignore_errors=True)
-    _remember(segments, folder)
-    _forget_unlisted(folder, listed)
-
-
-def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
-    """Replace the manifest at once (a rename): readers see the old segments or the new."""
-    tmp = folder / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest))
-    os.replace(tmp, folder / MANIFEST)
-
-
-def _write_segment(seg: Segment, target: Path) -> None:
-    import numpy as np
-
-    tmp = fresh_sibling(target)
-    np.savez(
-        tmp / "postings.npz",
-        indptr=seg.indptr,
-        docs=seg.docs,
-        tfs=seg.tfs,
-        lengths=seg.lengths,
-        stamps=seg.stamps,
-        chunk_article=seg.chunk_article,
-    )
-    meta = {
-        "terms": seg.terms,
-        "ids": seg.ids,
-        "sources": seg.sources,
-        "origins": seg.origins,
-        "hashes": seg.hashes,
-    }
-    (tmp / "meta.json").write_text(json.dumps(meta))
-    swap_in(tmp, target)
-
-
-def load_segments(folder: Path) -> Segments | None:
-    """Return the saved segments, or None when there are none readable (or an older format)."""
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text())
-        if manifest.get("format") != FORMAT:
-            return None
-        parts = [
-            (_read_segment(folder / str(item["name"])), frozenset(item["dead"]))
-            for item in manifest["segments"]
-        ]
-        generation = int(manifest["generation"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    _forget_unlisted(folder, {seg.name for seg, _ in parts})
-    return Segments(parts, generation)
-
-
-# Segment folders are immutable and never renamed, so one read serves every later manifest
-# that lists it: a searcher picking up a run's changes reads only that run's new segment.
-_READ: dict[str, Segment] = {}
-_READ_LOCK = threading.Lock()
-
-
-def _read_segment(path: Path) -> Segment:
-    import numpy as np
-
-    key = str(path.resolve())
-    with _READ_LOCK:
-        known = _READ.get(key)
-    if known is not None:
-        return known
-    meta = json.loads((path / "meta.json").read_text())
-    with np.load(path / "postings.npz") as arrays:
-        loaded: dict[str, Any] = {name: arrays[name] for name in arrays.files}
-    seg = Segment(
-        name=path.name,
-        terms=list(meta["terms"]),
-        ids=list(meta["ids"]),
-        sources=list(meta["sources"]),
-        origins=list(meta["origins"]),
-        hashes=list(meta["hashes"]),
-        **loaded,
-    )
-    with _READ_LOCK:
-        _READ[key] = seg
-    return seg
-
-
-def _remember(segments: Segments, folder: Path) -> None:
-    """Note the segments just written, so loading them again reads nothing."""
-    with _READ_LOCK:
-        for seg, _ in segments.parts:
-            _READ[str((folder / seg.name).resolve())] = seg
-
-
-def _forget_unlisted(folder: Path, listed: set[str]) -> None:
-    prefix = str(folder.resolve()) + os.sep
-    with _READ_LOCK:
-        for key in [k for k in _READ if k.startswith(prefix)]:
-            if key[len(prefix) :] not in listed:
-                del _READ[key]
 
 
 def _size(part: tuple[Segment, frozenset[int]]) -> int:
