@@ -153,19 +153,21 @@ def _write_segment(seg: Segment, target: Path) -> None:
 
 def load_segments(folder: Path) -> Segments | None:
     """Return the saved segments, or None when there are none readable (or an older format)."""
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text())
-        if manifest.get("format") != FORMAT:
-            return None
-        parts = [
-            (_read_segment(folder / str(item["name"])), frozenset(item["dead"]))
-            for item in manifest["segments"]
-        ]
-        generation = int(manifest["generation"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    _forget_unlisted(folder, {seg.name for seg, _ in parts})
-    return Segments(parts, generation)
+    for _ in range(2):  # a writer may delete a merged segment between manifest and read
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text())
+            if manifest.get("format") != FORMAT:
+                return None
+            parts = [
+                (_read_segment(folder / str(item["name"])), frozenset(item["dead"]))
+                for item in manifest["segments"]
+            ]
+            generation = int(manifest["generation"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        _forget_unlisted(folder, {seg.name for seg, _ in parts})
+        return Segments(parts, generation)
+    return None
 
 
 # Segment folders are immutable and never renamed, so one read serves every later manifest
