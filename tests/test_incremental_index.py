@@ -24,6 +24,7 @@ from assistant.index.catalog import Catalog
 from assistant.ingest.changes import content_hash
 from assistant.ingest.chunk import chunk_article
 from assistant.schema import Article
+from assistant.text.sentences import sentence_texts
 from assistant.text.words import tokenize
 from tests.conftest import ROOT
 
@@ -72,9 +73,12 @@ def test_segments_score_exactly_like_bm25s_through_adds_changes_and_removals(
     queries = [a.title for a in articles[::3]] + ["the company said on Tuesday", "Changed title"]
     catalog = Catalog(tmp_path / "catalog.sqlite")
     tokenised: list[str] = []
-    real_tokenize = bm25_segments.tokenize
-    monkeypatch.setattr(bm25_segments, "tokenize", lambda t: tokenised.append(t) or
-                        real_tokenize(t))
+
+    def counting_tokenize(text: str) -> list[str]:
+        tokenised.append(text)
+        return tokenize(text)
+
+    monkeypatch.setattr(bm25_segments, "tokenize", counting_tokenize)
     rng = random.Random(7)
     held: dict[str, Article] = {}
     for round_ in range(6):
@@ -158,9 +162,12 @@ def test_an_index_built_in_runs_ranks_like_one_built_at_once(
     build_index([first], runs)
     assert open_index(runs).catalog.generation() == 1, "one encode batch, one catalog commit"
     split: list[str] = []
-    real_split = sentence_index.sentence_texts
-    monkeypatch.setattr(sentence_index, "sentence_texts", lambda t: split.append(t) or
-                        real_split(t))
+
+    def counting_split(text: str) -> list[str]:
+        split.append(text)
+        return sentence_texts(text)
+
+    monkeypatch.setattr(sentence_index, "sentence_texts", counting_split)
     build_index([first, second], runs)
     new = [c.text for c in open_index(runs).catalog.iter_chunks()
            if c.article_id in {r["id"] for r in records[8:]}]
