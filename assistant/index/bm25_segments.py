@@ -38,7 +38,7 @@ K1, B = 1.5, 0.75  # bm25s's defaults (method and idf "lucene")
 EMPTY = "_empty_"  # the token of a chunk with no content words, as the bm25s build had it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compared by identity
 class Segment:
     """One immutable batch of chunks: postings by term, and the articles the chunks belong to."""
 
@@ -69,7 +69,7 @@ class Segment:
         return ~np.isin(self.chunk_article, np.fromiter(dead, dtype="int32"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Segments:
     """The segments of one BM25 index with their dead article rows, at a catalog generation."""
 
