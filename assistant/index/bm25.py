@@ -1,18 +1,18 @@
-"""A BM25 index (bm25s, stemmed, stop words removed) over the same chunk texts as Chroma.
+"""A BM25 index (stemmed, stop words removed) over the same chunk texts as Chroma.
 
-It is derived from the catalog and saved beside it with the catalog generation it reflects;
-ingest refreshes it after every change, and a stale one is rebuilt on first search.
+It is derived from the catalog and saved beside it with the catalog generation it reflects, as
+segments (`bm25_segments`): ingest refreshes it after every change by tokenising only the
+articles added or changed since, and a stale one is brought up to date on first search.
 """
 
 from __future__ import annotations
 
-import json
-import math
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from assistant.index.files import fresh_sibling, swap_in
+from assistant.index.bm25_refresh import load_segments, refresh_segments
+from assistant.index.bm25_segments import Postings
 from assistant.index.lock import saving
 from assistant.text.words import tokenize
 
@@ -26,20 +26,17 @@ BM25_DIR = "bm25"
 
 
 class BM25Index:
-    """bm25s scores over chunk ids, in the catalog's order."""
+    """BM25 scores over chunk ids, in the catalog's order."""
 
-    def __init__(
-        self, model: Any, ids: list[str], generation: int, sources: list[str], stamps: list[int]
-    ) -> None:
+    def __init__(self, postings: Postings, generation: int) -> None:
         import numpy as np
 
-        self.model = model
-        self.ids = ids
+        self.postings = postings
+        self.ids = postings.ids
         self.generation = generation
-        self.positions = {chunk_id: i for i, chunk_id in enumerate(ids)}
-        self.sources = np.array([s.casefold() for s in sources], dtype=object)
-        self.stamps = np.array(stamps, dtype="int64")  # -1 when the article has no date
-        self._df: np.ndarray | None = None
+        self.positions = {chunk_id: i for i, chunk_id in enumerate(self.ids)}
+        self.sources = np.array([s.casefold() for s in postings.sources], dtype=object)
+        self.stamps = postings.stamps  # -1 when the article has no date
 
     def mask(self, filters: Filters) -> np.ndarray | None:
         """Return a 0/1 weight per chunk for these filters, or None when nothing is filtered."""
@@ -61,23 +58,15 @@ class BM25Index:
         """Return one BM25 score per chunk (0 where masked out)."""
         import numpy as np
 
-        tokens = [t for t in tokenize(query) if t in self.model.vocab_dict]
+        tokens = [t for t in tokenize(query) if self.postings.df(t)]
         if not tokens or not self.ids:
             return np.zeros(len(self.ids), dtype="float32")
-        scores: np.ndarray = self.model.get_scores(tokens)
+        scores = self.postings.scores(tokens)
         return scores * mask if mask is not None else scores
 
     def idf(self, term: str) -> float:
         """Return the term's inverse document frequency in the index (0 for unknown terms)."""
-        if self._df is None:
-            import numpy as np
-
-            self._df = np.diff(np.asarray(self.model.scores["indptr"])) if self.ids else None
-        position = self.model.vocab_dict.get(term) if self.ids else None
-        if position is None or self._df is None or position >= len(self._df):
-            return 0.0
-        df = float(self._df[position])
-        return math.log(1 + (len(self.ids) - df + 0.5) / (df + 0.5))
+        return self.postings.idf(term)
 
     def search(
         self, query: str, top_k: int, mask: np.ndarray | None = None
@@ -95,57 +84,14 @@ class BM25Index:
 
 
 def build_bm25(catalog: Catalog, index_dir: Path, save: bool = True) -> BM25Index:
-    """Index every catalog chunk and save it under index_dir/bm25 (replaced atomically)."""
-    import bm25s
-
-    generation = catalog.generation()
-    ids: list[str] = []
-    sources: list[str] = []
-    stamps: list[int] = []
-    corpus: list[list[str]] = []
-    for chunk in catalog.iter_chunks():
-        ids.append(chunk.id)
-        sources.append(chunk.source or "")
-        stamps.append(int(chunk.published_at.timestamp()) if chunk.published_at else -1)
-        corpus.append(tokenize(chunk.indexed_text()) or ["_empty_"])
-    model = bm25s.BM25()
-    if corpus:
-        model.index(corpus, show_progress=False)
-    index = BM25Index(model, ids, generation, sources, stamps)
-    if save:
-        _save(index, index_dir / BM25_DIR)
-    return index
-
-
-def _save(index: BM25Index, target: Path) -> None:
-    tmp = fresh_sibling(target)
-    if index.ids:
-        index.model.save(str(tmp))
-    meta = {
-        "generation": index.generation,
-        "ids": index.ids,
-        "sources": [str(s) for s in index.sources],
-        "stamps": index.stamps.tolist(),
-    }
-    (tmp / "ids.json").write_text(json.dumps(meta))
-    swap_in(tmp, target)
+    """Bring BM25 up to the catalog (only changed articles are tokenised) and save it when asked."""
+    segments = refresh_segments(catalog, Path(index_dir) / BM25_DIR, save)
+    return BM25Index(Postings(segments), segments.generation)
 
 
 def _load(target: Path) -> BM25Index | None:
-    import bm25s
-
-    try:
-        meta = json.loads((target / "ids.json").read_text())
-        model = bm25s.BM25.load(str(target)) if meta["ids"] else bm25s.BM25()
-    except (OSError, ValueError, KeyError):
-        return None
-    return BM25Index(
-        model,
-        list(meta["ids"]),
-        int(meta["generation"]),
-        list(meta["sources"]),
-        list(meta["stamps"]),
-    )
+    segments = load_segments(target)
+    return None if segments is None else BM25Index(Postings(segments), segments.generation)
 
 
 _CACHE: dict[str, BM25Index] = {}

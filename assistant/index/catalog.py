@@ -1,8 +1,9 @@
 """The index's manifest: which articles and chunks are in it, and with which settings (SQLite).
 
 Chroma holds the vectors; the catalog is the source of truth for what the index contains.
-Each article is committed in one transaction after its vectors are stored, so a crash leaves
-the catalog describing only complete articles; vectors without a catalog row are swept later.
+Each encode batch of articles is committed in one transaction after its vectors are stored, so
+a crash leaves the catalog describing only complete articles; vectors without a catalog row are
+swept later.
 """
 
 from __future__ import annotations
@@ -103,28 +104,29 @@ class Catalog:
 
     def replace_document(self, article: Article, content_hash: str, chunks: list[Chunk]) -> None:
         """Record an article and its chunks, replacing what its origin held before."""
+        self.replace_documents([(article, content_hash, chunks)])
+
+    def replace_documents(self, items: list[tuple[Article, str, list[Chunk]]]) -> None:
+        """Record articles (with content hash and chunks) in one transaction and one generation.
+
+        Ingest commits an encode batch at a time: one fsync per batch instead of per article.
+        """
         now = datetime.now().isoformat(timespec="seconds")
-        date = article.published_at.isoformat() if article.published_at else None
         with self._lock, self._conn:
-            self._delete_origins([article.origin])
-            self._conn.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    article.origin,
-                    article.id,
-                    content_hash,
-                    article.title,
-                    article.source,
-                    date,
-                    len(chunks),
-                    now,
-                ),
-            )
-            self._conn.executemany(
-                "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [_chunk_row(article.origin, seq, chunk) for seq, chunk in enumerate(chunks)],
-            )
-            self._bump_generation()
+            for article, content_hash, chunks in items:
+                date = article.published_at.isoformat() if article.published_at else None
+                self._delete_origins([article.origin])
+                self._conn.execute(
+                    "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?)",
+                    (article.origin, article.id, content_hash, article.title, article.source,
+                     date, len(chunks), now),
+                )
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [_chunk_row(article.origin, seq, chunk) for seq, chunk in enumerate(chunks)],
+                )
+            if items:
+                self._bump_generation()
 
     def remove_documents(self, origins: list[str]) -> None:
         """Forget these documents and their chunks."""
@@ -149,6 +151,36 @@ class Catalog:
             rows = self._conn.execute(f"{_CHUNK_SELECT} ORDER BY rowid").fetchall()
         for row in rows:
             yield _chunk_from_row(row)
+
+    def ordered_chunks(self, ids: Iterable[str]) -> list[Chunk]:
+        """Return the chunks with these ids that the catalog holds, in catalog order."""
+        wanted = sorted(ids)
+        rows: list[Any] = []
+        with self._lock:
+            for offset in range(0, len(wanted), 500):
+                batch = wanted[offset : offset + 500]
+                marks = ",".join("?" * len(batch))
+                select = f"SELECT rowid, {_CHUNK_SELECT.removeprefix('SELECT ')}"
+                rows += self._conn.execute(f"{select} WHERE id IN ({marks})", batch)
+        rows.sort(key=lambda row: int(row[0]))
+        return [_chunk_from_row(row[1:]) for row in rows]
+
+    def iter_origin_chunks(self, origins: set[str] | None = None) -> Iterator[tuple[str, Chunk]]:
+        """Yield (origin, chunk) in catalog order, for every article or only these origins."""
+        select = f"SELECT rowid, origin, {_CHUNK_SELECT.removeprefix('SELECT ')}"
+        rows: list[Any] = []
+        with self._lock:
+            if origins is None:
+                rows = self._conn.execute(f"{select} ORDER BY rowid").fetchall()
+            else:
+                wanted = sorted(origins)
+                for offset in range(0, len(wanted), 500):
+                    batch = wanted[offset : offset + 500]
+                    marks = ",".join("?" * len(batch))
+                    rows += self._conn.execute(f"{select} WHERE origin IN ({marks})", batch)
+                rows.sort(key=lambda row: int(row[0]))
+        for row in rows:
+            yield str(row[1]), _chunk_from_row(row[2:])
 
     def all_chunk_ids(self) -> set[str]:
         """Return the ids of every chunk in the catalog."""

@@ -126,28 +126,41 @@ def update_sentence_index(
 ) -> SentenceIndex:
     """Embed the sentences the saved index lacks, drop unused rows, save, and return it.
 
+    Only chunks the saved index does not list are split into sentences (chunk ids are content
+    hashes, so a listed chunk's sentences are the ones stored); the others keep their rows.
     `embed_batches`, when given, encodes all the batches of `batch` sentences (in order)
     instead of calling `embed` on each in turn, e.g. spread over a Ray cluster.
     """
-    import numpy as np
-    from tqdm import tqdm
-
     old = load_sentence_index(index_dir)
     if old is not None and old.model != model:
         old = None  # another embedder's vectors cannot be reused
-    known = {} if old is None else {key: row for row, key in enumerate(old.keys)}
-    slots: dict[str, int] = {}
+    current = catalog.all_chunk_ids()
+    chunks = {} if old is None else {c: r for c, r in old.chunks.items() if c in current}
+    slots = {} if old is None else dict(old._row_of())
     fresh: list[tuple[int, str]] = []  # (slot, sentence) still to embed
-    chunks: dict[str, list[int]] = {}
-    for chunk in catalog.iter_chunks():
+    for chunk in catalog.ordered_chunks(current - chunks.keys()):
         rows = chunks[chunk.id] = []
         for sentence in sentence_texts(chunk.text):
             key = sentence_key(sentence)
             if key not in slots:
                 slots[key] = len(slots)
-                if key not in known:
-                    fresh.append((slots[key], sentence))
+                fresh.append((slots[key], sentence))
             rows.append(slots[key])
+    vectors = _embed_fresh(old, slots, fresh, embed, batch, progress, embed_batches)
+    keys, chunks, vectors = _drop_unused(list(slots), chunks, vectors)
+    index = SentenceIndex(vectors, keys, chunks, catalog.generation(), model)
+    save_sentence_index(index, index_dir)
+    return index
+
+
+def _embed_fresh(
+    old: SentenceIndex | None, slots: dict[str, int], fresh: list[tuple[int, str]],
+    embed: EmbedFn, batch: int, progress: bool, embed_batches: EmbedBatches | None,
+) -> np.ndarray:
+    """Return one float16 row per slot: the old rows kept, the fresh sentences embedded."""
+    import numpy as np
+    from tqdm import tqdm
+
     dim = old.dim() if old is not None else None
     vectors: np.ndarray | None = None
     bar = tqdm(total=len(fresh), unit="sentence", desc="sentences", disable=not progress
@@ -159,29 +172,31 @@ def update_sentence_index(
         embedded = np.asarray(next(encoded), dtype="float16") if part else None
         if vectors is None:
             dim = embedded.shape[1] if embedded is not None else (dim or 384)
-            vectors = _carry_over(old, known, slots, dim)
+            vectors = np.zeros((len(slots), dim), dtype="float16")
+            if old is not None and len(old.keys):
+                vectors[: len(old.keys)] = old.vectors
         if embedded is not None:
             vectors[[slot for slot, _ in part]] = embedded
         bar.update(len(part))
     bar.close()
     assert vectors is not None
-    index = SentenceIndex(vectors, list(slots), chunks, catalog.generation(), model)
-    save_sentence_index(index, index_dir)
-    return index
+    return vectors
 
 
-def _carry_over(
-    old: SentenceIndex | None, known: dict[str, int], slots: dict[str, int], dim: int
-) -> np.ndarray:
+def _drop_unused(
+    keys: list[str], chunks: dict[str, list[int]], vectors: np.ndarray
+) -> tuple[list[str], dict[str, list[int]], np.ndarray]:
+    """Return keys, chunk rows and vectors without the rows no chunk uses any more."""
     import numpy as np
 
-    vectors = np.zeros((len(slots), dim), dtype="float16")
-    if old is not None:
-        reused = [(slot, known[key]) for key, slot in slots.items() if key in known]
-        if reused:
-            new_rows, old_rows = zip(*reused, strict=True)
-            vectors[list(new_rows)] = old.vectors[list(old_rows)]
-    return vectors
+    used = np.zeros(len(keys), dtype=bool)
+    used[np.fromiter((r for rows in chunks.values() for r in rows), dtype="int64")] = True
+    if used.all():
+        return keys, chunks, vectors
+    renumber = np.cumsum(used) - 1
+    kept = [key for key, use in zip(keys, used, strict=True) if use]
+    rows = {c: renumber[r].tolist() for c, r in chunks.items()}
+    return kept, rows, vectors[used]
 
 
 def embedder_id(ingest: IngestSettings) -> str:

@@ -3,8 +3,8 @@
 A background thread chunks the next articles while the main thread encodes the current batch
 (the model releases the GIL). Each batch holds a few hundred chunks, so the encoder can sort
 them by length; a text seen earlier in the run is not encoded twice. Vectors are upserted
-before the catalog commits an article, and a run marks the index dirty until it ends, so a
-killed run leaves only vectors the next run sweeps away.
+before the catalog commits their batch (one transaction per batch), and a run marks the index
+dirty until it ends, so a killed run leaves only vectors the next run sweeps away.
 """
 
 from __future__ import annotations
@@ -232,8 +232,7 @@ def _ingest(index: Index, todo: list[Article], known: dict[str, Any], report: In
     for batch, vectors in encode(todo, index.settings.ingest, report):
         chunks = [c for _, cs in batch for c in cs]
         index.store.upsert(chunks, vectors)
-        for article, article_chunks in batch:
-            _commit(index, article, article_chunks, known, report)
+        _commit(index, batch, known, report)
         done += len(batch)
         bar.update(len(batch))
         if callable(progress):
@@ -330,18 +329,23 @@ def _put(out: queue.Queue[object], item: object, stop: threading.Event) -> bool:
     return False
 
 
-def _commit(index: Index, article: Article, chunks: list[Chunk], known: dict[str, Any],
-            report: IngestReport) -> None:
-    old_ids = set(index.catalog.chunk_ids_of([article.origin]))
-    index.catalog.replace_document(article, content_hash(article), chunks)
-    stale = sorted(old_ids - {c.id for c in chunks})
-    index.store.delete(stale)
-    if article.origin in known:
-        report.articles_replaced += 1
-    else:
-        report.articles_added += 1
-    report.chunks_added += len({c.id for c in chunks} - old_ids)
-    report.chunks_removed += len(stale)
+def _commit(index: Index, batch: Chunked, known: dict[str, Any], report: IngestReport) -> None:
+    """Commit a batch whose vectors are stored, in one catalog transaction, then drop the
+    vectors of chunks the batch's articles no longer have (a crash between leaves orphans
+    that the next run sweeps)."""
+    old_ids = {a.origin: set(index.catalog.chunk_ids_of([a.origin])) for a, _ in batch}
+    index.catalog.replace_documents([(a, content_hash(a), cs) for a, cs in batch])
+    held = set(index.catalog.chunk_ids_of(list(old_ids)))  # an origin twice: the last one won
+    stored = set().union(*old_ids.values(), (c.id for _, cs in batch for c in cs))
+    index.store.delete(sorted(stored - held))
+    for article, chunks in batch:
+        before = old_ids[article.origin]
+        if article.origin in known:
+            report.articles_replaced += 1
+        else:
+            report.articles_added += 1
+        report.chunks_added += len({c.id for c in chunks} - before)
+        report.chunks_removed += len(before - {c.id for c in chunks})
 
 
 def _remove(index: Index, origins: list[str], report: IngestReport) -> None:
