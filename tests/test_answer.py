@@ -233,14 +233,18 @@ def test_a_part_no_passage_supports_is_named_and_gets_no_yes() -> None:
     assert answer.verdict is None and answer.verdict_rule == "missing"
 
 
+def _runs(text: str) -> list[tuple[int, list[str]]]:
+    return name_runs(text.split())
+
+
 def test_name_runs_cut_capitalised_words_at_words_that_are_never_names() -> None:
-    assert name_runs("Reveal After OpenAI".split()) == [(0, ["Reveal"]), (2, ["OpenAI"])]
-    assert name_runs("Republican Party We".split()) == [(0, ["Republican", "Party"])]
-    assert name_runs("Michael Lewis That’s".split()) == [(0, ["Michael", "Lewis"])]
-    assert name_runs("Did Bankman-Fried".split()) == [(1, ["Bankman-Fried"])]
-    assert name_runs("All Blacks".split()) == [(0, ["All", "Blacks"])]
-    assert name_runs("Google CEO Sundar Pichai".split()) == [(0, ["Google"]), (2, ["Sundar", "Pichai"])]
-    assert name_runs("Google’s Search Generative Experience".split()) == [
+    assert _runs("Reveal After OpenAI") == [(0, ["Reveal"]), (2, ["OpenAI"])]
+    assert _runs("Republican Party We") == [(0, ["Republican", "Party"])]
+    assert _runs("Michael Lewis That’s") == [(0, ["Michael", "Lewis"])]
+    assert _runs("Did Bankman-Fried") == [(1, ["Bankman-Fried"])]
+    assert _runs("All Blacks") == [(0, ["All", "Blacks"])]
+    assert _runs("Google CEO Sundar Pichai") == [(0, ["Google"]), (2, ["Sundar", "Pichai"])]
+    assert _runs("Google’s Search Generative Experience") == [
         (0, ["Google"]), (1, ["Search", "Generative", "Experience"])
     ]
 
@@ -272,3 +276,16 @@ def test_a_multi_part_question_mostly_not_in_the_passages_is_not_answered() -> N
     both = "What did TechCrunch say about billions spent to stay the default search engine, and "
     both += "what did The Verge say publishers accuse the company of?"
     assert answer_parts(both, both, split_parts(both, HITS), HITS, _encode) is not None
+
+
+def test_an_organisation_is_named_in_full_as_the_passages_write_it() -> None:
+    hits = [
+        _hit(1, "Fortune", "2023-11-01", "The Federal Reserve held rates steady on Wednesday. "
+             "Markets expect the Fed to keep rates high, and the Fed chair said so."),
+        _hit(2, "The Age", "2023-11-02", "Stocks rallied after the Fed signalled it may stop "
+             "raising its main interest rate, which Googlebot indexed at once."),
+    ]
+    question = ("Which institution, according to Fortune, held rates steady, and according to "
+                "The Age signalled it may stop raising its main interest rate?")
+    answer = answer_parts(question, question, split_parts(question, hits), hits, _encode)
+    assert answer is not None and answer.text.startswith("Federal Reserve — "), answer.text

@@ -26,7 +26,9 @@ _TITLE_WORDS = (
     "Senator Sen Rep Gov Governor Minister Secretary Coach Chief Executive Director "
     "Commissioner Witness Attorney Prosecutor Spokesperson Spokesman Spokeswoman Analyst"
 )
-NOT_NAME_WORDS = frozenset(_FUNCTION_WORDS.split()) | frozenset(_TITLE_WORDS.split()) | CALENDAR_WORDS
+NOT_NAME_WORDS = (
+    frozenset(_FUNCTION_WORDS.split()) | frozenset(_TITLE_WORDS.split()) | CALENDAR_WORDS
+)
 """Capitalised words that begin sentences, join clauses or give a role; never part of a name."""
 
 

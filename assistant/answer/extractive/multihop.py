@@ -14,8 +14,8 @@ reporting — "article", "suggests", "reported" — not counted) and commentary 
 ("indicating …", "without …") only lend their outlets to the parts that name none; a clause
 that only attributes and dates ("After TechCrunch reported on October 2, 2023, | that …")
 lends its outlet and day to the "that …" clause after it (dates are not claim words).
-Outlet names are left out of a part's words and vector: sentences rarely name their outlet. A question
-is answered this way only when it names an outlet and has two parts or two outlets.
+Outlet names are left out of a part's words and vector: sentences rarely name their outlet.
+A question is answered this way only when it names an outlet and has two parts or two outlets.
 
 **Evidence.** A part's sentences are scored like the single-question answer (0.6 cosine +
 0.4 share of the part's content words, reporting words removed) among the passages of the
@@ -27,11 +27,8 @@ passages: …").
 
 **Leads** — the only conclusions stated beyond the quotes, each by a rule on the evidence:
 
-- *Entity* ("Which company …", "Who is the individual …"): among the names in the supported
-  parts' passages (capitalised words not in the question and not an outlet; for "who" a
-  multi-word person name, titles dropped), the one found in the passages of the most parts,
-  then the most often; stated only when it is in at least two parts' passages (or the only
-  part's) and no other name ties with it.
+- *Entity* ("Which company …", "Who is the individual …"): the name the parts' passages
+  share (`naming.shared_name`).
 - *Before / after* ("Did A report X before B reported Y?"): both parts supported by dated,
   different articles: "Yes"/"No" by comparing their publication times.
 - *Yes* (any other yes/no question): every part is supported, from the outlet it names, and
@@ -53,6 +50,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from assistant.answer.cite import check_support, make_citation
+from assistant.answer.extractive.naming import PartPassage, shared_name
 from assistant.answer.extractive.sentences import Encode
 from assistant.answer.extractive.verdict import (
     VERDICT_SUPPORT,
@@ -66,7 +64,6 @@ from assistant.answer.refusal import NO_ANSWER
 from assistant.schema import Answer, Chunk, Citation, Hit, SentenceSupport
 from assistant.text import (
     DateMention,
-    name_runs,
     OutletMention,
     Sentence,
     content_words,
@@ -95,19 +92,6 @@ _COMMENT = re.compile(
     r"reflecting|demonstrating|without)\b",
     re.I,
 )
-_TITLES = re.compile(
-    r"^(?:CEO|President|Judge|Senator|Sen|Gov|Governor|Minister|Secretary|Coach|Dr|Mr|Mrs|Ms|"
-    r"Chief|Executive|Founder|Former|Co-founder)\s+"
-)
-_NOT_PERSON = re.compile(
-    r"\b(?:Commission|Exchange|Court|Department|Inc|Corp|Company|Group|Team|Association|"
-    r"Council|Committee|Agency|Bank|Board|Office|University|League|Club|News|Times|Post|Research|"
-    r"Capital|Labs|Ventures|Partners|Holdings|Media|Network|Party|Reserve|Fund|Foundation|of)\b"
-)
-# A word of a person's name: "Sam", "Bankman-Fried", "O'Neil", "J." — not "OpenAI", "NBA", "AI".
-_PERSON_WORD = re.compile(r"^(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|[A-Z]\.|Mc[A-Z][a-z]+)$")
-_PERSON_QUESTION = re.compile(r"^\s*who\b|\b(?:individual|person|figure|ceo|founder)\b", re.I)
-_NAME = re.compile(r"\b[A-Z][\w’'&.-]*(?:[ \t]+(?:of[ \t]+|de[ \t]+|the[ \t]+)?[A-Z][\w’'&.-]*)*")
 
 
 @dataclass(frozen=True)
@@ -179,7 +163,12 @@ def answer_parts(
     evidence = gather_evidence(parts, hits, encode)
     verdict = decide(
         VerdictQuestion(focus, [_part_evidence(e, hits) for e in evidence], contradicts),
-        entity=lambda: _entity(focus, [e for e in evidence if e.score >= VERDICT_SUPPORT], hits),
+        entity=lambda: shared_name(
+            focus,
+            [PartPassage(e.part.start, e.hit, e.sentence.text) for e in evidence
+             if e.score >= VERDICT_SUPPORT],
+            hits,
+        ),
     )
     rests_on = set(verdict.parts) if verdict is not None else set()
     quoted = [e for i, e in enumerate(evidence) if e.supported or i in rests_on]
@@ -267,63 +256,6 @@ def gather_evidence(parts: list[Part], hits: list[Hit], encode: Encode) -> list[
         if best is not None:
             found.append(best)
     return found
-
-
-def _entity(question: str, supported: list[Evidence], hits: list[Hit]) -> str:
-    asked = {w.lower() for w in re.findall(r"\w+", question)}
-    outlets = {w.lower() for h in hits for w in re.findall(r"\w+", h.chunk.source or "")}
-    person = bool(_PERSON_QUESTION.search(question))
-    texts = [hits[item.hit].chunk.text for item in supported]
-    # Names as written anywhere in the passages: a part's passage may say only "Bankman-Fried".
-    written_in = list(dict.fromkeys(h.chunk.text for h in hits))
-    found: dict[str, tuple[int, int, int]] = {}
-    for name in set().union(*(_names(text, person) for text in written_in)):
-        words = {w.lower() for w in re.findall(r"\w+", name)}
-        if words <= asked or words <= outlets:
-            continue
-        key = re.compile(rf"(?<![\w-]){re.escape(name.split()[-1] if person else name)}(?![\w-])")
-        starts = {
-            item.part.start for item, text in zip(supported, texts, strict=True) if key.search(text)
-        }
-        # A person asked about is the one the evidence sentences name; a company's sentence
-        # often names its product instead ("Mac", "Steam"), so for those only passages count.
-        quoted = sum(1 for item in supported if person and key.search(item.sentence.text))
-        found[name] = (len(starts), quoted, sum(len(key.findall(text)) for text in set(texts)))
-    if not found:
-        return ""
-    ranked = sorted(found.items(), key=lambda kv: (kv[1], len(kv[0])), reverse=True)
-    name, (covered, _, _) = ranked[0]
-    if covered < min(2, len({e.part.start for e in supported})):
-        return ""
-    rivals = [n for n, score in ranked[1:] if score == ranked[0][1] and n not in name]
-    if rivals and person:  # "Sam Altman" and "Jack Altman" share the key: the one written most,
-        # in the passages that rank highest
-        written = {n: sum(text.count(n) / (rank + 1) for rank, text in enumerate(written_in))
-                   for n in [name, *rivals]}
-        name = max(written, key=lambda n: (written[n], len(n)))
-        rivals = [n for n in rivals if n != name and written[n] == written[name]]
-    return "" if rivals else name
-
-
-def _names(text: str, person: bool) -> set[str]:
-    """Return the capitalised names of a text; a lone capitalised word only inside a sentence."""
-    names = set()
-    for match in _NAME.finditer(text):
-        first = re.search(r"(?:^|[.!?:\n“\"]\s*)$", text[: match.start()])
-        for at, run in name_runs([w.strip(".") for w in match.group().split()]):
-            if not content_words(run[0]):
-                continue
-            name = _TITLES.sub("", " ".join(run)).removesuffix("’s").removesuffix("'s")
-            if len(name) < 3 or (first and at == 0 and " " not in name):
-                continue
-            if person:
-                name = " ".join(name.split()[-2:])  # "Witness Adam Yedidia" → "Adam Yedidia"
-                if " " not in name or _NOT_PERSON.search(name) or not all(
-                    _PERSON_WORD.match(w) for w in name.split()
-                ):
-                    continue
-            names.add(name)
-    return names
 
 
 def _spans(question: str, outlets: list[OutletMention]) -> list[tuple[int, int]]:
