@@ -34,7 +34,7 @@ from common import (
 )
 
 from assistant.config import IngestSettings, Settings
-from assistant.embed import get_embedder
+from assistant.index.registry import get_embedder
 
 POOL_SIZE = 4000  # sentences embedded once with the real model, then recombined
 CHUNKS_PER_ARTICLE = 2

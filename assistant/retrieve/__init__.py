@@ -17,11 +17,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from assistant.config import Settings
-from assistant.embed import get_embedder
 from assistant.index import Index, open_index_for_search
-from assistant.index.bm25 import get_bm25
 from assistant.index.filters import Filters
-from assistant.index.sentence_index import embedder_id, get_sentence_index
 from assistant.retrieve.candidates import Pool, gather
 from assistant.retrieve.dedup import collapse_duplicates
 from assistant.retrieve.hints import QueryHints, read_hints
@@ -74,8 +71,8 @@ def search(
     texts = [question] + [sub.text for sub in hints.subqueries]
     vectors = None
     if r.mode != "bm25" or r.rerank:
-        vectors = get_embedder(settings.ingest).embed_array(texts)
-    bm25 = get_bm25(index.catalog, index.directory) if r.mode != "dense" or r.rerank else None
+        vectors = index.embedder().embed_array(texts)
+    bm25 = index.bm25() if r.mode != "dense" or r.rerank else None
     _lap(clock, "embed", started)
     pool = gather(
         index,
@@ -95,9 +92,9 @@ def search(
             pool.chunks,
             texts,
             vectors,
-            get_sentence_index(index.directory, embedder_id(settings.ingest)),
+            index.sentences(),
             bm25,
-            get_embedder(settings.ingest).embed_array,
+            index.embedder().embed_array,
         )
         overall = rerank_score(overall, evidence, WEIGHTS)
     if r.query_hints:
