@@ -22,13 +22,14 @@ from assistant.index.filters import Filters
 from assistant.retrieve.candidates import Pool, gather
 from assistant.retrieve.dedup import collapse_duplicates
 from assistant.retrieve.hints import QueryHints, read_hints
-from assistant.retrieve.rerank import Evidence, sentence_evidence
+from assistant.retrieve.rerank import sentence_evidence
 from assistant.retrieve.score import (
-    Weights,
+    CONFIDENCE,
+    SHARPNESS,
+    Signals,
+    add_features,
     fused_score,
-    hint_score,
     minmax,
-    rerank_score,
     select_covering,
     sub_scores,
 )
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
     import numpy as np
 
 __all__ = ["Filters", "search"]
-
-WEIGHTS = Weights()
 
 
 def search(
@@ -96,13 +95,12 @@ def search(
             bm25,
             index.embedder().embed_array,
         )
-        overall = rerank_score(overall, evidence, WEIGHTS)
-    if r.query_hints:
-        overall = hint_score(overall, pool, hints, WEIGHTS)
+    signals = Signals(pool, hints, evidence, boosts=r.query_hints)
+    overall = add_features(overall, signals, "question")
     if r.cross_encoder is not None:
         overall = _cross_rerank(question, pool, overall, settings)
     _lap(clock, "rerank", started)
-    hits = _select(pool, hints, overall, evidence, k, settings)
+    hits = _select(signals, overall, k, settings)
     _lap(clock, "select", started)
     clock["retrieve"] = (time.perf_counter() - started) * 1000
     return hits[:k]
@@ -144,24 +142,16 @@ def _cross_rerank(question: str, pool: Pool, overall: np.ndarray, settings: Sett
     return rescored
 
 
-def _select(
-    pool: Pool,
-    hints: QueryHints,
-    overall: np.ndarray,
-    evidence: Evidence | None,
-    k: int,
-    settings: Settings,
-) -> list[Hit]:
+def _select(signals: Signals, overall: np.ndarray, k: int, settings: Settings) -> list[Hit]:
     """Return the candidates in final order: covering sub-queries, duplicates merged."""
     import numpy as np
 
     r = settings.retrieve
+    pool = signals.pool
     want = min(len(pool.chunks), 2 * k + 10)  # spare hits for the ones dedup merges away
-    if r.multi_hop and hints.subqueries and r.coverage > 0:
-        subs = sub_scores(pool, hints, overall, evidence, WEIGHTS)
-        order = select_covering(
-            overall, subs, want, r.coverage, WEIGHTS.sharpness, WEIGHTS.confidence
-        )
+    if r.multi_hop and signals.hints.subqueries and r.coverage > 0:
+        subs = sub_scores(signals, overall)
+        order = select_covering(overall, subs, want, r.coverage, SHARPNESS, CONFIDENCE)
     else:
         order = [int(i) for i in np.argsort(-overall, kind="stable")[:want]]
     hits = [Hit(pool.chunks[i], float(overall[i])) for i in order]
