@@ -17,6 +17,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import zlib
@@ -39,6 +40,7 @@ from assistant.index.registry import get_embedder
 
 POOL_SIZE = 4000  # sentences embedded once with the real model, then recombined
 PARAGRAPHS = 2
+FILE_ARTICLES = 10_000  # per JSON Lines file: ~19 MB
 SENTENCES_PER_CHUNK = (5, 8)  # per paragraph
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
@@ -131,12 +133,18 @@ def build(size: int, work: Path) -> dict[str, Any]:
     embedder = PoolEmbedder(pool, settings.ingest)
     register_embedder(settings.ingest, embedder)
     clock: dict[str, float] = {}
-    corpus = work / f"size-{size}.jsonl"
-    with timed(clock, "generate"), corpus.open("w") as out:
-        for i in range(size):
-            out.write(json.dumps(synthetic_article(i, pool)) + "\n")
+    corpus = work / f"size-{size}-corpus"
+    with timed(clock, "generate"):
+        shutil.rmtree(corpus, ignore_errors=True)
+        corpus.mkdir(parents=True)
+        for first in range(0, size, FILE_ARTICLES):  # files under ingest.max_file_mb
+            lines = [json.dumps(synthetic_article(i, pool))
+                     for i in range(first, min(size, first + FILE_ARTICLES))]
+            (corpus / f"{first:07d}.jsonl").write_text("\n".join(lines) + "\n")
     with timed(clock, "ingest"):
         report = build_index([corpus], settings, rebuild=True)
+    if report.skipped or report.articles_added != size:
+        raise SystemExit(f"ingested {report.articles_added} of {size}: {report.summary()}")
     return {"chunks": report.chunks_added, "build_seconds": sum(clock.values()),
             "build": {k: round(v, 1) for k, v in clock.items()},
             "build_rss_mb": round(peak_rss_mb()),
