@@ -13,9 +13,7 @@ from assistant.answer.llm.generate import stream_answer
 from assistant.answer.query import Query
 from assistant.chat import condense_question, condense_with_llm
 from assistant.config import Settings
-from assistant.embed import get_embedder
 from assistant.index import Index, open_index_for_search
-from assistant.index.sentence_index import embedder_id, get_sentence_index
 from assistant.news import finish_answer, timeline_reply, until_today
 from assistant.retrieve import Filters, search
 from assistant.schema import Answer, Hit, Turn
@@ -144,6 +142,4 @@ def _encoder(index: Index) -> Encode:
     The extractive answerer scores the same sentences the second stage ranked, so their
     vectors come from the index's sentence file instead of being embedded again.
     """
-    ingest = index.settings.ingest  # the backend the index was built with
-    sentences = get_sentence_index(index.directory, embedder_id(ingest))
-    return sentences.encoder(get_embedder(ingest).embed_array)
+    return index.sentences().encoder(index.embedder().embed_array)  # the index's own model

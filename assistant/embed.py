@@ -17,7 +17,6 @@ from assistant.errors import ModelUnavailableError
 if TYPE_CHECKING:
     import numpy as np
 
-    from assistant.config import IngestSettings
 
 # A mistaken hub name must fail fast instead of trying the network.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -127,26 +126,6 @@ def _load_model(path: str) -> Any:
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # "Loading weights" bars on every start
     set_torch_threads()
     return SentenceTransformer(path, device="cpu", local_files_only=True)
-
-
-_EMBEDDERS: dict[tuple[str, str, int], ArrayEmbedder] = {}
-_EMBEDDERS_LOCK = threading.Lock()
-
-
-def get_embedder(settings: IngestSettings) -> ArrayEmbedder:
-    """Return the process-wide embedder for these settings, loading it once."""
-    key = (settings.embed_model, settings.embed_backend, settings.embed_batch_size)
-    with _EMBEDDERS_LOCK:
-        if key not in _EMBEDDERS:
-            _EMBEDDERS[key] = make_embedder(*key)
-        return _EMBEDDERS[key]
-
-
-def register_embedder(settings: IngestSettings, embedder: ArrayEmbedder) -> None:
-    """Use this embedder wherever these settings ask for one (fakes in tests and benchmarks)."""
-    key = (settings.embed_model, settings.embed_backend, settings.embed_batch_size)
-    with _EMBEDDERS_LOCK:
-        _EMBEDDERS[key] = embedder
 
 
 def make_embedder(model: str, backend: str, batch_size: int = 32,

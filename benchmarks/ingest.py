@@ -22,8 +22,9 @@ from typing import Any
 from common import MULTIHOP, limited_corpus, load_text, print_table, read_jsonl
 
 from assistant.config import IngestSettings, RaySettings, Settings
-from assistant.embed import BACKENDS, get_embedder, resolve_model_path
+from assistant.embed import BACKENDS, resolve_model_path
 from assistant.index import open_index
+from assistant.index.registry import get_embedder
 from assistant.ingest import build_index
 from assistant.ingest.chunk import chunk_article
 from assistant.ingest.load import load_articles

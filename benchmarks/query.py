@@ -2,9 +2,9 @@
 
     python benchmarks/query.py --sizes 1000,10000,100000
 
-Articles are recombined from sentences of the MultiHop-RAG corpus, and their vectors are
-made from real sentence embeddings (see benchmarks/README.md), so no model runs over the
-big corpora; the sentence vectors the second stage reads are saved as ingest saves them.
+Articles are recombined from sentences of the MultiHop-RAG corpus and ingested by
+`build_index` itself (as `assistant ingest --rebuild` does), with an embedder that returns the
+sentences' real embeddings (see benchmarks/README.md), so no model runs over the big corpora.
 Each size is built and then measured in its own subprocess, so peak RSS is per size.
 Stages: query embedding, dense (Chroma), BM25, fusion + catalog fetch, then the public
 search() and ask() end to end.
@@ -17,8 +17,10 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
+import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,11 +36,12 @@ from common import (
 )
 
 from assistant.config import IngestSettings, Settings
-from assistant.embed import get_embedder
+from assistant.index.registry import get_embedder
 
 POOL_SIZE = 4000  # sentences embedded once with the real model, then recombined
-CHUNKS_PER_ARTICLE = 2
-SENTENCES_PER_CHUNK = (5, 8)
+PARAGRAPHS = 2
+FILE_ARTICLES = 10_000  # per JSON Lines file: ~19 MB
+SENTENCES_PER_CHUNK = (5, 8)  # per paragraph
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
@@ -62,8 +65,8 @@ def main() -> None:
     results = []
     for size in args.sizes:
         if args.no_build:  # measure the indexes the last run built; keep its build figures
-            keys = ("chunks", "build_seconds", "build", "build_rss_mb")
-            built = {k: previous[size][k] for k in keys}
+            keys = ("chunks", "build_seconds", "build", "build_rss_mb", "pool_share")
+            built = {k: previous[size].get(k) for k in keys}
         else:
             built = _child("--build", size, args)
         measured = _child("--measure", size, args)
@@ -116,92 +119,90 @@ def sentence_pool(work: Path) -> dict[str, Any]:
 
 
 def build(size: int, work: Path) -> dict[str, Any]:
-    """Write a synthetic index of `size` articles under work/size-N; return build figures."""
-    import numpy as np
+    """Ingest `size` synthetic articles into work/size-N as `assistant ingest --rebuild` does.
 
-    from assistant.index import check_manifest, delete_index, open_index
-    from assistant.index.bm25 import build_bm25
-    from assistant.index.sentence_index import (
-        SentenceIndex,
-        embedder_id,
-        save_sentence_index,
-        sentence_key,
-    )
-    from assistant.ingest.pipeline import check_vectors, content_hash
+    The articles go through a JSON Lines file and `build_index`: loading, chunking, the
+    vector store, the catalog, BM25 and the sentence vectors, in ingest's own order. Only the
+    embedder is the pool's (`PoolEmbedder`), so no model runs over the big corpora.
+    """
+    from assistant.index.registry import register_embedder
+    from assistant.ingest import build_index
 
     pool = sentence_pool(work)
     settings = Settings(index_dir=work / f"size-{size}")
-    delete_index(settings)
-    index = open_index(settings, create=True)
-    check_manifest(index)
-    check_vectors(index)
-    # A benchmark corpus need not survive a power cut: skip the fsync per article.
-    index.catalog._conn.execute("PRAGMA synchronous=OFF")
+    embedder = PoolEmbedder(pool, settings.ingest)
+    register_embedder(settings.ingest, embedder)
     clock: dict[str, float] = {}
-    chunks_total = 0
-    rows_of: dict[str, list[int]] = {}  # chunk id -> its sentences' rows in the pool
-    for first in range(0, size, 1000):
-        with timed(clock, "generate"):
-            batch = [synthetic_article(i, pool) for i in range(first, min(size, first + 1000))]
-            for _, chunks, _, picks in batch:
-                rows_of.update(zip([c.id for c in chunks], picks, strict=True))
-        with timed(clock, "catalog"):
-            for article, chunks, _, _ in batch:
-                index.catalog.replace_document(article, content_hash(article), chunks)
-        with timed(clock, "chroma"):
-            chunks = [c for _, cs, _, _ in batch for c in cs]
-            index.store.upsert(chunks, [v for _, _, vs, _ in batch for v in vs])
-        chunks_total += len(chunks)
-    with timed(clock, "bm25"):
-        build_bm25(index.catalog, index.directory)
-    with timed(clock, "sentences"):  # as ingest would: every chunk's sentence vectors, saved
-        keys = [sentence_key(sentence) for sentence in pool["sentences"]]
-        vectors = np.asarray(pool["vectors"], dtype="float16")
-        saved = SentenceIndex(vectors, keys, rows_of, index.catalog.generation(),
-                              embedder_id(settings.ingest))
-        save_sentence_index(saved, index.directory)
-    index.catalog.set_meta({"dirty": "0"})
-    return {"chunks": chunks_total, "build_seconds": sum(clock.values()),
+    corpus = work / f"size-{size}-corpus"
+    with timed(clock, "generate"):
+        shutil.rmtree(corpus, ignore_errors=True)
+        corpus.mkdir(parents=True)
+        for first in range(0, size, FILE_ARTICLES):  # files under ingest.max_file_mb
+            lines = [json.dumps(synthetic_article(i, pool))
+                     for i in range(first, min(size, first + FILE_ARTICLES))]
+            (corpus / f"{first:07d}.jsonl").write_text("\n".join(lines) + "\n")
+    with timed(clock, "ingest"):
+        report = build_index([corpus], settings, rebuild=True)
+    if report.skipped or report.articles_added != size:
+        raise SystemExit(f"ingested {report.articles_added} of {size}: {report.summary()}")
+    return {"chunks": report.chunks_added, "build_seconds": sum(clock.values()),
             "build": {k: round(v, 1) for k, v in clock.items()},
-            "build_rss_mb": round(peak_rss_mb())}
+            "build_rss_mb": round(peak_rss_mb()),
+            "pool_share": round(embedder.found / max(1, embedder.asked), 3)}
 
 
-def synthetic_article(
-    i: int, pool: dict[str, Any]
-) -> tuple[Any, list[Any], list[Any], list[list[int]]]:
-    """Return article i (the same for every size), its chunks, their vectors, their sentences."""
-    import numpy as np
+class PoolEmbedder:
+    """Vectors from the sentence pool's real embeddings: a pool sentence gets its own, any
+    other text the normalised mean of the pool sentences in it (a hashed row if none)."""
 
-    from assistant.ingest.chunk import chunk_id
-    from assistant.schema import Article, Chunk
+    backend = "pool"
 
+    def __init__(self, pool: dict[str, Any], ingest: IngestSettings) -> None:
+        self.name = ingest.embed_model
+        self.vectors = pool["vectors"]
+        self.rows = {sentence: row for row, sentence in enumerate(pool["sentences"])}
+        self.asked = self.found = 0  # texts embedded, and of them with pool sentences in
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        """Return one unit vector per text."""
+        return self.embed_array(texts).tolist()  # type: ignore[no-any-return]
+
+    def embed_array(self, texts: list[str]) -> Any:
+        """Return a float32 array of unit vectors, one row per text."""
+        import numpy as np
+
+        out = np.zeros((len(texts), self.dimension()), dtype="float32")
+        for i, text in enumerate(texts):
+            pieces = (p.strip() for p in _SENTENCE.split(text.replace("\n", " ")))
+            rows = [self.rows[p] for p in pieces if p in self.rows]
+            self.asked += 1
+            self.found += bool(rows)
+            mean = self.vectors[rows or [zlib.crc32(text.encode()) % len(self.vectors)]].mean(0)
+            out[i] = mean / np.linalg.norm(mean)
+        return out
+
+    def dimension(self) -> int:
+        """Return the vector size."""
+        return int(self.vectors.shape[1])
+
+
+def synthetic_article(i: int, pool: dict[str, Any]) -> dict[str, str]:
+    """Return article i (the same for every size) as a JSON Lines record."""
     rng = random.Random(i)
-    sentences, vectors = pool["sentences"], pool["vectors"]
+    sentences = pool["sentences"]
     picks = [rng.sample(range(len(sentences)), rng.randint(*SENTENCES_PER_CHUNK))
-             for _ in range(CHUNKS_PER_ARTICLE)]
-    texts = [" ".join(sentences[j] for j in pick) for pick in picks]
-    title = f"Report {i}: " + " ".join(sentences[picks[0][0]].split()[:8])
+             for _ in range(PARAGRAPHS)]
     published = datetime(2023, 9, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(200_000))
-    article = Article(id=f"syn-{i}", title=title, text="\n\n".join(texts),
-                      source=f"Outlet {rng.randrange(40)}", published_at=published,
-                      origin=f"synthetic#{i}")
-    chunks, start = [], 0
-    for text in texts:
-        end = start + len(text)
-        chunks.append(Chunk(id=chunk_id(f"{article.origin}\x00{article.id}", start, end, text),
-                            article_id=article.id, text=text, start=start, end=end, title=title,
-                            source=article.source, published_at=published))
-        start = end + 2
-    # A chunk's vector: the normalised mean of its sentences' real embeddings.
-    means = [vectors[pick].mean(axis=0) for pick in picks]
-    return article, chunks, [m / np.linalg.norm(m) for m in means], picks
+    title = f"Report {i}: " + " ".join(sentences[picks[0][0]].split()[:8])
+    return {"id": f"syn-{i}", "title": title,
+            "body": "\n\n".join(" ".join(sentences[j] for j in pick) for pick in picks),
+            "source": f"Outlet {rng.randrange(40)}", "published_at": published.isoformat()}
 
 
 def measure(size: int, work: Path, count: int) -> dict[str, Any]:
     """Time each query stage over `count` questions; return percentiles, RSS and index sizes."""
     from assistant import ask
     from assistant.index import open_index_for_search
-    from assistant.index.bm25 import get_bm25
     from assistant.retrieve import search
 
     settings = Settings(index_dir=work / f"size-{size}")
@@ -224,7 +225,7 @@ def measure(size: int, work: Path, count: int) -> dict[str, Any]:
         with timed(clock, "dense (Chroma)"):
             dense = index.store.query(vector, depth)
         with timed(clock, "bm25"):
-            bm25 = get_bm25(index.catalog, index.directory)
+            bm25 = index.bm25()
             sparse = bm25.search(question, depth)
         with timed(clock, "catalog"):  # the candidates' rows; fusion itself is array arithmetic
             index.catalog.get_chunks(list(dict.fromkeys(c for c, _ in [*dense, *sparse])))
@@ -237,7 +238,7 @@ def measure(size: int, work: Path, count: int) -> dict[str, Any]:
     rss["end"] = _rss_mb()
     return {"stages": {s: [percentile(v, 50), percentile(v, 95)] for s, v in stages.items()},
             "rss_mb": {k: round(v) for k, v in rss.items()}, "peak_rss_mb": round(peak_rss_mb()),
-            "sizes_mb": _index_sizes(settings.index_dir, get_bm25(index.catalog, index.directory)),
+            "sizes_mb": _index_sizes(settings.index_dir, index.bm25()),
             "load": os.getloadavg()[0]}
 
 
@@ -287,6 +288,7 @@ def _print_results(results: list[dict[str, Any]]) -> None:
              for k in results[0]["rss_mb"]]
     rows += [[k] + [str(r["sizes_mb"][k]) for r in results] for k in results[0]["sizes_mb"]]
     rows += [["build seconds"] + [json.dumps(r["build"]) for r in results]]
+    rows += [["texts embedded from the pool (share)"] + [str(r.get("pool_share")) for r in results]]
     rows += [["load (1 min) while measuring"] + [f"{r['load']:.1f}" for r in results]]
     print_table(headers, rows)
     print(f"\nfinished; {load_text()}")

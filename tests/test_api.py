@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -133,3 +135,37 @@ def test_an_ask_opens_the_index_once(seed_index: Settings, monkeypatch: pytest.M
     answer = ask(SEED_QUESTION, settings=seed_index)
     assert answer.answered
     assert len(opened) == 1, opened
+
+
+def test_an_ask_loads_each_part_of_the_index_once_and_the_next_ask_none(
+    seed_index: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assistant.index as index_module
+    from assistant import embed
+    from assistant.index import bm25, close_index, sentence_index, store
+
+    close_index(seed_index)  # nothing of it held open: the first ask opens every part
+    loads: dict[str, int] = {}
+
+    def counting(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def count(*args: Any, **kwargs: Any) -> Any:
+            loads[name] = loads.get(name, 0) + 1
+            return real(*args, **kwargs)
+
+        return count
+
+    for module, attribute, name in [
+        (index_module, "open_index", "index"),
+        (index_module, "_open_catalog", "catalog"),
+        (store, "_make_client", "chroma client"),
+        (bm25, "_load", "bm25"),
+        (sentence_index, "load_sentence_index", "sentence vectors"),
+        (embed, "make_embedder", "embedder"),
+    ]:
+        monkeypatch.setattr(module, attribute, counting(name, getattr(module, attribute)))
+    assert ask(SEED_QUESTION, settings=seed_index).answered
+    parts = {"catalog": 1, "chroma client": 1, "bm25": 1, "sentence vectors": 1}
+    assert {k: v for k, v in loads.items() if k != "embedder"} == {"index": 1, **parts}, loads
+    loads.clear()
+    assert ask(SEED_QUESTION, settings=seed_index).answered
+    assert loads == {"index": 1}, "the second ask loaded again: " + str(loads)

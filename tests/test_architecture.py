@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -25,15 +26,20 @@ def _modules() -> list[Path]:
     return sorted(PACKAGE.rglob("*.py"))
 
 
-def _imports(path: Path) -> set[str]:
-    """Return the assistant modules a file imports (also inside functions and TYPE_CHECKING)."""
+def _all_imports(path: Path) -> set[str]:
+    """Return every module a file imports."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
         elif isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-    return {n for n in names if n == "assistant" or n.startswith("assistant.")}
+    return names
+
+
+def _imports(path: Path) -> set[str]:
+    """Return the assistant modules a file imports (also inside functions and TYPE_CHECKING)."""
+    return {n for n in _all_imports(path) if n == "assistant" or n.startswith("assistant.")}
 
 
 def _owner(path: Path) -> str:
@@ -52,6 +58,20 @@ def test_no_arrow_points_the_wrong_way(owner: str) -> None:
         and not (owner == "text" and name.startswith("assistant.text"))
     ]
     assert not wrong, wrong
+
+
+def test_only_the_store_touches_chromadb() -> None:
+    """Server-mode errors are translated in index/store.py: nothing else may reach Chroma."""
+    others = [
+        str(path.relative_to(PACKAGE))
+        for path in _modules()
+        if path.relative_to(PACKAGE).as_posix() != "index/store.py"
+        and (
+            any(name.split(".")[0] == "chromadb" for name in _all_imports(path))
+            or re.search(r"(?<!settings)\.store\.collection\b", path.read_text(encoding="utf-8"))
+        )
+    ]
+    assert not others, f"go through VectorStore instead: {others}"
 
 
 def test_no_module_is_over_the_size_limit() -> None:

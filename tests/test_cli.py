@@ -15,7 +15,7 @@ import pytest
 from assistant import cli_commands
 from assistant.cli import _parser, _settings, main
 from assistant.config import IngestSettings, Settings
-from assistant.embed import register_embedder
+from assistant.index.registry import register_embedder
 from assistant.ingest import build_index
 from assistant.ingest.pipeline import IngestReport
 from tests.conftest import DATA, ROOT, SEED_QUESTION, SEEDS
@@ -212,7 +212,7 @@ def test_bad_settings_in_the_environment_are_one_error_line(
 CLOSE_EARLY = """
 import sys
 from assistant.cli import main
-from assistant.embed import register_embedder
+from assistant.index.registry import register_embedder
 from tests.test_cli import FAKE, HashEmbedder
 register_embedder(FAKE, HashEmbedder())
 sys.exit(main(sys.argv[1:]))

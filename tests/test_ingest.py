@@ -128,6 +128,21 @@ def test_bad_files_are_skipped_and_nothing_is_lost(tmp_path: Path) -> None:
     assert _consistent(settings)[0] == 3
 
 
+def test_a_rebuild_in_this_process_drops_what_it_held_of_the_old_index(tmp_path: Path) -> None:
+    settings = Settings(index_dir=tmp_path / "idx")
+    _write_articles(tmp_path / "one", 3)
+    _write_articles(tmp_path / "two", 3, first=10)  # as many commits: the same generation
+    build_index([tmp_path / "one"], settings)
+    old = open_index(settings)
+    held = (old.bm25(), old.sentences())
+    build_index([tmp_path / "two"], settings, rebuild=True)
+    index = open_index(settings)
+    assert index.catalog is not old.catalog and index.catalog.generation() == held[0].generation
+    assert set(index.bm25().ids) == index.catalog.all_chunk_ids() != set(held[0].ids)
+    assert index.sentences() is not held[1]
+    assert _consistent(settings) == (3, len(index.catalog.all_chunk_ids()))
+
+
 def test_other_chunk_settings_are_refused(tmp_path: Path) -> None:
     settings = Settings(index_dir=tmp_path / "idx")
     build_index([SEEDS], settings)

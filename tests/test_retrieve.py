@@ -271,7 +271,7 @@ def test_bm25_and_sentences_stay_in_step_through_add_replace_remove(tmp_path: Pa
 
 
 def test_answer_encoder_reuses_stored_sentence_vectors(tiny_index: Settings) -> None:
-    from assistant.embed import get_embedder
+    from assistant.index.registry import get_embedder
     from assistant.index.sentence_index import embedder_id, get_sentence_index
 
     index = open_index(tiny_index)

@@ -25,10 +25,11 @@ import pytest
 
 from assistant import Answer, ask
 from assistant.config import IngestSettings, Settings
-from assistant.embed import register_embedder, vectors_kind
+from assistant.embed import vectors_kind
 from assistant.index import manifest_for, open_index
 from assistant.index.bm25 import get_bm25
 from assistant.index.catalog import CATALOG_FILE
+from assistant.index.registry import register_embedder
 from assistant.ingest import build_index
 from assistant.ingest.load import load_articles
 from tests.conftest import DATA, ROOT, SEED_QUESTION, SEEDS
@@ -62,7 +63,8 @@ _KILLABLE = """
 import sys
 from pathlib import Path
 from assistant.config import Settings
-from assistant.embed import register_embedder, vectors_kind
+from assistant.embed import vectors_kind
+from assistant.index.registry import register_embedder
 from assistant.ingest import build_index
 from tests.test_scale import FAKE, HashEmbedder
 register_embedder(FAKE, HashEmbedder())

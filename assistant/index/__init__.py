@@ -1,23 +1,35 @@
-"""Open the on-disk index (catalog + Chroma collection) and check it matches the settings."""
+"""Open the on-disk index (catalog + Chroma collection) and check it matches the settings.
+
+What an open index holds stays in one registry (`assistant.index.registry`), per folder.
+"""
 
 from __future__ import annotations
 
 import shutil
-import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.config import Settings
 from assistant.errors import ConfigError, EmptyIndexError, IndexNotFoundError
+from assistant.index import bm25, registry, sentence_index
 from assistant.index.catalog import CATALOG_FILE, Catalog
 from assistant.index.store import VectorStore, forget_client, open_store, reset_store
 
+if TYPE_CHECKING:
+    from assistant.embed import ArrayEmbedder
+    from assistant.index.bm25 import BM25Index
+    from assistant.index.sentence_index import SentenceIndex
+
 SCHEMA_VERSION = "1"
+# Files derived from the catalog, named by their owners: deleting an index deletes them too.
+SIDE_FILES = (*bm25.DERIVED_FILES, *sentence_index.DERIVED_FILES)
 
 
 @dataclass
 class Index:
-    """The parts of one index: the catalog (what is in it) and the vector store."""
+    """One open index: its catalog (what is in it) and vector store, and on first use its
+    BM25 index, sentence vectors and embedder; all kept open in the registry."""
 
     settings: Settings
     catalog: Catalog
@@ -27,19 +39,18 @@ class Index:
     def directory(self) -> Path:
         return Path(self.settings.index_dir)
 
+    def bm25(self) -> BM25Index:
+        """Return the BM25 index of the catalog's current generation."""
+        return bm25.get_bm25(self.catalog, self.directory)
 
-@dataclass
-class _Opened:
-    """A catalog and store this process opened, and the catalog generation the store has seen."""
+    def sentences(self) -> SentenceIndex:
+        """Return the saved sentence vectors of the embedder the index was built with."""
+        ingest = self.settings.ingest
+        return sentence_index.get_sentence_index(self.directory, sentence_index.embedder_id(ingest))
 
-    catalog: Catalog
-    store: VectorStore
-    generation: int
-
-
-# Catalog connections and Chroma collections are opened once per process and shared.
-_OPEN: dict[tuple[str, str | None, str], _Opened] = {}
-_OPEN_LOCK = threading.Lock()
+    def embedder(self) -> ArrayEmbedder:
+        """Return the embedder of the settings (after `open_index_for_search`: the index's)."""
+        return registry.get_embedder(self.settings.ingest)
 
 
 def manifest_for(settings: Settings) -> dict[str, str]:
@@ -57,12 +68,7 @@ def open_index(settings: Settings, create: bool = False) -> Index:
     directory = Path(settings.index_dir)
     if directory.exists() and not directory.is_dir():
         raise ConfigError(f"{directory} is a file, not a folder — give a folder for the index")
-    key = (str(directory.resolve()), settings.store.url, settings.store.collection)
-    with _OPEN_LOCK:
-        opened = _OPEN.get(key)
-        if opened is not None and (directory / CATALOG_FILE).exists():
-            _catch_up(opened, settings)
-            return Index(settings, opened.catalog, opened.store)
+    with registry.LOCK:
         if not (directory / CATALOG_FILE).exists():
             if not create:
                 raise IndexNotFoundError(
@@ -70,9 +76,33 @@ def open_index(settings: Settings, create: bool = False) -> Index:
                     + (f" --index {directory}" if str(directory) != "index" else "")
                 )
             directory.mkdir(parents=True, exist_ok=True)
-        catalog = _open_catalog(directory)
-        opened = _OPEN[key] = _Opened(catalog, open_store(settings), catalog.generation())
-        return Index(settings, opened.catalog, opened.store)
+            held = registry.folder(directory)
+            if held.catalog is not None:  # its files were deleted under it: start afresh
+                close_index(settings)
+        held = registry.folder(directory)
+        if held.catalog is None:
+            held.catalog = _open_catalog(directory)
+            held.generation = held.catalog.generation()
+        else:
+            _catch_up(held, settings)
+        key = (settings.store.url, settings.store.collection)
+        store = held.stores.get(key)
+        if store is None:
+            store = held.stores[key] = open_store(settings)
+        return Index(settings, held.catalog, store)
+
+
+def close_index(settings: Settings) -> None:
+    """Drop all this process holds of the index: catalog, stores, client, BM25, sentences."""
+    directory = Path(settings.index_dir)
+    with registry.LOCK:
+        held = registry.pop_folder(directory)
+        if held is None:
+            return
+        if held.catalog is not None:
+            held.catalog.close()
+        if held.client is not None:
+            forget_client(directory)
 
 
 def _open_catalog(directory: Path) -> Catalog:
@@ -87,7 +117,7 @@ def _open_catalog(directory: Path) -> Catalog:
         ) from exc
 
 
-def _catch_up(opened: _Opened, settings: Settings) -> None:
+def _catch_up(held: registry.Folder, settings: Settings) -> None:
     """Reopen the embedded store when another process has changed the index since we looked.
 
     Chroma's embedded client is thread-safe but not process-safe: it keeps the vector index
@@ -95,13 +125,13 @@ def _catch_up(opened: _Opened, settings: Settings) -> None:
     The catalog's generation tells: a change this process did not make is another's. BM25 and
     the sentence vectors follow the generation on their own; a Chroma server is shared.
     """
-    generation = opened.catalog.generation()
-    if generation == opened.generation:
+    assert held.catalog is not None
+    generation = held.catalog.generation()
+    if generation == held.generation:
         return
-    if generation != opened.catalog.written_generation and settings.store.url is None:
-        forget_client(settings)
-        opened.store = open_store(settings)
-    opened.generation = generation
+    if generation != held.catalog.written_generation:
+        forget_client(Path(settings.index_dir))  # its embedded stores reopen on next use
+    held.generation = generation
 
 
 def open_index_for_search(settings: Settings) -> Index:
@@ -187,13 +217,11 @@ def check_manifest(index: Index) -> None:
 
 
 def delete_index(settings: Settings) -> None:
-    """Remove the index folder's catalog, BM25 files and collection (for --rebuild)."""
+    """Remove the index folder's catalog, derived side files and collection (for --rebuild)."""
     directory = Path(settings.index_dir)
-    with _OPEN_LOCK:
-        for key in [k for k in _OPEN if k[0] == str(directory.resolve())]:
-            _OPEN.pop(key).catalog.close()
+    close_index(settings)
     reset_store(settings)
     for name in (CATALOG_FILE, f"{CATALOG_FILE}-wal", f"{CATALOG_FILE}-shm"):
         (directory / name).unlink(missing_ok=True)
-    for name in ("bm25", "bm25.tmp", "bm25.old"):
+    for name in SIDE_FILES:
         shutil.rmtree(directory / name, ignore_errors=True)

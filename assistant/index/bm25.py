@@ -7,12 +7,12 @@ articles added or changed since, and a stale one is brought up to date on first 
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.index.bm25_refresh import load_segments, refresh_segments
 from assistant.index.bm25_segments import Postings
+from assistant.index.files import folder_names
 from assistant.index.lock import saving
 from assistant.text.words import tokenize
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from assistant.index.filters import Filters
 
 BM25_DIR = "bm25"
+DERIVED_FILES = folder_names(BM25_DIR)  # rebuilt from the catalog: an index's deletion takes them
 
 
 class BM25Index:
@@ -94,20 +95,20 @@ def _load(target: Path) -> BM25Index | None:
     return None if segments is None else BM25Index(Postings(segments), segments.generation)
 
 
-_CACHE: dict[str, BM25Index] = {}
-_CACHE_LOCK = threading.Lock()
-
-
 def get_bm25(catalog: Catalog, index_dir: Path) -> BM25Index:
-    """Return the BM25 index matching the catalog's current generation, loading or rebuilding."""
-    key = str(Path(index_dir).resolve())
+    """Return the BM25 index matching the catalog's current generation, loading or rebuilding.
+
+    The loaded one is kept with the rest of its folder in the registry of open things.
+    """
+    from assistant.index.registry import held_part
+
     generation = catalog.generation()
-    with _CACHE_LOCK:
-        cached = _CACHE.get(key)
+    with held_part(Path(index_dir), BM25_DIR) as part:
+        cached: BM25Index | None = part.value
         if cached is None or cached.generation != generation:
             cached = _load(Path(index_dir) / BM25_DIR)
             if cached is None or cached.generation != generation:
                 with saving(Path(index_dir)) as may_save:  # a writer elsewhere saves its own
                     cached = build_bm25(catalog, Path(index_dir), save=may_save)
-            _CACHE[key] = cached
+            part.value = cached
         return cached

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.index.files import fresh_sibling, swap_in
+from assistant.index.files import folder_names, fresh_sibling, swap_in
 from assistant.text.sentences import sentence_texts
 
 if TYPE_CHECKING:
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from assistant.schema import Chunk
 
 SENTENCES_DIR = "sentences"
+# Only a killed save's leftovers go with a deleted index: the vectors are keyed by sentence text
+# and embedder, not by the catalog, so a rebuild reuses them instead of embedding every sentence.
+DERIVED_FILES = folder_names(SENTENCES_DIR)[1:]
 EmbedFn = Callable[[list[str]], Any]  # texts -> float32 array of unit vectors, one row each
 EmbedBatches = Callable[[list[list[str]]], Iterator[Any]]  # lists of texts -> one array per list
 
@@ -220,12 +223,11 @@ def refresh_sentence_index(
         and len(saved.chunks) == catalog.counts()[1]
     ):
         return
-    from assistant.embed import get_embedder
+    from assistant.index.registry import drop_part, get_embedder
 
     update_sentence_index(catalog, index_dir, get_embedder(ingest).embed_array, model,
                           progress=progress, embed_batches=embed_batches)
-    with _CACHE_LOCK:
-        _CACHE.pop(str(Path(index_dir).resolve()), None)
+    drop_part(Path(index_dir), SENTENCES_DIR)
 
 
 def save_sentence_index(index: SentenceIndex, index_dir: Path) -> None:
@@ -261,28 +263,26 @@ def load_sentence_index(index_dir: Path) -> SentenceIndex | None:
     )
 
 
-_CACHE: dict[str, tuple[float, SentenceIndex]] = {}
-_CACHE_LOCK = threading.Lock()
-
-
 def get_sentence_index(index_dir: Path, model: str) -> SentenceIndex:
     """Return the process-wide sentence index of this folder for this embedder.
 
     Without a saved index (or with one from another embedder) it starts empty and fills
-    in memory as searches embed the sentences of their candidates.
+    in memory as searches embed the sentences of their candidates. The loaded one is kept
+    with the rest of its folder in the registry of open things.
     """
     import numpy as np
 
-    key = str(Path(index_dir).resolve())
+    from assistant.index.registry import held_part
+
     stamp = _stamp(Path(index_dir) / SENTENCES_DIR / "index.json")
-    with _CACHE_LOCK:
-        cached = _CACHE.get(key)
+    with held_part(Path(index_dir), SENTENCES_DIR) as part:
+        cached: tuple[float, SentenceIndex] | None = part.value
         if cached is None or cached[0] != stamp or cached[1].model != model:
             loaded = load_sentence_index(Path(index_dir))
             if loaded is None or loaded.model != model:
                 loaded = SentenceIndex(np.zeros((0, 384), "float16"), [], {}, -1, model)
             cached = (stamp, loaded)
-            _CACHE[key] = cached
+            part.value = cached
         return cached[1]
 
 

@@ -79,6 +79,15 @@ class VectorStore:
         sims = [1.0 + math.log(max(s, 1e-12)) for s in result.similarities or []]
         return list(zip(result.ids or [], sims, strict=False))
 
+    def vectors(self, ids: Sequence[str]) -> tuple[list[str], Any]:
+        """Return the stored ids among these and their vectors (float32, one row each)."""
+        import numpy as np
+
+        with _reaching(self.url):
+            got = self.collection.get(ids=list(ids), include=["embeddings"])
+        stored = np.asarray(got["embeddings"], dtype="float32").reshape(len(got["ids"]), -1)
+        return list(got["ids"]), stored
+
     def ids(self) -> set[str]:
         """Return every stored id, read in pages (one big get() hits SQLite's variable limit)."""
         found: set[str] = set()
@@ -133,50 +142,50 @@ def reset_store(settings: Settings) -> None:
         pass
 
 
-_CLIENTS: dict[str, Any] = {}
-_CLIENTS_LOCK = threading.Lock()
-
-
 def _client(settings: Settings, create: bool) -> Any:
+    """Return the process's Chroma client for these settings (kept in the registry)."""
+    from assistant.index.registry import chroma_client
+
+    return chroma_client(settings, lambda: _make_client(settings))
+
+
+def _make_client(settings: Settings) -> Any:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
     url = settings.store.url
-    key = url or str(Path(settings.index_dir).resolve() / CHROMA_DIR)
-    with _CLIENTS_LOCK:
-        if key in _CLIENTS:
-            return _CLIENTS[key]
-        if url:
-            parsed = urlparse(url)
-            if not parsed.hostname:
-                raise ConfigError(f"store.url {url!r} is not a URL — use http://host:port")
-            with _reaching(url):
-                client = chromadb.HttpClient(
-                    host=parsed.hostname,
-                    port=parsed.port or 8000,
-                    ssl=parsed.scheme == "https",
-                    settings=chroma_settings,
-                )
-        else:
-            Path(key).mkdir(parents=True, exist_ok=True)
-            client = chromadb.PersistentClient(path=key, settings=chroma_settings)
-        _CLIENTS[key] = client
-        return client
+    if url:
+        parsed = urlparse(url)
+        if not parsed.hostname:
+            raise ConfigError(f"store.url {url!r} is not a URL — use http://host:port")
+        with _reaching(url):
+            return chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or 8000,
+                ssl=parsed.scheme == "https",
+                settings=chroma_settings,
+            )
+    path = Path(settings.index_dir).resolve() / CHROMA_DIR
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
-def forget_client(settings: Settings) -> None:
-    """Drop this process's embedded client of settings' index, so the next open reads the disk.
+def forget_client(directory: Path) -> None:
+    """Drop this process's embedded client of the index folder, so the next open reads the disk.
 
     Chroma shares one system per path within a process; it is dropped from that cache too,
     not stopped, so a query already running on it in another thread finishes.
     """
     from chromadb.api.shared_system_client import SharedSystemClient
 
-    key = str(Path(settings.index_dir).resolve() / CHROMA_DIR)
-    with _CLIENTS_LOCK:
-        _CLIENTS.pop(key, None)
-        SharedSystemClient._identifier_to_system.pop(key, None)
+    from assistant.index.registry import LOCK, forget_embedded_client
+
+    with LOCK:
+        forget_embedded_client(directory)
+        SharedSystemClient._identifier_to_system.pop(
+            str(Path(directory).resolve() / CHROMA_DIR), None
+        )
 
 
 @contextmanager

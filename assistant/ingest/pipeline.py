@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.config import IngestSettings, Settings
-from assistant.embed import ArrayEmbedder, get_embedder, vectors_kind
+from assistant.embed import ArrayEmbedder, vectors_kind
 from assistant.index import (
     Index,
     adopt_index_settings,
@@ -29,8 +29,9 @@ from assistant.index import (
     delete_index,
     open_index,
 )
-from assistant.index.bm25 import BM25_DIR, build_bm25, get_bm25
+from assistant.index.bm25 import BM25_DIR, build_bm25
 from assistant.index.lock import writing
+from assistant.index.registry import get_embedder
 from assistant.index.sentence_index import refresh_sentence_index
 from assistant.ingest.changes import (
     absolute_origin,
@@ -360,13 +361,13 @@ def _remove(index: Index, origins: list[str], report: IngestReport) -> None:
 
 
 def _refresh_bm25(index: Index) -> None:
-    """Rebuild BM25 for the catalog's new generation through the process-wide cache.
+    """Rebuild BM25 for the catalog's new generation through the registry of open things.
 
-    get_bm25 builds under the cache's lock, so a search in another thread of this process
-    never saves its own rebuild into the same folder at the same moment.
+    `Index.bm25` builds under its registry part's lock, so a search in another thread of this
+    process never saves its own rebuild into the same folder at the same moment.
     """
     if (index.directory / BM25_DIR).exists():
-        get_bm25(index.catalog, index.directory)
+        index.bm25()
     else:
         build_bm25(index.catalog, index.directory)
 

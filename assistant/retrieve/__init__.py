@@ -17,21 +17,19 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from assistant.config import Settings
-from assistant.embed import get_embedder
 from assistant.index import Index, open_index_for_search
-from assistant.index.bm25 import get_bm25
 from assistant.index.filters import Filters
-from assistant.index.sentence_index import embedder_id, get_sentence_index
 from assistant.retrieve.candidates import Pool, gather
 from assistant.retrieve.dedup import collapse_duplicates
 from assistant.retrieve.hints import QueryHints, read_hints
-from assistant.retrieve.rerank import Evidence, sentence_evidence
+from assistant.retrieve.rerank import sentence_evidence
 from assistant.retrieve.score import (
-    Weights,
+    CONFIDENCE,
+    SHARPNESS,
+    Signals,
+    add_features,
     fused_score,
-    hint_score,
     minmax,
-    rerank_score,
     select_covering,
     sub_scores,
 )
@@ -41,8 +39,6 @@ if TYPE_CHECKING:
     import numpy as np
 
 __all__ = ["Filters", "search"]
-
-WEIGHTS = Weights()
 
 
 def search(
@@ -74,8 +70,8 @@ def search(
     texts = [question] + [sub.text for sub in hints.subqueries]
     vectors = None
     if r.mode != "bm25" or r.rerank:
-        vectors = get_embedder(settings.ingest).embed_array(texts)
-    bm25 = get_bm25(index.catalog, index.directory) if r.mode != "dense" or r.rerank else None
+        vectors = index.embedder().embed_array(texts)
+    bm25 = index.bm25() if r.mode != "dense" or r.rerank else None
     _lap(clock, "embed", started)
     pool = gather(
         index,
@@ -95,17 +91,16 @@ def search(
             pool.chunks,
             texts,
             vectors,
-            get_sentence_index(index.directory, embedder_id(settings.ingest)),
+            index.sentences(),
             bm25,
-            get_embedder(settings.ingest).embed_array,
+            index.embedder().embed_array,
         )
-        overall = rerank_score(overall, evidence, WEIGHTS)
-    if r.query_hints:
-        overall = hint_score(overall, pool, hints, WEIGHTS)
+    signals = Signals(pool, hints, evidence, boosts=r.query_hints)
+    overall = add_features(overall, signals, "question")
     if r.cross_encoder is not None:
         overall = _cross_rerank(question, pool, overall, settings)
     _lap(clock, "rerank", started)
-    hits = _select(pool, hints, overall, evidence, k, settings)
+    hits = _select(signals, overall, k, settings)
     _lap(clock, "select", started)
     clock["retrieve"] = (time.perf_counter() - started) * 1000
     return hits[:k]
@@ -147,24 +142,16 @@ def _cross_rerank(question: str, pool: Pool, overall: np.ndarray, settings: Sett
     return rescored
 
 
-def _select(
-    pool: Pool,
-    hints: QueryHints,
-    overall: np.ndarray,
-    evidence: Evidence | None,
-    k: int,
-    settings: Settings,
-) -> list[Hit]:
+def _select(signals: Signals, overall: np.ndarray, k: int, settings: Settings) -> list[Hit]:
     """Return the candidates in final order: covering sub-queries, duplicates merged."""
     import numpy as np
 
     r = settings.retrieve
+    pool = signals.pool
     want = min(len(pool.chunks), 2 * k + 10)  # spare hits for the ones dedup merges away
-    if r.multi_hop and hints.subqueries and r.coverage > 0:
-        subs = sub_scores(pool, hints, overall, evidence, WEIGHTS)
-        order = select_covering(
-            overall, subs, want, r.coverage, WEIGHTS.sharpness, WEIGHTS.confidence
-        )
+    if r.multi_hop and signals.hints.subqueries and r.coverage > 0:
+        subs = sub_scores(signals, overall)
+        order = select_covering(overall, subs, want, r.coverage, SHARPNESS, CONFIDENCE)
     else:
         order = [int(i) for i in np.argsort(-overall, kind="stable")[:want]]
     hits = [Hit(pool.chunks[i], float(overall[i])) for i in order]

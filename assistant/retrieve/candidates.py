@@ -122,11 +122,10 @@ def _dense_for(
         return np.zeros(len(ids), dtype="float32")
     missing = [cid for cid in ids if cid not in known]
     if missing:
-        got = index.store.collection.get(ids=missing, include=["embeddings"])
-        stored = np.asarray(got["embeddings"], dtype="float32").reshape(len(got["ids"]), -1)
+        found, stored = index.store.vectors(missing)
         if len(stored):
             sims = stored @ np.asarray(vectors[0], dtype="float32")
-            known = known | dict(zip(got["ids"], sims.tolist(), strict=True))
+            known = known | dict(zip(found, sims.tolist(), strict=True))
     return np.array([known.get(cid, 0.0) for cid in ids], dtype="float32")
 
 

@@ -15,7 +15,6 @@ from datetime import date
 
 from assistant.config import Settings
 from assistant.index import Index
-from assistant.index.bm25 import get_bm25
 from assistant.retrieve import Filters, search
 from assistant.schema import Chunk
 from assistant.story.events import Story, article_coverage
@@ -43,7 +42,7 @@ def gather_story(
     index: Index, query: str, filters: Filters, settings: Settings, today: date | None
 ) -> Gathered:
     """Return the story's words and the articles about it, in no particular order."""
-    bm25 = get_bm25(index.catalog, index.directory)
+    bm25 = index.bm25()
     # the story's entities do not depend on the window or outlets asked for: seed unfiltered
     quick = settings.retrieve.model_copy(update={"rerank": False})  # seeds need no 2nd stage
     seeds = search(query, settings.model_copy(update={"retrieve": quick}), k=SEEDS, today=today)

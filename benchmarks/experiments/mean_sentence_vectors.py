@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from common import MULTIHOP
 
 from assistant.config import Settings
-from assistant.embed import get_embedder
 from assistant.index import open_index_for_search
+from assistant.index.registry import get_embedder
 from assistant.index.sentence_index import load_sentence_index
 from evals.benchmarks import load_multihop_queries
 from evals.metrics import mhr_retrieval_scores
