@@ -16,6 +16,7 @@ from assistant.config import Settings
 from assistant.errors import ConfigError
 from assistant.index import open_index, open_index_for_search
 from assistant.index.bm25 import get_bm25
+from assistant.index.sentence_index import load_sentence_index
 from assistant.ingest import build_index, remove_documents
 from assistant.retrieve import search
 from tests.conftest import DATA, SEEDS
@@ -141,6 +142,8 @@ def test_a_rebuild_in_this_process_drops_what_it_held_of_the_old_index(tmp_path:
     assert set(index.bm25().ids) == index.catalog.all_chunk_ids() != set(held[0].ids)
     assert index.sentences() is not held[1]
     assert _consistent(settings) == (3, len(index.catalog.all_chunk_ids()))
+    saved = load_sentence_index(settings.index_dir)  # as many chunks, but the new ones
+    assert saved is not None and saved.chunks.keys() == index.catalog.all_chunk_ids()
 
 
 def test_other_chunk_settings_are_refused(tmp_path: Path) -> None:

@@ -220,7 +220,7 @@ def refresh_sentence_index(
     if (
         saved is not None
         and (saved.generation, saved.model) == (catalog.generation(), model)
-        and len(saved.chunks) == catalog.counts()[1]
+        and saved.chunks.keys() == catalog.all_chunk_ids()  # a rebuild may reach the same count
     ):
         return
     from assistant.index.registry import drop_part, get_embedder
