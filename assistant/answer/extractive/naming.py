@@ -99,9 +99,10 @@ _ORG_ENDINGS = frozenset(_ORG_ENDINGS_TEXT.split())
 def _full_name(name: str, texts: list[str]) -> str:
     """Return the organisation's full name as the passages write it, else the name found.
 
-    "Everton" → "Everton Football Club", "United" → "Manchester United", "Fed" → "Federal
-    Reserve": a longer name that ends with it, extends it with words that end organisations'
-    names, or whose first word it abbreviates — the one written most, if one is.
+    "Caesars" → "Caesars Sportsbook", "Fed" → "Federal Reserve": a longer name that extends it
+    with words that end organisations' names, or whose first word it abbreviates — the one
+    written most, if one is. (A longer name that merely ends with it is no evidence: headlines
+    run names together, "Bloomberg Google", "Leading Everton".)
     """
     written: dict[str, int] = {}
     for text in texts:
@@ -109,7 +110,6 @@ def _full_name(name: str, texts: list[str]) -> str:
             words, short = longer.split(), name.split()
             if longer == name or len(words) > 4:
                 continue
-            ends = words[-len(short) :] == short and len(words) <= 3
             extends = words[: len(short)] == short and set(words[len(short) :]) <= _ORG_ENDINGS
             abbreviates = (
                 len(short) == 1
@@ -118,7 +118,7 @@ def _full_name(name: str, texts: list[str]) -> str:
                 and words[0] != name
                 and words[0].startswith(name)
             )
-            if ends or extends or abbreviates:
+            if extends or abbreviates:
                 written[longer] = written.get(longer, 0) + text.count(longer)
     if not written:
         return name
