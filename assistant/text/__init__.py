@@ -5,7 +5,7 @@ answers and chat may all build on it.
 """
 
 from assistant.text.dates import CALENDAR_WORDS, MONTH_NAME, DateMention, find_dates
-from assistant.text.names import NOT_NAME_WORDS, name_runs
+from assistant.text.names import FUNCTION_WORDS, NOT_NAME_WORDS, name_runs
 from assistant.text.outlets import OutletMention, find_outlets, outlet_aliases
 from assistant.text.sentences import Sentence, sentence_texts, split_sentences
 from assistant.text.words import content_words, overlap, tokenize
@@ -14,6 +14,7 @@ __all__ = [
     "CALENDAR_WORDS",
     "MONTH_NAME",
     "NOT_NAME_WORDS",
+    "FUNCTION_WORDS",
     "DateMention",
     "OutletMention",
     "Sentence",

@@ -26,6 +26,8 @@ _TITLE_WORDS = (
     "Senator Sen Rep Gov Governor Minister Secretary Coach Chief Executive Director "
     "Commissioner Witness Attorney Prosecutor Spokesperson Spokesman Spokeswoman Analyst"
 )
+FUNCTION_WORDS = frozenset(w.lower() for w in _FUNCTION_WORDS.split())
+"""Pronouns, determiners, auxiliaries, conjunctions, prepositions: words that claim nothing."""
 NOT_NAME_WORDS = (
     frozenset(_FUNCTION_WORDS.split()) | frozenset(_TITLE_WORDS.split()) | CALENDAR_WORDS
 )

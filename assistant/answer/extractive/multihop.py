@@ -63,6 +63,7 @@ from assistant.answer.extractive.verdict import Question as VerdictQuestion
 from assistant.answer.refusal import NO_ANSWER
 from assistant.schema import Answer, Chunk, Citation, Hit, SentenceSupport
 from assistant.text import (
+    FUNCTION_WORDS,
     DateMention,
     OutletMention,
     Sentence,
@@ -86,6 +87,8 @@ _META_WORDS = content_words(
     "describe described portray portrayal claim claims piece coverage covered state states "
     "published publish publication source outlet one later earlier previous subsequent"
 )
+# Words that claim nothing ("Do both articles from …"): the stop list of search is short.
+_FUNCTION_STEMS = content_words(" ".join(FUNCTION_WORDS))
 # Clauses that comment on the other parts rather than state a claim of their own.
 _COMMENT = re.compile(
     r"\s*(?:indicating|suggesting|implying|highlighting|showing|signalling|signaling|"
@@ -286,7 +289,7 @@ def _claim_words(text: str, outlets: list[OutletMention], offset: int) -> set[st
     for mention in reversed(find_dates(text)):  # "reported on October 22, 2023" claims nothing
         text = text[: mention.start] + " " + text[mention.end :]
     names = {w for o in outlets for s in o.sources for w in content_words(s)}
-    return content_words(text) - names - _META_WORDS
+    return content_words(text) - names - _META_WORDS - _FUNCTION_STEMS
 
 
 def _without_outlets(text: str, sources: tuple[str, ...]) -> str:
