@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 _REFERS_BACK = re.compile(
     r"\b(he|she|it|they|them|him|her|his|hers|its|their|theirs|this|that|these|those|there|"
-    r"the (decision|move|report|article|plan|deal|same))\b|^\s*(and|but|also|so|what about|"
+    r"the (decision|move|report|article|plan|deal|same)|the [\w.]+(?: [\w.]+)? (?:one|article|"
+    r"piece|story|report))\b|^\s*(and|but|also|so|what about|"
     r"how about|why|when|where)\b",
     re.I,
 )
@@ -84,8 +85,30 @@ def condense_question(question: str, history: list[Turn] | None, carry_turns: in
     named = answer_names(answered[-1][1]) if answered else ""
     if named:  # "How old is he?" after "… hired Jonathan Smith [1]." is about Jonathan Smith
         context += f"; {named}"
+    if _ABOUT_THE_PIECE.search(question) and (quote := cited_quote(answered[-1][1], question)):
+        context += f"; {quote}"  # "When was it published?": the article the answer quoted
     standalone = f"{question.strip()} (context: {context})"
     return with_window(standalone, carried_window(question, history))
+
+
+# A follow-up about the article itself: when it came out, who wrote it, where it ran.
+_ABOUT_THE_PIECE = re.compile(
+    r"\b(?:published|publish|wrote|written|author|byline|outlet|publication|posted|ran)\b", re.I
+)
+# An answer's quoted evidence: "The Verge (2023-10-26): And it was all … [2]."
+_QUOTED = re.compile(
+    r"^(?P<outlet>[^\n:]{2,80}?) \(\d{4}-\d\d-\d\d\): (?P<quote>.+?) \[\d+\]", re.M
+)
+
+
+def cited_quote(reply: str, question: str) -> str:
+    """Return the quote an earlier answer gave from the outlet the follow-up names, else its first.
+
+    Carried into the follow-up's search, the verbatim quote finds the article it came from.
+    """
+    quotes = [(m.group("outlet"), m.group("quote")) for m in _QUOTED.finditer(reply)]
+    named = [quote for outlet, quote in quotes if outlet.casefold() in question.casefold()]
+    return (named or [quote for _, quote in quotes] or [""])[0]
 
 
 def answer_names(reply: str, limit: int = 2) -> str:

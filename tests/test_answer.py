@@ -289,3 +289,20 @@ def test_an_organisation_is_named_in_full_as_the_passages_write_it() -> None:
                 "The Age signalled it may stop raising its main interest rate?")
     answer = answer_parts(question, question, split_parts(question, hits), hits, _encode)
     assert answer is not None and answer.text.startswith("Federal Reserve — "), answer.text
+
+
+def test_a_follow_up_about_the_article_finds_the_one_the_last_answer_quoted() -> None:
+    from assistant.answer.extractive import answer_extractively
+    from assistant.config import Settings
+
+    hits = [
+        _hit(1, "The Verge", "2023-10-04", "Is the defense even trying to win? The lawyers "
+             "called few witnesses and the judge was not impressed by them at all."),
+        _hit(2, "The Verge", "2023-10-26", "It was all vastly outweighed by his investments in "
+             "the right companies early. The trial ended with a verdict."),
+    ]
+    question = ("When was the Verge one published? (context: Did The Verge differ; It was all "
+                "vastly outweighed by his investments in the right companies early)")
+    answer = answer_extractively(question, "When was the Verge one published?", hits, _encode,
+                                 Settings())
+    assert answer.answered and "2023-10-26" in answer.text, answer.text

@@ -24,3 +24,18 @@ def test_no_history_means_no_change() -> None:
 def test_a_refused_turn_is_not_carried() -> None:
     history = [("What is the capital of Peru?", "The articles don't say. No passage …")]
     assert condense_question("Who approved the missiles?", history) == "Who approved the missiles?"
+
+
+def test_a_follow_up_about_the_article_carries_the_quote_of_the_outlet_it_names() -> None:
+    from assistant.chat import cited_quote
+
+    reply = ("No — the reports tell of different events:\n\n"
+             "TechCrunch (2023-10-01): Bankman-Fried resigned as chief executive in November [1].\n\n"
+             "The Verge (2023-10-26): It was all vastly outweighed by his investments early on [2].")
+    question = "When was the Verge one published?"
+    assert cited_quote(reply, question) == "It was all vastly outweighed by his investments early on"
+    assert cited_quote(reply, "Who wrote it?").startswith("Bankman-Fried resigned")
+    standalone = condense_question(question, [("Did The Verge differ from TechCrunch?", reply)])
+    assert "It was all vastly outweighed by his investments early on" in standalone
+    later = condense_question("How did the markets react?", [("Did The Verge differ?", reply)])
+    assert "outweighed" not in later  # only questions about the article itself carry the quote

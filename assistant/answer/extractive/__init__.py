@@ -27,7 +27,8 @@ from assistant.schema import Answer, Citation, Hit
 from assistant.text import Sentence
 
 _THE_ARTICLE = (
-    r"(?:it|that|this|the (?:article|piece|story|report|news)|that (?:article|piece|story|report))"
+    r"(?:it|that|this|the (?:article|piece|story|report|news)|that (?:article|piece|story|report)|"
+    r"the (?:[\w.]+\s){1,2}(?:one|article|piece|story|report))"  # "the Verge one"
 )
 _OUTLET_NOUN = (
     r"(?:outlet|publication|site|newspaper|paper|source|news (?:site|outlet|organi[sz]ation))"
@@ -49,6 +50,19 @@ _METADATA = re.compile(
 )
 
 
+def _quoted_hit(question: str, hits: list[Hit]) -> int | None:
+    """Return the hit that holds, word for word, a quote the standalone question carries.
+
+    A follow-up about the article itself ("When was it published?") carries the quote of the
+    answer it follows (`chat.cited_quote`); the passage holding that quote is the article.
+    """
+    pieces = [p.strip(" ()?") for p in re.split(r";\s", question) if len(p.strip(" ()?")) >= 40]
+    for i, hit in enumerate(hits):
+        if any(piece in hit.chunk.text for piece in pieces):
+            return i
+    return None
+
+
 def answer_extractively(
     question: str, focus: str, hits: list[Hit], encode: Encode, settings: Settings
 ) -> Answer:
@@ -64,6 +78,8 @@ def answer_extractively(
         return answer_parts(question, focus, parts, hits, encode, contradicts) or refuse(
             question, "No passage in the indexed articles supports any part of that question."
         )
+    if about_the_article and (quoted := _quoted_hit(question, hits)) is not None:
+        return _metadata_answer(question, hits[quoted])  # the article the last answer quoted
     scored = score_sentences(question, focus, hits, encode, typed=not about_the_article)
     if about_the_article and scored and scored[0].score >= 0.1:
         return _metadata_answer(question, hits[scored[0].hit])
