@@ -29,11 +29,14 @@ def test_a_refused_turn_is_not_carried() -> None:
 def test_a_follow_up_about_the_article_carries_the_quote_of_the_outlet_it_names() -> None:
     from assistant.chat import cited_quote
 
-    reply = ("No — the reports tell of different events:\n\n"
-             "TechCrunch (2023-10-01): Bankman-Fried resigned as chief executive in November [1].\n\n"
-             "The Verge (2023-10-26): It was all vastly outweighed by his investments early on [2].")
+    reply = (
+        "No — the reports tell of different events:\n\n"
+        "TechCrunch (2023-10-01): Bankman-Fried resigned as chief executive in November [1].\n\n"
+        "The Verge (2023-10-26): It was all vastly outweighed by his investments early on [2]."
+    )
     question = "When was the Verge one published?"
-    assert cited_quote(reply, question) == "It was all vastly outweighed by his investments early on"
+    quote = "It was all vastly outweighed by his investments early on"
+    assert cited_quote(reply, question) == quote
     assert cited_quote(reply, "Who wrote it?").startswith("Bankman-Fried resigned")
     standalone = condense_question(question, [("Did The Verge differ from TechCrunch?", reply)])
     assert "It was all vastly outweighed by his investments early on" in standalone
