@@ -23,7 +23,7 @@ from assistant.answer.extractive.sentences import (
 )
 from assistant.answer.refusal import is_instruction, refuse
 from assistant.config import Settings
-from assistant.schema import Answer, Citation, Hit
+from assistant.schema import Answer, Citation, Hit, SentenceSupport
 from assistant.text import Sentence
 
 _THE_ARTICLE = (
@@ -157,7 +157,9 @@ def _metadata_answer(question: str, hit: Hit) -> Answer:
         citations=[citation],
         question=question,
         answered=True,
-        sentences=check_support(text, [citation]),
+        # Its facts are the cited article's own title, byline, outlet and date, as the sources
+        # panel shows them: supported by the citation itself, not by a sentence of its text.
+        sentences=[SentenceSupport(text=text.removesuffix(" [1]."), citations=[1], support=1.0)],
     )
 
 
