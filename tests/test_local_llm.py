@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.answer import NO_ANSWER
@@ -191,6 +192,36 @@ def test_the_model_reads_windows_not_passages() -> None:
         assert hit.chunk.text[inside : inside + len(win.chunk.text)] == win.chunk.text
     system_again, _ = build_verdict_prompt("Another question?", windows[:1])
     assert system_again == VERDICT_SYSTEM  # fixed text first: its KV cache is reused
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did the Millbrook Herald report that the council approved the bike lanes?",
+        "How many kilometres of separated bike lanes will the budget pay for?",
+    ],
+)
+def test_the_llm_path_gathers_the_evidence_once(question: str) -> None:
+    from assistant.answer.answerers import answerer_for
+    from assistant.answer.query import Query
+    from tests.test_answer import _encode
+
+    encoded: list[tuple[str, ...]] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        encoded.append(tuple(texts))
+        return _encode(texts)
+
+    llm = FakeLLM(
+        "Yes\nMillbrook city council voted 7 to 2 to approve a budget for bike lanes [1]."
+    )
+    timings: dict[str, float] = {}
+    *_, answer = answerer_for(Settings(), llm)(
+        Query.alone(question), _hits("t1", "t2"), encode, timings
+    )
+    assert isinstance(answer, Answer) and llm.prompts  # the gate answered, so the model was asked
+    assert encoded and len(encoded) == len(set(encoded))  # the windows reuse the gate's vectors
+    assert {"extractive", "evidence"} <= timings.keys()
 
 
 def test_sentinel_on_the_first_line_abstains_and_cites_nothing() -> None:
