@@ -24,7 +24,7 @@ from assistant.answer.llm.prompts import VERDICT_SYSTEM, build_verdict_prompt, q
 from assistant.answer.llm.verdict import stream_verdict_answer
 from assistant.config import AnswerSettings, Settings
 from assistant.errors import ModelUnavailableError
-from assistant.models import LOCAL_MODELS, LocalModel, describe, local_model_path
+from assistant.models import LOCAL_MODELS, LocalModel, build_note, describe, local_model_path
 from assistant.schema import Answer, Hit
 from assistant.text import split_sentences
 from tests.test_llm import FakeLLM, _hits
@@ -129,6 +129,27 @@ def test_installed_qwen_parts_add_up_to_the_pinned_size() -> None:
         pytest.skip("needs the local-llm extra")
     assert sum(p.stat().st_size for p in paths) == model.size
     assert paths[0].read_bytes()[:4] == b"GGUF"
+
+
+AVX2_BUILD = "CPU : SSE3 = 1 | AVX = 1 | AVX2 = 1 | F16C = 1 | FMA = 1 | OPENMP = 1 |"
+AVX512_BUILD = "CPU : AVX2 = 1 | AVX512 = 1 | AVX512_VNNI = 1 | OPENMP = 1 |"
+
+
+@pytest.mark.parametrize(
+    ("built", "flags", "hint"),
+    [
+        (AVX2_BUILD, {"avx2", "avx512f", "avx512_vnni"}, True),  # the CPU could do better
+        (AVX512_BUILD, {"avx2", "avx512f", "avx512_vnni"}, False),
+        (AVX2_BUILD, {"avx2", "fma"}, False),  # an AVX2 machine: the portable build is right
+        ("", {"avx512_vnni"}, False),  # llama-cpp-python not installed
+    ],
+)
+def test_info_says_when_llama_cpp_could_use_more_of_the_cpu(
+    built: str, flags: set[str], hint: bool
+) -> None:
+    note = build_note(built, flags)
+    assert bool(note) is hint
+    assert not note or "README" in note
 
 
 # --- verdict-first answers from evidence windows (FakeLLM) -----------------------------------
