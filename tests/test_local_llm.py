@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.answer import NO_ANSWER
@@ -23,7 +24,7 @@ from assistant.answer.llm.prompts import VERDICT_SYSTEM, build_verdict_prompt, q
 from assistant.answer.llm.verdict import stream_verdict_answer
 from assistant.config import AnswerSettings, Settings
 from assistant.errors import ModelUnavailableError
-from assistant.models import LOCAL_MODELS, LocalModel, describe, local_model_path
+from assistant.models import LOCAL_MODELS, LocalModel, build_note, describe, local_model_path
 from assistant.schema import Answer, Hit
 from assistant.text import split_sentences
 from tests.test_llm import FakeLLM, _hits
@@ -130,6 +131,27 @@ def test_installed_qwen_parts_add_up_to_the_pinned_size() -> None:
     assert paths[0].read_bytes()[:4] == b"GGUF"
 
 
+AVX2_BUILD = "CPU : SSE3 = 1 | AVX = 1 | AVX2 = 1 | F16C = 1 | FMA = 1 | OPENMP = 1 |"
+AVX512_BUILD = "CPU : AVX2 = 1 | AVX512 = 1 | AVX512_VNNI = 1 | OPENMP = 1 |"
+
+
+@pytest.mark.parametrize(
+    ("built", "flags", "hint"),
+    [
+        (AVX2_BUILD, {"avx2", "avx512f", "avx512_vnni"}, True),  # the CPU could do better
+        (AVX512_BUILD, {"avx2", "avx512f", "avx512_vnni"}, False),
+        (AVX2_BUILD, {"avx2", "fma"}, False),  # an AVX2 machine: the portable build is right
+        ("", {"avx512_vnni"}, False),  # llama-cpp-python not installed
+    ],
+)
+def test_info_says_when_llama_cpp_could_use_more_of_the_cpu(
+    built: str, flags: set[str], hint: bool
+) -> None:
+    note = build_note(built, flags)
+    assert bool(note) is hint
+    assert not note or "README" in note
+
+
 # --- verdict-first answers from evidence windows (FakeLLM) -----------------------------------
 
 
@@ -191,6 +213,36 @@ def test_the_model_reads_windows_not_passages() -> None:
         assert hit.chunk.text[inside : inside + len(win.chunk.text)] == win.chunk.text
     system_again, _ = build_verdict_prompt("Another question?", windows[:1])
     assert system_again == VERDICT_SYSTEM  # fixed text first: its KV cache is reused
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did the Millbrook Herald report that the council approved the bike lanes?",
+        "How many kilometres of separated bike lanes will the budget pay for?",
+    ],
+)
+def test_the_llm_path_gathers_the_evidence_once(question: str) -> None:
+    from assistant.answer.answerers import answerer_for
+    from assistant.answer.query import Query
+    from tests.test_answer import _encode
+
+    encoded: list[tuple[str, ...]] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        encoded.append(tuple(texts))
+        return _encode(texts)
+
+    llm = FakeLLM(
+        "Yes\nMillbrook city council voted 7 to 2 to approve a budget for bike lanes [1]."
+    )
+    timings: dict[str, float] = {}
+    *_, answer = answerer_for(Settings(), llm)(
+        Query.alone(question), _hits("t1", "t2"), encode, timings
+    )
+    assert isinstance(answer, Answer) and llm.prompts  # the gate answered, so the model was asked
+    assert encoded and len(encoded) == len(set(encoded))  # the windows reuse the gate's vectors
+    assert {"extractive", "evidence"} <= timings.keys()
 
 
 def test_sentinel_on_the_first_line_abstains_and_cites_nothing() -> None:

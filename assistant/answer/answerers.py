@@ -6,12 +6,13 @@ Both take a `Query` and the retrieved hits and yield the answer's text pieces, t
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 from assistant.answer import Encode, answer_extractively
 from assistant.answer.llm.backends import LLM
 from assistant.answer.llm.budget import fit_passages, passage_budget
-from assistant.answer.llm.evidence import evidence_windows
+from assistant.answer.llm.evidence import evidence_windows, remember
 from assistant.answer.llm.generate import stream_answer, stream_with_llm
 from assistant.answer.llm.prompts import question_form
 from assistant.answer.llm.verdict import stream_verdict_answer
@@ -42,6 +43,8 @@ def _extractive(settings: Settings, finish: Finish | None) -> Answerer:
 
 def _with_llm(settings: Settings, llm: LLM) -> Answerer:
     def answer(query: Query, hits: list[Hit], encode: Encode, timings: dict[str, float]) -> Pieces:
+        encode = remember(encode)  # the windows reuse the extractive answerer's evidence
+
         def extractive() -> Answer:
             return answer_extractively(query.standalone, query.words, hits, encode, settings)
 
@@ -51,12 +54,16 @@ def _with_llm(settings: Settings, llm: LLM) -> Answerer:
             return stream_with_llm(
                 query.standalone, passages, llm, fallback=extractive, timings=timings
             )
+        started = time.perf_counter()
         checked = extractive()  # its evidence gate decides abstention; the model is not asked
+        timings["extractive"] = (time.perf_counter() - started) * 1000
         if not checked.answered or (
             settings.answer.llm_asks == "names" and question_form(query.words) != "entity"
         ):
             return stream_answer(checked)
+        started = time.perf_counter()
         windows = evidence_windows(query.words, query.standalone, hits, encode)
+        timings["evidence"] = (time.perf_counter() - started) * 1000
         return stream_verdict_answer(
             query.standalone, windows, llm, fallback=lambda: checked, timings=timings
         )

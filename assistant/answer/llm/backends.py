@@ -147,7 +147,11 @@ class LlamaCppBackend:
         """Yield the reply token by token as the model generates it."""
         prompt = self.format_prompt(system, user)
         model = self.llm._model
-        self.usage = {"tokens_in": len(model.tokenize(prompt.encode("utf-8"), special=True))}
+        tokens = model.tokenize(prompt.encode("utf-8"), special=True)
+        # llama.cpp keeps the KV cache of the longest prefix shared with the last prompt (the
+        # fixed system text) and evaluates only the rest: count both
+        cached = _shared_prefix(list(model._input_ids), tokens)
+        self.usage = {"tokens_in": len(tokens), "tokens_cached": cached}
         out = 0
         try:
             for part in self.llm.stream_complete(prompt, formatted=True):
@@ -156,6 +160,16 @@ class LlamaCppBackend:
                     yield part.delta
         finally:
             self.usage["tokens_out"] = out
+
+
+def _shared_prefix(done: list[int], tokens: list[int]) -> int:
+    """Return how many leading tokens the model has already evaluated."""
+    shared = 0
+    for a, b in zip(done, tokens, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return shared
 
 
 def _load_llamacpp(answer: AnswerSettings, index_dir: Path) -> LLM:

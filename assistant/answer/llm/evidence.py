@@ -14,12 +14,16 @@ article, so citations and support checks work on exactly what the model read.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from assistant.answer.extractive.multihop import gather_evidence, is_multi_part, split_parts
 from assistant.answer.extractive.sentences import Encode, score_sentences
 from assistant.answer.refusal import is_instruction
 from assistant.schema import Hit
 from assistant.text import Sentence, split_sentences
+
+if TYPE_CHECKING:
+    import numpy as np
 
 WINDOW_CHARS = 420
 """A window grows by its previous sentence only while it stays this short (~100 tokens)."""
@@ -56,6 +60,24 @@ def evidence_windows(focus: str, question: str, hits: list[Hit], encode: Encode)
         if len(windows) >= limit:
             break
     return windows
+
+
+def remember(encode: Encode) -> Encode:
+    """Return `encode` that computes each list of texts once (for one question).
+
+    The LLM path first runs the extractive answerer (its gate decides abstention), then picks
+    the windows from the same evidence: both encode the same question and sentences, so the
+    second pass reuses the first's vectors instead of gathering the evidence again.
+    """
+    seen: dict[tuple[str, ...], np.ndarray] = {}
+
+    def encode_once(texts: list[str]) -> np.ndarray:
+        key = tuple(texts)
+        if key not in seen:
+            seen[key] = encode(texts)
+        return seen[key]
+
+    return encode_once
 
 
 def window(hit: Hit, sentence: Sentence) -> Hit:

@@ -68,6 +68,8 @@ says, and end the sentence with the evidence number in square brackets.
 If the evidence does not answer the question, write only: {NO_ANSWER}"""
 
 EVIDENCE = """[{n}] {source}, {date}, "{title}": {text}"""
+TITLE_CHARS = 120
+"""An evidence line quotes at most this much of its article's title."""
 
 VERDICT_USER = """\
 Evidence:
@@ -142,7 +144,7 @@ def build_verdict_prompt(question: str, windows: list[Hit]) -> tuple[str, str]:
         date = chunk.published_at.date().isoformat() if chunk.published_at else "undated"
         text = _defuse(" ".join(chunk.text.split()))
         source = _defuse(chunk.source or _one_line(chunk.title, 80))
-        title = _defuse(_one_line(chunk.title, 120))
+        title = _defuse(_one_line(chunk.title, TITLE_CHARS))
         lines.append(EVIDENCE.format(n=n, source=source, date=date, title=title, text=text))
     form = VERDICT_FORMS[question_form(question)]
     user = VERDICT_USER.format(evidence="\n".join(lines), question=question.strip(), form=form)
