@@ -12,9 +12,9 @@ from assistant.text.words import content_words, overlap, tokenize
 
 __all__ = [
     "CALENDAR_WORDS",
+    "FUNCTION_WORDS",
     "MONTH_NAME",
     "NOT_NAME_WORDS",
-    "FUNCTION_WORDS",
     "DateMention",
     "OutletMention",
     "Sentence",
