@@ -106,7 +106,8 @@ def _run_report(argv: Sequence[str]) -> int:
 
 
 def _run_eval(argv: Sequence[str]) -> int:
-    from evals.run import RunOptions, default_out, evaluate, format_summary
+    from evals.printout import format_summary
+    from evals.run import RunOptions, default_out, evaluate
 
     parser = _eval_parser()
     args = parser.parse_args(argv)
@@ -134,8 +135,11 @@ def _run_eval(argv: Sequence[str]) -> int:
         write_report(out)
     print(json.dumps(summary, indent=2) if args.json else format_summary(summary))
     run = json.loads((out / "settings.json").read_text(encoding="utf-8"))["run"]
-    print(f"\nindex {run['index_seconds']:.0f} s, questions {run['questions_seconds']:.0f} s; "
-          f"run written to {out}", file=sys.stderr)
+    print(
+        f"\nindex {run['index_seconds']:.0f} s, questions {run['questions_seconds']:.0f} s; "
+        f"run written to {out}",
+        file=sys.stderr,
+    )
     return _gate(summary, args.floors)
 
 
@@ -157,7 +161,7 @@ def _gate(summary: dict[str, Any], floors: Path | None) -> int:
     """Return 1 (after saying which metric failed) when a floor is not met, else 0."""
     if floors is None:
         return 0
-    from evals.run import check_floors
+    from evals.printout import check_floors
 
     try:
         limits = json.loads(floors.read_text(encoding="utf-8"))

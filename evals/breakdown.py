@@ -93,10 +93,15 @@ def format_breakdown(summary: dict[str, Any]) -> list[str]:
     binary = (summary.get("multihop_rag") or {}).get("binary") or {}
     for kind, table in binary.items():
         matrix = table["matrix"]
-        lines += ["", f"{kind} yes/no: gold × verdict (Yes / No / none), "
-                      f"balanced accuracy {table['balanced_accuracy']:.3f}"]
-        lines += [f"  gold {g:<3}  " + "  ".join(f"{s} {matrix[g][s]:>3}" for s in matrix[g])
-                  for g in matrix]
+        lines += [
+            "",
+            f"{kind} yes/no: gold × verdict (Yes / No / none), "
+            f"balanced accuracy {table['balanced_accuracy']:.3f}",
+        ]
+        lines += [
+            f"  gold {g:<3}  " + "  ".join(f"{s} {matrix[g][s]:>3}" for s in matrix[g])
+            for g in matrix
+        ]
     rules = summary.get("verdict_rules") or {}
     if rules:
         lines += ["", f"{'verdict rule':<16} {'fired':>6} {'right':>7}"]

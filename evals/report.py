@@ -11,7 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from evals.run import RETRIEVAL_DEPTH, format_summary
+from evals.printout import format_summary
+from evals.run import RETRIEVAL_DEPTH
 
 
 def read_run(run_dir: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -118,8 +119,16 @@ def write_report(run_dir: Path) -> Path:
         "by_kind.png": plot_kinds(summary, run_dir / "by_kind.png"),
         "latency.png": plot_latency(rows, run_dir / "latency.png"),
     }
-    lines = [f"# Eval report: {run_dir.name}", "", _run_line(run_dir), "",
-             "```", format_summary(summary), "```", ""]
+    lines = [
+        f"# Eval report: {run_dir.name}",
+        "",
+        _run_line(run_dir),
+        "",
+        "```",
+        format_summary(summary),
+        "```",
+        "",
+    ]
     lines += [f"![{name}]({name})" for name, drawn in figures.items() if drawn]
     path = run_dir / "report.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -135,7 +144,11 @@ def _run_line(run_dir: Path) -> str:
     run, ingest = record.get("run", {}), record.get("settings", {}).get("ingest", {})
     seconds = ""
     if "index_seconds" in run:
-        seconds = (f"; index build {run['index_seconds'] / 60:.1f} min, questions "
-                   f"{run['questions_seconds'] / 60:.1f} min")
-    return (f"{run.get('n_cases', '?')} cases from `{Path(str(run.get('cases_file', '?'))).name}`"
-            f", embeddings `{ingest.get('embed_backend', '?')}`{seconds}.")
+        seconds = (
+            f"; index build {run['index_seconds'] / 60:.1f} min, questions "
+            f"{run['questions_seconds'] / 60:.1f} min"
+        )
+    return (
+        f"{run.get('n_cases', '?')} cases from `{Path(str(run.get('cases_file', '?'))).name}`"
+        f", embeddings `{ingest.get('embed_backend', '?')}`{seconds}."
+    )

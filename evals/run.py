@@ -192,13 +192,16 @@ METRICS: tuple[Metric, ...] = (
     Metric("citation_validity", lambda case, answer, hits: metrics.citation_validity(answer)),
     Metric("refusal_recall", aggregate=lambda rows: metrics.refusal_recall(_outcomes(rows))),
     Metric("refusal_precision", aggregate=lambda rows: metrics.refusal_precision(_outcomes(rows))),
-    Metric("false_refusal_rate",
-           aggregate=lambda rows: metrics.false_refusal_rate(_outcomes(rows))),
+    Metric(
+        "false_refusal_rate", aggregate=lambda rows: metrics.false_refusal_rate(_outcomes(rows))
+    ),
     *(_hit_at(k) for k in HIT_KS),
     _retrieval("mrr@10", lambda ranked, gold: metrics.mrr_at_k(ranked, gold, 10)),
     _retrieval("recall@10", lambda ranked, gold: metrics.article_recall_at_k(ranked, gold, 10)),
-    _retrieval("all_evidence_recall@10",
-               lambda ranked, gold: metrics.all_evidence_recall_at_k(ranked, gold, 10)),
+    _retrieval(
+        "all_evidence_recall@10",
+        lambda ranked, gold: metrics.all_evidence_recall_at_k(ranked, gold, 10),
+    ),
     Metric("answer_precision", aggregate=breakdown.answer_precision),
 )
 
@@ -210,8 +213,9 @@ def score_case(case: EvalCase, answer: Answer, hits: Sequence[Hit]) -> dict[str,
         if metric.per_case is not None and metric.applies(case):
             scores[metric.name] = metric.per_case(case, answer, hits)
     if case.gold_articles:
-        scores["gold_rank"] = metrics.first_gold_rank(_ranked(case, hits), case.gold_articles,
-                                                      RETRIEVAL_DEPTH)
+        scores["gold_rank"] = metrics.first_gold_rank(
+            _ranked(case, hits), case.gold_articles, RETRIEVAL_DEPTH
+        )
     if case.gold_facts:
         chunk_texts = [h.chunk.indexed_text() for h in hits]
         scores |= {
@@ -369,48 +373,9 @@ def evaluate(
     summary = summarize(rows)
     record = settings_record(options, settings, len(cases))
     # Wall-clock seconds of the run's two phases (index build or reuse, then the questions).
-    record["run"] |= {"index_seconds": round(indexed - started, 1),
-                      "questions_seconds": round(time.perf_counter() - indexed, 1)}
+    record["run"] |= {
+        "index_seconds": round(indexed - started, 1),
+        "questions_seconds": round(time.perf_counter() - indexed, 1),
+    }
     write_run(options.out, rows, summary, record)
     return summary
-
-
-def _format(value: Any) -> str:
-    """Return a metric value as the summary table prints it."""
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.1f}" if abs(value) >= 10 else f"{value:.3f}"
-    return str(value)
-
-
-def format_summary(summary: dict[str, Any]) -> str:
-    """Return the one-screen summary table printed after a run."""
-    flat = [(k, v) for k, v in summary.items() if not isinstance(v, dict)]
-    lines = [f"{key:<28} {_format(value):>8}" for key, value in flat]
-    lines += ["", f"{'kind':<16} {'n':>4} {'match':>7} {'cited':>7} {'abstain':>8}"]
-    for kind, row in summary.get("by_kind", {}).items():
-        cells = (row["answer_match"], row["cited_answer_match"], row["abstained"])
-        lines.append(f"{kind:<16} {row['n']:>4} " + " ".join(f"{_format(c):>7}" for c in cells))
-    for name in ("multihop_rag", "realtimeqa"):
-        if name in summary:
-            parts = [
-                f"{k} {_format(v)}" for k, v in summary[name].items() if not isinstance(v, dict)
-            ]
-            lines += ["", f"{name}: " + ", ".join(parts)]
-    return "\n".join(lines + breakdown.format_breakdown(summary))
-
-
-def check_floors(summary: dict[str, Any], floors: dict[str, dict[str, float]]) -> list[str]:
-    """Return a message for each metric outside its floor (`{"metric": {"min": x}}` or max)."""
-    failures = []
-    for metric, bounds in floors.items():
-        value = summary.get(metric)
-        low, high = bounds.get("min"), bounds.get("max")
-        if value is None:
-            failures.append(f"{metric}: not measured in this run (floor {bounds})")
-        elif low is not None and value < low:
-            failures.append(f"{metric} = {value:.3f} is below its floor {low:.3f}")
-        elif high is not None and value > high:
-            failures.append(f"{metric} = {value:.3f} is above its ceiling {high:.3f}")
-    return failures

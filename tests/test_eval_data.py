@@ -15,8 +15,9 @@ from assistant.schema import Answer, Chunk, Citation, Hit
 from evals.__main__ import main
 from evals.benchmarks import load_multihop_queries, load_realtimeqa_queries, pick_choice
 from evals.dataset import EvalCase, load_cases, load_feedback
+from evals.printout import check_floors
 from evals.report import write_report
-from evals.run import RunOptions, check_floors, evaluate
+from evals.run import RunOptions, evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
