@@ -84,6 +84,34 @@ def test_a_place_or_person_the_question_already_names_does_not_count() -> None:
     assert general.fits("The troops are commanded by General Kim Yong Bok.", words)
 
 
+def test_a_historical_year_a_label_and_an_apposition_are_tied_to_the_question() -> None:
+    year_q = "In what year did cranberry cultivation begin in Massachusetts?"
+    year, words = answer_type(year_q), question_words(year_q)
+    assert year is not None
+    assert year.fits("Cranberry cultivation began in 1816 in Massachusetts, records show.", words)
+    assert not year.fits("Cranberry farms employ 1,816 people in Massachusetts.", words)
+    met_q = "In what year did Will and Jada meet on the set of the show?"
+    met, words = answer_type(met_q), question_words(met_q)
+    assert met is not None and met.fits("1994: Will and Jada meet on the set of the show", words)
+    who_q = "Which Justice Department lawyer questioned Eddy Cue?"
+    lawyer, words = answer_type(who_q), question_words(who_q)
+    assert lawyer is not None
+    sentence = "Meagan Bellshaw, a Justice Department lawyer, asked Cue about the deal."
+    assert lawyer.spans(sentence, words) == [(0, 15)]
+    assert not lawyer.fits("Eddy Cue, who runs services, said the deal was fair.", words)
+
+
+def test_a_title_does_not_make_a_name_the_question_uses_new() -> None:
+    question = "Which House leader said they would start over after dropping Jim Jordan?"
+    leader, words = answer_type(question), question_words(question)
+    assert leader is not None
+    sentence = (
+        "After dropping Rep. Jim Jordan, Majority Leader Steve Scalise said they would start over."
+    )
+    found = [sentence[a:b] for a, b in leader.spans(sentence, words)]
+    assert found == ["Majority Leader Steve Scalise"]
+
+
 def _scored(*items: tuple[str, float]) -> list[Scored]:
     return [Scored(0, Sentence(text, 0, len(text)), score, score) for text, score in items]
 

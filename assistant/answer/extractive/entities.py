@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from assistant.text import CALENDAR_WORDS, content_words
 from assistant.text import MONTH_NAME as _MONTH
 
+_YEAR = r"(?:1[5-9]|20)\d\d"  # 1816 is a year too: "cultivation began in 1816"
 _STRICT_DATE = re.compile(
     rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|"
-    rf"(?:19|20)\d\d\b|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+    rf"{_YEAR}\b(?![,.]\d)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
     rf"(?:january|february|march|april|june|july|august|september|october|november|december)\b)",
     re.I,
 )
@@ -87,7 +88,7 @@ _CURRENCY_WORDS = (
     r"shekels|pesos|won|rand|ringgit|baht|lira|reais|dirhams|riyals|bitcoins?|ether"
 )
 _MONEY = re.compile(
-    r"(?:[$€£¥₹₪]|\b(?:US|A|C|HK|NZ|S)\$|\b(?:USD|EUR|GBP|AUD|CAD|INR|NIS|CHF|Rs\.?)\s?)\s?"
+    r"(?:[$€£¥₹₪](?:US|A|C|HK|NZ|S)?|\b(?:US|A|C|HK|NZ|S)\$|\b(?:USD|EUR|GBP|AUD|CAD|INR|NIS|CHF|Rs\.?)\s?)\s?"
     r"\d[\d,.]*(?:\s?(?:million|billion|trillion|thousand|crore|lakh|m|bn|b|k)\b)?|"
     rf"\b\d[\d,.]*\s?(?:million|billion|trillion|thousand|crore|lakh)?\s?(?:\w+\s)?"
     rf"(?:{_CURRENCY_WORDS})\b",
@@ -109,7 +110,7 @@ _SPAN_OF_TIME = re.compile(
     r"few)\s+)?(?:hours|days|weeks|months|years|decades)\b",
     re.I,
 )
-_YEAR_ONLY = re.compile(r"^(?:19|20)\d\d$")
+_YEAR_ONLY = re.compile(rf"^{_YEAR}$")
 _CLAUSE = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s|\b(?:said|says|told|according to)\b")
 
 _PERSON_NOUNS = (
@@ -319,9 +320,17 @@ def _person_spans(sentence: str) -> list[tuple[int, int]]:
     return spans
 
 
+_TITLE_WORDS = content_words(
+    "rep sen gov gen lt col sgt dr mr mrs ms prof president minister secretary senator governor "
+    "mayor king queen prince pope judge chancellor commander ceo representative speaker leader"
+)
+
+
 def _new_name(name: str, question_words: set[str]) -> bool:
-    """Return True when the name says something the question does not already say."""
-    words = content_words(name)
+    """Return True when the name says something the question does not already say.
+
+    A title is not news: "Rep. Jim Jordan" is the Jim Jordan the question names."""
+    words = content_words(name) - _TITLE_WORDS
     return bool(words) and not all(_known(word, question_words) for word in words)
 
 
@@ -333,10 +342,18 @@ def _known(word: str, question_words: set[str]) -> bool:
 
 
 def _clause(sentence: str, span: tuple[int, int]) -> str:
-    """Return the clause of the sentence around the span."""
+    """Return the clause of the sentence around the span.
+
+    A span alone in its clause is a label or the head of an apposition ("1994: Will and Jada
+    meet …", "Meagan Bellshaw, a Justice Department lawyer, asked …"): the next clause is what
+    it is said of, so it counts as the span's clause too.
+    """
     cuts = [0, *(m.start() for m in _CLAUSE.finditer(sentence)), len(sentence)]
     left = max(c for c in cuts if c <= span[0])
     right = min((c for c in cuts if c >= span[1]), default=len(sentence))
+    own = content_words(sentence[span[0] : span[1]])
+    if not content_words(sentence[left:right]) - own:
+        right = min((c for c in cuts if c > right), default=len(sentence))
     return sentence[left:right]
 
 
