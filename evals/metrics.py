@@ -112,6 +112,16 @@ def answer_match(answer_text: str, accepted: Iterable[str]) -> bool:
     return bool(matching_answers(answer_text, accepted))
 
 
+_FIRST_MARKER = re.compile(r"\[\d+\]")
+
+
+def lead_match(answer_text: str, accepted: Iterable[str]) -> bool:
+    """Return whether an accepted answer is in what a reader sees first: the answer's text up to
+    its first citation marker (the verdict or slot and the first cited sentence)."""
+    marker = _FIRST_MARKER.search(answer_text)
+    return answer_match(answer_text[: marker.end()] if marker else answer_text, accepted)
+
+
 def cited_evidence(citation: Citation) -> str:
     """Return a citation's quote (else its passage) and its article's metadata line."""
     meta = [citation.title, citation.source, citation.author]

@@ -157,6 +157,12 @@ def _answer_match(case: EvalCase, answer: Answer, hits: Sequence[Hit]) -> bool |
     return answer.answered and metrics.answer_match(answer.text, case.answers)
 
 
+def _lead_match(case: EvalCase, answer: Answer, hits: Sequence[Hit]) -> bool | None:
+    if not case.answerable:
+        return None
+    return answer.answered and metrics.lead_match(answer.text, case.answers)
+
+
 def _cited_answer_match(case: EvalCase, answer: Answer, hits: Sequence[Hit]) -> bool | None:
     if not case.answerable:
         return None
@@ -188,6 +194,7 @@ def _outcomes(rows: Sequence[dict[str, Any]]) -> list[tuple[bool, bool]]:
 METRICS: tuple[Metric, ...] = (
     Metric("answer_match", _answer_match),
     Metric("cited_answer_match", _cited_answer_match),
+    Metric("lead_match", _lead_match),
     Metric("citation_precision", lambda case, answer, hits: metrics.citation_precision(answer)),
     Metric("citation_validity", lambda case, answer, hits: metrics.citation_validity(answer)),
     Metric("refusal_recall", aggregate=lambda rows: metrics.refusal_recall(_outcomes(rows))),

@@ -21,6 +21,7 @@ from evals.metrics import (
     false_refusal_rate,
     hit_at_k,
     latency_summary,
+    lead_match,
     mean,
     mhr_extract_answer,
     mhr_lenient_match,
@@ -373,3 +374,10 @@ def test_a_figure_s_scale_matches_however_it_is_written() -> None:
     assert not answer_match("$69B", ["$69 million"])
     assert not answer_match("the 5 mile race", ["5 million"])
     assert not answer_match("5 bikes", ["5bn"])
+
+
+def test_lead_match_reads_only_up_to_the_first_citation() -> None:
+    gold = ["$75 million"]
+    assert lead_match("$75 million — It paid $75 million [1]. Later $105 million [2].", gold)
+    assert not lead_match("It paid $105 million [1]. Later it paid $75 million [2].", gold)
+    assert lead_match("The articles don't say whether it paid $75 million.", gold)
