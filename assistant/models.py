@@ -137,7 +137,7 @@ def build_note(built: str, cpu_flags: set[str]) -> str:
     # measured: 59 against 39 prompt tokens per CPU-second with Qwen2.5 1.5B Q4_K_M
     return (
         "llama.cpp is built without AVX-512 but this CPU has it: a build for it reads prompts "
-        "about 1.5x faster — see the README's local LLM section"
+        "about 1.5x faster — rebuild it with scripts/llama-cmake-args (README, local LLM)"
     )
 
 
