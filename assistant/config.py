@@ -144,11 +144,12 @@ class AnswerSettings(Section):
         description="Packaged GGUF the llamacpp backend runs without model_path: qwen2.5-1.5b "
         "(Qwen2.5-Coder 1.5B Instruct, 1.1 GB) or gemma-3-270m (a small base model, for tests).",
     )
-    llm_asks: Literal["all", "names"] = Field(
+    llm_asks: Literal["all", "names", "unsettled"] = Field(
         "all",
-        description="Which questions the LLM answers when it reads evidence: all, or names "
+        description="Which questions the LLM answers when it reads evidence: all; names "
         "(which/who/what questions; yes/no verdicts stay with the extractive rules, which "
-        "read publication dates and per-part support).",
+        "read publication dates and per-part support); or unsettled (all but those whose "
+        "verdict a rule settles: publication order, how reports relate, a shared name).",
     )
     llm_reads: Literal["evidence", "passages"] = Field(
         "evidence",

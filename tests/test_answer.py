@@ -12,7 +12,7 @@ from assistant.answer.cite import drop_unknown_markers
 from assistant.answer.extractive.entities import answer_type
 from assistant.answer.extractive.multihop import answer_parts, is_multi_part, split_parts
 from assistant.answer.extractive.sentences import Scored, choose_sentences, question_words
-from assistant.schema import Chunk, Hit
+from assistant.schema import Answer, Chunk, Hit
 from assistant.text import Sentence, content_words, name_runs
 
 
@@ -334,3 +334,28 @@ def test_a_follow_up_about_the_article_finds_the_one_the_last_answer_quoted() ->
     answer = answer_extractively(question, "When was the Verge one published?", hits, _encode,
                                  Settings())
     assert answer.answered and "2023-10-26" in answer.text, answer.text
+
+
+def test_an_llm_set_to_unsettled_is_not_asked_what_the_catalog_dates_settle() -> None:
+    from assistant.answer.answerers import answerer_for
+    from assistant.answer.query import Query
+    from assistant.config import AnswerSettings, Settings
+    from tests.test_llm import FakeLLM
+
+    settings = Settings(answer=AnswerSettings(llm="llamacpp", llm_asks="unsettled"))
+    order = (
+        "Did TechCrunch report that the company spent billions to stay the default search "
+        "engine before The Verge reported that publishers accuse it of harming revenue?"
+    )
+    claims = (
+        "Does TechCrunch report that the company spent billions to stay the default "
+        "search engine, while The Verge says publishers accuse it of harming revenue?"
+    )
+    asked = []
+    for question in (order, claims):
+        llm = FakeLLM("No\nAcme Corp has spent billions to stay the default search engine [1].")
+        *_, answer = answerer_for(settings, llm)(Query.alone(question), HITS, _encode, {})
+        assert isinstance(answer, Answer) and answer.answered
+        asked.append((answer.verdict_rule, bool(llm.prompts)))
+    assert asked[0] == ("order", False)  # the dates decide: Yes, and the model is not asked
+    assert asked[1][1]  # "supported" is not settled: the model reads the evidence

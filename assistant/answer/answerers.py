@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 
 from assistant.answer import Encode, answer_extractively
+from assistant.answer.extractive.verdict import SETTLED
 from assistant.answer.llm.backends import LLM
 from assistant.answer.llm.budget import fit_passages, passage_budget
 from assistant.answer.llm.evidence import evidence_windows, remember
@@ -57,9 +58,7 @@ def _with_llm(settings: Settings, llm: LLM) -> Answerer:
         started = time.perf_counter()
         checked = extractive()  # its evidence gate decides abstention; the model is not asked
         timings["extractive"] = (time.perf_counter() - started) * 1000
-        if not checked.answered or (
-            settings.answer.llm_asks == "names" and question_form(query.words) != "entity"
-        ):
+        if not checked.answered or not _model_decides(settings, query, checked):
             return stream_answer(checked)
         started = time.perf_counter()
         windows = evidence_windows(query.words, query.standalone, hits, encode)
@@ -69,3 +68,11 @@ def _with_llm(settings: Settings, llm: LLM) -> Answerer:
         )
 
     return answer
+
+
+def _model_decides(settings: Settings, query: Query, checked: Answer) -> bool:
+    """Return True when the model is asked, by `answer.llm_asks`, to answer this question."""
+    asks = settings.answer.llm_asks
+    if asks == "names":
+        return question_form(query.words) == "entity"
+    return asks == "all" or checked.verdict_rule not in SETTLED

@@ -247,6 +247,15 @@ def _relation(question: Question) -> Verdict | None:
 RULES: tuple[Rule, ...] = (_missing, _order, _contradiction, _relation, _supported)
 """The yes/no rules in the order they are tried; see the module docstring for each reason."""
 
+SETTLED: frozenset[str] = frozenset({"order", "relation", "entity"})
+"""Rules whose verdict an LLM is not asked to second-guess (`answer.llm_asks = "unsettled"`).
+
+The catalog's dates (order), how reports relate (relation) and the name every part's passages
+share (entity) are read more reliably by the rules than by the local 1.5B model; where the
+rules have no settled reading — a claim each part's sentence only appears to support
+(`supported`), a part no passage supports (`missing`), no rule at all — the model decides.
+Measured with paired runs on MultiHop-RAG dev: evals/reports/llm-vs-extractive.md."""
+
 
 def _outlet(chunk: Chunk) -> str:
     return chunk.source or chunk.title
