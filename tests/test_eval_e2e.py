@@ -42,3 +42,15 @@ def test_eval_run_writes_summary_rows_report_and_gates(tmp_path: Path,
                   "--no-progress", "--no-report", "--floors", str(floors)])
     assert gated != 0
     assert "answer_match" in capsys.readouterr().err
+
+    # The diagnosis of a failed case finds the retrieved sentence that holds the gold answer.
+    from evals.gold_sentences import diagnose
+
+    first = next(row for row in rows if row["accepted"])
+    first["scores"]["answer_match"] = False  # as if it had been answered wrong
+    (out / "results.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in rows if r["accepted"] and r is first) + "\n"
+    )
+    [found] = diagnose(out)
+    assert found["id"] == first["id"] and found["bucket"] in ("top1", "top3", "top10")
+    assert any(a.lower() in found["gold_sentence"].lower() for a in first["accepted"])
