@@ -112,6 +112,17 @@ def test_a_title_does_not_make_a_name_the_question_uses_new() -> None:
     assert found == ["Majority Leader Steve Scalise"]
 
 
+def test_which_country_s_race_is_answered_by_the_name_that_owns_it() -> None:
+    question = "Which country's presidential race will go to a run-off after no majority?"
+    country, words = answer_type(question), question_words(question)
+    assert country is not None
+    sentence = "Brazil's polarizing presidential race will go to a run-off after no majority."
+    assert [sentence[a:b] for a, b in country.spans(sentence, words)] == ["Brazil"]
+    assert not country.fits("The Verge's reporter said the race will go to a run-off.", words)
+    whose = answer_type("Whose campaign raised the most money in the quarter?")
+    assert whose is not None and whose.owned == "campaign"
+
+
 def _scored(*items: tuple[str, float]) -> list[Scored]:
     return [Scored(0, Sentence(text, 0, len(text)), score, score) for text, score in items]
 

@@ -136,6 +136,7 @@ class AnswerType:
     name: str
     tied: bool  # the entity must share a clause with a question word
     head: frozenset[str] = frozenset()  # what is counted or priced ("how many jobs"): stems
+    owned: str = ""  # "which country's presidential race": what the asked-for name owns
 
     def fits(self, sentence: str, question_words: set[str]) -> bool:
         """Return True when the sentence holds an entity of this type (tied, if required)."""
@@ -148,6 +149,8 @@ class AnswerType:
         "cut 800 jobs", not by "65 stores" in the same clause.
         """
         spans = _entity_spans(self.name, sentence, question_words)
+        if self.owned:
+            spans += _owner_spans(sentence, self.owned, question_words)
         if self.tied:
             spans = [span for span in spans if _shares_clause(sentence, span, question_words)]
         if self.head:
@@ -205,6 +208,7 @@ _TYPE_RULES = [
         (rf"{_WHICH}(?:{_ORG_NOUNS})\b", "organization", False),
         (rf"{_WHICH}(?:{_PERSON_NOUNS})\b", "person", True),
         (r"^\s*who\b", "who", False),
+        (r"^\s*whose\b", "who", False),  # "whose campaign …?": the owner (`_OWNED`)
         (r"^\s*(?:in|at|from|to|into|near) (?:which|what)\b", "where", False),  # "in which kibbutz"
     )
 ]
@@ -242,10 +246,36 @@ _SAME_HEAD = [
 _HEADS = {"count": _COUNTED, "money": _PRICED, "amount": _PRICED}
 
 
+# "Which country's presidential race …?", "whose campaign …?": the word after the possessive.
+_OWNED = re.compile(
+    r"\b(?:(?:which|what)\s+(?:[\w-]+\s+){0,2}?[\w-]+['’]s|whose)\s+([a-z][\w-]+)"
+)
+# "Brazil's polarizing presidential race": a name, its possessive, up to two words, the owned.
+_OWNER = re.compile(
+    rf"({_CAP}(?:\s+(?:of\s+|&\s+)?{_CAP}){{0,3}})['’]s\s+((?:[\w-]+\s+){{0,2}}[\w-]+)"
+)
+_OWNER_TYPES = ("place", "country", "where", "organization", "person", "who")
+
+
+def _owner_spans(sentence: str, owned: str, question_words: set[str]) -> list[tuple[int, int]]:
+    """Return the names owning the asked-for thing: "Brazil's … race" for "which country's race"."""
+    spans = []
+    for match in _OWNER.finditer(sentence):
+        words = [w.lower() for w in match.group(2).split()]
+        if any(w == owned or (min(len(w), len(owned)) >= 5 and w[:5] == owned[:5]) for w in words):
+            name = match.group(1)
+            if name.split()[0] not in _FIRST_WORDS and _new_name(name, question_words):
+                spans.append(match.span(1))
+    return spans
+
+
 def answer_type(question: str) -> AnswerType | None:
     """Return the answer type a question names, or None when it names none."""
     q = question.lower()
     found = next((kind for pattern, kind in _TYPE_RULES if pattern.search(q)), None)
+    owned = _OWNED.search(q)
+    if found is not None and found.name in _OWNER_TYPES and owned is not None:
+        found = AnswerType(found.name, found.tied, owned=owned.group(1))
     head = _HEADS[found.name].search(q) if found is not None and found.name in _HEADS else None
     if found is None or head is None:
         return found
