@@ -123,6 +123,19 @@ def test_which_country_s_race_is_answered_by_the_name_that_owns_it() -> None:
     assert whose is not None and whose.owned == "campaign"
 
 
+def test_a_place_named_after_its_kind_answers_which_island_and_needs_no_region_word() -> None:
+    from assistant.answer.extractive.sentences import missing_names
+
+    question = "A volcano erupted on which European island this week?"
+    island, words = answer_type(question), question_words(question)
+    sentence = "The volcano on the Italian island of Stromboli erupted on Sunday."
+    assert island is not None and island.name == "place"
+    assert [sentence[a:b] for a, b in island.spans(sentence, words)] == ["Stromboli"]
+    hit = _hit(4, "Wire", "2023-10-01", sentence)
+    assert missing_names(question, [hit]) == []  # the article never says "European"
+    assert missing_names("Did the Chilean minister resign?", [hit]) == ["Chilean"]
+
+
 def _scored(*items: tuple[str, float]) -> list[Scored]:
     return [Scored(0, Sentence(text, 0, len(text)), score, score) for text, score in items]
 

@@ -80,6 +80,11 @@ _PLACE = re.compile(
     r"\b(?:in|at|near|from|to|into|inside|within|outside|across|around|"
     r"throughout|towards?)\s+(?:the\s+)?([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)"
 )
+# "the Italian island of Stromboli", "the city of Kherson": a place named after its kind.
+_PLACE_OF = re.compile(
+    r"\b(?:island|city|town|village|province|region|county|district|port|state|kingdom|"
+    r"republic)\s+of\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)"
+)
 _DEMONYM = re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:an|ian|ese|ish|i|ch))\b")
 _ANY_NAME = re.compile(r"(?<!^)(?<![.!?:“\"]\s)(?<![“\"])\b[A-Z][a-z]+")
 _ORG_NAME = re.compile(r"\b[A-Z][\w&’'.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&’'.-]*)*")
@@ -125,7 +130,10 @@ _PERSON_NOUNS = (
     r"founders|ceos|rival|opponent|suspect|victim|hostage|billionaire|entrepreneur|model"
 )
 _AUXILIARIES = r"(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would|should|may|might)"
-_PLACE_NOUNS = r"city|cities|town|towns|village|villages|region|regions|province|provinces|capital"
+_PLACE_NOUNS = (
+    r"city|cities|town|towns|village|villages|region|regions|province|provinces|capital|"
+    r"islands?|county|counties|districts?|suburbs?|neighbou?rhoods?|ports?"
+)
 _COUNTRY_NOUNS = r"country|countries|nation|nations|state|states"
 
 
@@ -314,7 +322,7 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
                 if m.group() not in _FIRST_WORDS and not _calendar(m.group())
                 and _new_name(m.group(), question_words)]
     if kind in ("place", "country", "where"):
-        spans = [m.span(1) for m in _PLACE.finditer(sentence)]
+        spans = [m.span(1) for m in (*_PLACE.finditer(sentence), *_PLACE_OF.finditer(sentence))]
         if kind != "place":
             spans += [m.span(1) for m in _DEMONYM.finditer(sentence)]
         return [s for s in spans if _new_name(sentence[s[0] : s[1]], question_words)

@@ -154,9 +154,18 @@ def question_names(question: str) -> list[str]:
     return [w for w in _QUESTION_NAME.findall(question) if w not in _NOT_NAMES]
 
 
+# Region words a question uses where the article names the place itself: "on which European
+# island" is answered by "the Italian island of Stromboli", which never says "European".
+_REGION_WORDS = {
+    "European", "African", "Asian", "American", "Latin", "Arab", "Western", "Eastern",
+    "Northern", "Southern", "Nordic", "Baltic", "Caribbean", "Pacific", "Atlantic",
+    "Scandinavian", "Balkan", "Mediterranean", "Middle",
+}
+
+
 def missing_names(question: str, hits: list[Hit]) -> list[str]:
     """Return names in the question that no retrieved passage or its metadata mentions."""
-    names = question_names(question)
+    names = [n for n in question_names(question) if n not in _REGION_WORDS]
     if not names:
         return []
     haystack = " ".join(f"{h.chunk.header()} {h.chunk.author or ''} {h.chunk.text}" for h in hits)
