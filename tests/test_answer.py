@@ -136,6 +136,20 @@ def test_a_place_named_after_its_kind_answers_which_island_and_needs_no_region_w
     assert missing_names("Did the Chilean minister resign?", [hit]) == ["Chilean"]
 
 
+def test_a_count_is_of_the_thing_asked_and_a_thousands_comma_cuts_no_clause() -> None:
+    cities_q = "In how many U.S. cities did billboards of the hostages appear?"
+    cities, words = answer_type(cities_q), question_words(cities_q)
+    sentence = "Billboards of the hostages will appear in 1,500 other locations in 48 cities."
+    assert cities is not None
+    assert [sentence[a:b] for a, b in cities.spans(sentence, words)] == ["48"]
+    jobs_q = "How many jobs will the company cut?"
+    jobs, words = answer_type(jobs_q), question_words(jobs_q)
+    sentence = "The company will close 65 stores and cut 800 jobs."
+    assert jobs is not None and [sentence[a:b] for a, b in jobs.spans(sentence, words)] == ["800"]
+    titles = answer_type("How many Women's Super League titles had Hayes won?")
+    assert titles is not None and "titl" in titles.head  # the fourth word of the counted thing
+
+
 def _scored(*items: tuple[str, float]) -> list[Scored]:
     return [Scored(0, Sentence(text, 0, len(text)), score, score) for text, score in items]
 

@@ -116,7 +116,8 @@ _SPAN_OF_TIME = re.compile(
     re.I,
 )
 _YEAR_ONLY = re.compile(rf"^{_YEAR}$")
-_CLAUSE = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s|\b(?:said|says|told|according to)\b")
+# Clause cuts; the comma of "1,500" is no cut.
+_CLAUSE = re.compile(r"(?<!\d),|,(?!\d)|[;:()\[\]“”\"—–]|\s-\s|\b(?:said|says|told|according to)\b")
 
 _PERSON_NOUNS = (
     r"person|people|individual|general|official|officials|leader|leaders|president|"
@@ -163,6 +164,9 @@ class AnswerType:
             spans = [span for span in spans if _shares_clause(sentence, span, question_words)]
         if self.head:
             spans = [span for span in spans if self.head & _clause_words(sentence, span)]
+        if self.head and self.name == "count":  # "cut 800 jobs" over "65 stores" in a clause
+            counted = [span for span in spans if self.head & _words_after(sentence, span)]
+            spans = counted or spans
         return spans
 
     def fills(self, sentence: str, question_words: set[str]) -> bool:
@@ -224,7 +228,8 @@ _TYPE_RULES = [
 
 # The counted noun phrase: words after "how many" up to a verb, auxiliary or determiner.
 _NOT_HEAD = rf"(?:{_AUXILIARIES}|the|a|an|of|in|on|at|for|to|by|with|from|\w+ed|\w+ing)\b"
-_COUNTED = re.compile(rf"\bhow many\s+((?:(?!{_NOT_HEAD})[a-z][\w-]*\s*){{1,3}})")
+# Up to four words, with "u.s." and "women's" whole: "how many women's super league titles".
+_COUNTED = re.compile(rf"\bhow many\s+((?:(?!{_NOT_HEAD})[a-z][\w.’'-]*\s*){{1,4}})")
 _PRICED = re.compile(
     rf"\bhow much (?:in\s+)?((?:(?!{_AUXILIARIES}\b|money\b|cash\b)[a-z][\w-]*\s*){{1,2}})"
     rf"(?={_AUXILIARIES}\b)|\bwhat (?:is|was|were|are|will be) (?:the |its |his |her |their )?"
@@ -393,6 +398,11 @@ def _clause(sentence: str, span: tuple[int, int]) -> str:
     if not content_words(sentence[left:right]) - own:
         right = min((c for c in cuts if c > right), default=len(sentence))
     return sentence[left:right]
+
+
+def _words_after(sentence: str, span: tuple[int, int], n: int = 3) -> set[str]:
+    """Return the content words of the n words after the span: what a number counts."""
+    return content_words(" ".join(sentence[span[1] :].split()[:n]))
 
 
 def _clause_words(sentence: str, span: tuple[int, int]) -> set[str]:
