@@ -145,7 +145,7 @@ class AnswerSettings(Section):
         "(Qwen2.5-Coder 1.5B Instruct, 1.1 GB) or gemma-3-270m (a small base model, for tests).",
     )
     llm_asks: Literal["all", "names", "unsettled"] = Field(
-        "all",
+        "unsettled",
         description="Which questions the LLM answers when it reads evidence: all; names "
         "(which/who/what questions; yes/no verdicts stay with the extractive rules, which "
         "read publication dates and per-part support); or unsettled (all but those whose "
