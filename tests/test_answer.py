@@ -119,6 +119,11 @@ def test_which_country_s_race_is_answered_by_the_name_that_owns_it() -> None:
     sentence = "Brazil's polarizing presidential race will go to a run-off after no majority."
     assert [sentence[a:b] for a, b in country.spans(sentence, words)] == ["Brazil"]
     assert not country.fits("The Verge's reporter said the race will go to a run-off.", words)
+    court_q = "A court in which city rejected the company's bid?"
+    court, words = answer_type(court_q), question_words(court_q)
+    sentence = "Earlier this month, an Oslo court rejected the company's arguments."
+    assert court is not None and court.owned == "court"
+    assert [sentence[a:b] for a, b in court.spans(sentence, words)] == ["Oslo"]
     whose = answer_type("Whose campaign raised the most money in the quarter?")
     assert whose is not None and whose.owned == "campaign"
 

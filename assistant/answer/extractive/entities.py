@@ -254,6 +254,10 @@ _SAME_HEAD = [
         "damages compensation payout settlement",
         "workers employees staff jobs people",
         "visitors attendees spectators fans crowd attendance",
+        "lawsuits suits cases claims complaints",
+        "doctors physicians clinicians",
+        "companies firms startups businesses",
+        "organizations organisations groups associations members",
     )
 ]
 _HEADS = {"count": _COUNTED, "money": _PRICED, "amount": _PRICED}
@@ -261,19 +265,22 @@ _HEADS = {"count": _COUNTED, "money": _PRICED, "amount": _PRICED}
 
 # "Which country's presidential race …?", "whose campaign …?": the word after the possessive.
 _OWNED = re.compile(
-    r"\b(?:(?:which|what)\s+(?:[\w-]+\s+){0,2}?[\w-]+['’]s|whose)\s+([a-z][\w-]+)"
+    rf"\b(?:(?:which|what)\s+(?:[\w-]+\s+){{0,2}}?(?:{_PLACE_NOUNS}|{_COUNTRY_NOUNS}|{_ORG_NOUNS}|"
+    rf"{_PERSON_NOUNS})['’]s|whose)\s+([a-z][\w-]+)"
 )
 # "Brazil's polarizing presidential race": a name, its possessive, up to two words, the owned.
 _OWNER = re.compile(
     rf"({_CAP}(?:\s+(?:of\s+|&\s+)?{_CAP}){{0,3}})['’]s\s+((?:[\w-]+\s+){{0,2}}[\w-]+)"
 )
+# "A court in which city …?": the noun the asked-for place is attached to.
+_OWNED_BEFORE = re.compile(r"\b([a-z][\w-]{2,})\s+(?:in|at|from)\s+(?:which|what)\b")
 _OWNER_TYPES = ("place", "country", "where", "organization", "person", "who")
 
 
 def _owner_spans(sentence: str, owned: str, question_words: set[str]) -> list[tuple[int, int]]:
     """Return the names owning the asked-for thing: "Brazil's … race" for "which country's race"."""
     spans = []
-    for match in _OWNER.finditer(sentence):
+    for match in (*_OWNER.finditer(sentence), *_attributive(owned).finditer(sentence)):
         words = [w.lower() for w in match.group(2).split()]
         if any(w == owned or (min(len(w), len(owned)) >= 5 and w[:5] == owned[:5]) for w in words):
             name = match.group(1)
@@ -282,11 +289,16 @@ def _owner_spans(sentence: str, owned: str, question_words: set[str]) -> list[tu
     return spans
 
 
+def _attributive(owned: str) -> re.Pattern[str]:
+    """Return the pattern of a name used before the owned noun: "an Oslo court", "Sderot police"."""
+    return re.compile(rf"({_CAP}(?:\s+{_CAP}){{0,2}})\s+((?i:{re.escape(owned[:5])})[\w-]*)")
+
+
 def answer_type(question: str) -> AnswerType | None:
     """Return the answer type a question names, or None when it names none."""
     q = question.lower()
     found = next((kind for pattern, kind in _TYPE_RULES if pattern.search(q)), None)
-    owned = _OWNED.search(q)
+    owned = _OWNED_BEFORE.search(q) or _OWNED.search(q)
     if found is not None and found.name in _OWNER_TYPES and owned is not None:
         found = AnswerType(found.name, found.tied, owned=owned.group(1))
     head = _HEADS[found.name].search(q) if found is not None and found.name in _HEADS else None
