@@ -155,6 +155,20 @@ def test_a_count_is_of_the_thing_asked_and_a_thousands_comma_cuts_no_clause() ->
     assert titles is not None and "titl" in titles.head  # the fourth word of the counted thing
 
 
+def test_a_sentence_counts_only_from_a_passage_about_what_the_question_names() -> None:
+    from assistant.answer.extractive.sentences import grounded
+
+    asos = _hit(5, "Wire", "2023-10-01", "ASOS reported a loss of £291 million for the year.")
+    dunzo = _hit(6, "Wire", "2023-10-02", "Dunzo will cut over 200 jobs in its third layoff.")
+    hits = [asos, dunzo]
+    scored = [Scored(1, Sentence(dunzo.chunk.text, 0, 10), 0.9, 0.9),
+              Scored(0, Sentence(asos.chunk.text, 0, 10), 0.5, 0.5)]
+    kept = grounded("How many jobs is ASOS cutting as its losses balloon?", hits, scored)
+    assert [s.hit for s in kept] == [0]  # Dunzo's 200 jobs are not ASOS's
+    assert grounded("How many jobs are being cut?", hits, scored) == scored  # no name to ground
+    assert grounded("How many jobs is Zalando cutting?", hits, scored) == scored  # none names it
+
+
 def _scored(*items: tuple[str, float]) -> list[Scored]:
     return [Scored(0, Sentence(text, 0, len(text)), score, score) for text, score in items]
 

@@ -16,6 +16,7 @@ from assistant.answer.extractive.sentences import Encode as Encode
 from assistant.answer.extractive.sentences import (
     Scored,
     choose_sentences,
+    grounded,
     missing_names,
     question_names,
     question_words,
@@ -87,7 +88,8 @@ def answer_extractively(
     if absent and 2 * len(absent) >= len(named):  # most of who/what it is about is not there
         return refuse(question, f"They don't mention {', '.join(absent)}.")
     chosen = choose_sentences(
-        scored, settings.answer.min_relevance, settings.answer.max_sentences, focus, question
+        grounded(focus, hits, scored), settings.answer.min_relevance,
+        settings.answer.max_sentences, focus, question,
     )
     if not chosen:
         return refuse(question, "No passage in the indexed articles answers that question.")

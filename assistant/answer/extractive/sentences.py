@@ -174,6 +174,28 @@ def missing_names(question: str, hits: list[Hit]) -> list[str]:
     return [name for name in names if any(part not in known for part in _name_parts(name))]
 
 
+def grounded(question: str, hits: list[Hit], scored: list[Scored]) -> list[Scored]:
+    """Return the sentences whose passage names what the question is about, when some does.
+
+    "How many jobs is ASOS cutting?" is not answered from a passage about Dunzo's layoffs:
+    a sentence counts only if its passage (text, title) mentions most of the question's names.
+    When no passage does, nothing is dropped (`missing_names` decides that case)."""
+    names = [n for n in question_names(question) if n not in _REGION_WORDS]
+    if not names:
+        return scored
+    need = (len(names) + 1) // 2
+    ok = {i for i, hit in enumerate(hits) if _mentions(hit, names) >= need}
+    kept = [s for s in scored if s.hit in ok]
+    return kept if ok else scored
+
+
+def _mentions(hit: Hit, names: list[str]) -> int:
+    """Return how many of the names the hit's passage or title mentions."""
+    text = f"{hit.chunk.title} {hit.chunk.text}".replace(".", "")
+    known = {w.lower() for w in re.findall(r"\w+", text)}
+    return sum(all(part in known for part in _name_parts(name)) for name in names)
+
+
 def _name_parts(name: str) -> list[str]:
     parts = re.split(r"[-’']", name.lower().replace(".", ""))
     return [p for p in parts if len(p) > 1 and p not in {"s", "elect"}]
