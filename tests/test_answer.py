@@ -151,6 +151,10 @@ def test_a_count_is_of_the_thing_asked_and_a_thousands_comma_cuts_no_clause() ->
     jobs, words = answer_type(jobs_q), question_words(jobs_q)
     sentence = "The company will close 65 stores and cut 800 jobs."
     assert jobs is not None and [sentence[a:b] for a, b in jobs.spans(sentence, words)] == ["800"]
+    people_q = "How many people attended the actor's appearance at the library?"
+    people, words = answer_type(people_q), question_words(people_q)
+    assert people is not None
+    assert not people.fits("The 55-year-old actor made an appearance at the library.", words)
     titles = answer_type("How many Women's Super League titles had Hayes won?")
     assert titles is not None and "titl" in titles.head  # the fourth word of the counted thing
 

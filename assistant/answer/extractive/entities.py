@@ -352,6 +352,9 @@ def _calendar(name: str) -> bool:
     return name.split()[0] in CALENDAR_WORDS
 
 
+_AGE = re.compile(r"-(?:year|month|week|day)s?-old\b|\s+(?:years?|months?)\s+old\b", re.I)
+
+
 def _count_spans(sentence: str) -> list[tuple[int, int]]:
     """Return numbers that count something: not years, dates, amounts of money or shares."""
     taken = [m.span() for m in (*_MONEY.finditer(sentence), *_PERCENT.finditer(sentence),
@@ -359,7 +362,8 @@ def _count_spans(sentence: str) -> list[tuple[int, int]]:
     spans = []
     for match in _COUNT.finditer(sentence):
         inside = any(a <= match.start() < b for a, b in taken)
-        if not inside and not _YEAR_ONLY.match(match.group().rstrip(".,")):
+        age = _AGE.match(sentence, match.end())  # "the 55-year-old actor" counts nobody
+        if not inside and not age and not _YEAR_ONLY.match(match.group().rstrip(".,")):
             spans.append(match.span())
     return spans
 
