@@ -54,9 +54,17 @@ def needs_context(question: str) -> bool:
     Pronouns, a leading 'and …', very short questions, and questions that name no one and
     nothing (no capitalised word after the first) all depend on what was said before.
     """
-    if _REFERS_BACK.search(question) or len(question.split()) <= 4:
+    if len(question.split()) <= 4:
         return True
-    return not re.search(r"(?<=\w[\s,])[A-Z][\w’'-]+", question)
+    named = re.search(r"(?<=\w[\s,])[A-Z][\w’'-]+", question)
+    refers = [m for m in _REFERS_BACK.finditer(question)
+              if not (named and m.start() > named.start() and m.group(1) in _POSSESSIVES)]
+    return bool(refers) or not named
+
+
+# "How many jobs is ASOS cutting as its losses balloon?": a possessive after a name the question
+# gives is that name's, not an earlier turn's.
+_POSSESSIVES = {"his", "her", "its", "their", "His", "Her", "Its", "Their"}
 
 
 def subject_of(text: str) -> str:

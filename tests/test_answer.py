@@ -420,3 +420,14 @@ def test_an_llm_set_to_unsettled_is_not_asked_what_the_catalog_dates_settle() ->
         asked.append((answer.verdict_rule, bool(llm.prompts)))
     assert asked[0] == ("order", False)  # the dates decide: Yes, and the model is not asked
     assert asked[1][1]  # "supported" is not settled: the model reads the evidence
+
+
+def test_carried_context_about_a_byline_does_not_make_a_question_about_the_article() -> None:
+    from assistant.answer.extractive import answer_extractively
+    from assistant.config import Settings
+
+    question = "How many jobs will Acme cut? (context: Who wrote that article; TechCrunch)"
+    hit = _hit(7, "TechCrunch", "2023-10-02", "Acme Corp will cut 800 jobs as its sales slow.")
+    answer = answer_extractively(question, "How many jobs will Acme cut?", [hit], _encode,
+                                 Settings())
+    assert answer.answered and "800" in answer.text and "was published" not in answer.text

@@ -42,3 +42,11 @@ def test_a_follow_up_about_the_article_carries_the_quote_of_the_outlet_it_names(
     assert "It was all vastly outweighed by his investments early on" in standalone
     later = condense_question("How did the markets react?", [("Did The Verge differ?", reply)])
     assert "outweighed" not in later  # only questions about the article itself carry the quote
+
+
+def test_a_possessive_after_a_name_the_question_gives_needs_no_earlier_turn() -> None:
+    assert not needs_context("How many jobs is ASOS cutting as its losses balloon?")
+    assert needs_context("What did his lawyer say about the verdict?")
+    history = [("Who wrote that article?", "“Girl spends birthday in tunnels” was published [1].")]
+    question = "How many jobs is ASOS cutting as its losses balloon?"
+    assert condense_question(question, history) == question  # no "Who wrote …" carried along

@@ -73,7 +73,7 @@ def answer_extractively(
     if not hits:
         return refuse(question, "Nothing in the indexed articles matches the question.")
     parts = split_parts(focus, hits)
-    about_the_article = bool(_METADATA.search(question))
+    about_the_article = bool(_METADATA.search(focus))  # the user's words, not carried context
     if is_multi_part(parts) and not about_the_article:
         contradicts = get_contradicts(settings)
         return answer_parts(question, focus, parts, hits, encode, contradicts) or refuse(
