@@ -431,3 +431,13 @@ def test_carried_context_about_a_byline_does_not_make_a_question_about_the_artic
     answer = answer_extractively(question, "How many jobs will Acme cut?", [hit], _encode,
                                  Settings())
     assert answer.answered and "800" in answer.text and "was published" not in answer.text
+
+
+def test_a_capital_written_for_its_country_is_named_by_a_passage_about_the_country() -> None:
+    from assistant.answer.extractive.sentences import missing_names
+
+    hit = _hit(8, "Wire", "2024-11-18", "About 10,000 North Korean troops were sent to Russia.")
+    question = "How many soldiers has Pyongyang sent to fight alongside Moscow's army?"
+    assert missing_names(question, [hit]) == []
+    assert missing_names("How many soldiers has Havana sent?", [hit]) == ["Havana"]
+    assert missing_names("Did X's fee stop spammers?", [hit]) == []  # one letter: nothing to miss

@@ -5,7 +5,7 @@ answers and chat may all build on it.
 """
 
 from assistant.text.dates import CALENDAR_WORDS, MONTH_NAME, DateMention, find_dates
-from assistant.text.names import FUNCTION_WORDS, NOT_NAME_WORDS, name_runs
+from assistant.text.names import FUNCTION_WORDS, METONYMS, NOT_NAME_WORDS, name_runs
 from assistant.text.outlets import OutletMention, find_outlets, outlet_aliases
 from assistant.text.sentences import Sentence, sentence_texts, split_sentences
 from assistant.text.words import content_words, overlap, tokenize
@@ -13,6 +13,7 @@ from assistant.text.words import content_words, overlap, tokenize
 __all__ = [
     "CALENDAR_WORDS",
     "FUNCTION_WORDS",
+    "METONYMS",
     "MONTH_NAME",
     "NOT_NAME_WORDS",
     "DateMention",

@@ -61,3 +61,29 @@ def name_runs(words: list[str]) -> list[tuple[int, list[str]]]:
     if current:
         runs.append((start, current))
     return [(i, run) for i, run in runs if run[0][:1].isupper() and run[-1][:1].isupper()]
+
+
+# A capital or seat of power written for its country, as news writes them: "Pyongyang sent
+# troops" is North Korea, "the Kremlin warned" is Russia. Lower case; each alias is the words an
+# article may use instead ("U.S." is no alias: read as "us" it is a pronoun too). Read by the
+# answerer when it checks that passages name what a question names.
+METONYMS: dict[str, tuple[str, ...]] = {
+    "pyongyang": ("north korea", "north korean"),
+    "moscow": ("russia", "russian"),
+    "kremlin": ("russia", "russian"),
+    "kyiv": ("ukraine", "ukrainian", "kiev"),
+    "kiev": ("ukraine", "ukrainian", "kyiv"),
+    "beijing": ("china", "chinese"),
+    "washington": ("united states", "american", "white house"),
+    "america": ("united states", "american"),
+    "tehran": ("iran", "iranian"),
+    "jerusalem": ("israel", "israeli"),
+    "london": ("uk", "britain", "british", "united kingdom"),
+    "paris": ("france", "french"),
+    "berlin": ("germany", "german"),
+    "tokyo": ("japan", "japanese"),
+    "seoul": ("south korea", "south korean"),
+    "brussels": ("eu", "european union", "nato"),
+    "downing": ("uk", "britain", "british"),
+    "pentagon": ("defense department", "defence department"),
+}

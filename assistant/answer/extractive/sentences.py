@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.answer.extractive.entities import answer_type
 from assistant.schema import Hit
-from assistant.text import Sentence, content_words, overlap, split_sentences
+from assistant.text import METONYMS, Sentence, content_words, overlap, split_sentences
 
 Encode = Callable[[list[str]], np.ndarray]
 
@@ -169,9 +169,22 @@ def missing_names(question: str, hits: list[Hit]) -> list[str]:
     if not names:
         return []
     haystack = " ".join(f"{h.chunk.header()} {h.chunk.author or ''} {h.chunk.text}" for h in hits)
-    haystack = haystack.replace(".", "")  # "U.K." is "UK"
-    known = {w.lower() for w in re.findall(r"\w+", haystack)}
-    return [name for name in names if any(part not in known for part in _name_parts(name))]
+    known = _known_words(haystack)
+    return [name for name in names if not _named(name, known)]
+
+
+def _known_words(text: str) -> set[str]:
+    """Return the lower-cased words of a text ("U.K." read as "UK")."""
+    return {w.lower() for w in re.findall(r"\w+", text.replace(".", ""))}
+
+
+def _named(name: str, known: set[str]) -> bool:
+    """Return True when the words hold the name, or what it stands for ("Moscow": Russia)."""
+    parts = _name_parts(name)
+    if all(part in known for part in parts):  # no parts ("X's" is one letter): nothing to miss
+        return True
+    aliases = METONYMS.get(parts[0], ()) if len(parts) == 1 else ()
+    return any(all(word in known for word in alias.split()) for alias in aliases)
 
 
 def grounded(question: str, hits: list[Hit], scored: list[Scored]) -> list[Scored]:
@@ -191,9 +204,8 @@ def grounded(question: str, hits: list[Hit], scored: list[Scored]) -> list[Score
 
 def _mentions(hit: Hit, names: list[str]) -> int:
     """Return how many of the names the hit's passage or title mentions."""
-    text = f"{hit.chunk.title} {hit.chunk.text}".replace(".", "")
-    known = {w.lower() for w in re.findall(r"\w+", text)}
-    return sum(all(part in known for part in _name_parts(name)) for name in names)
+    known = _known_words(f"{hit.chunk.title} {hit.chunk.text}")
+    return sum(_named(name, known) for name in names)
 
 
 def _name_parts(name: str) -> list[str]:
