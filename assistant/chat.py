@@ -17,7 +17,7 @@ _REFERS_BACK = re.compile(
     r"\b(he|she|it|they|them|him|her|his|hers|its|their|theirs|this|that|these|those|there|"
     r"the (decision|move|report|article|plan|deal|same)|the [\w.]+(?: [\w.]+)? (?:one|article|"
     r"piece|story|report))\b|^\s*(and|but|also|so|what about|"
-    r"how about|why|when|where)\b",
+    r"how about)\b",
     re.I,
 )
 _YEAR = r"(?:19|20)\d\d"

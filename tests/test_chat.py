@@ -50,3 +50,9 @@ def test_a_possessive_after_a_name_the_question_gives_needs_no_earlier_turn() ->
     history = [("Who wrote that article?", "“Girl spends birthday in tunnels” was published [1].")]
     question = "How many jobs is ASOS cutting as its losses balloon?"
     assert condense_question(question, history) == question  # no "Who wrote …" carried along
+
+
+def test_a_question_word_alone_does_not_lean_on_earlier_turns() -> None:
+    assert not needs_context("When did Apple release its first folding phone?")
+    assert needs_context("Why did he resign from the board?")
+    assert needs_context("Why?") and needs_context("And what about Google?")
