@@ -7,7 +7,7 @@ talks end?", but a sentence that mentions the talks and, in another clause, some
 does not. Without such a sentence the extractive answerer abstains instead of quoting a related
 sentence that does not say the asked detail.
 
-Entities are found by pattern, not by a model: dates (month names, years, weekdays), numbers,
+Entities are found by pattern (`patterns.py`), not by a model: dates, numbers,
 person names (two or more capitalised words, or a title and a name), places (a capitalised
 name after a locative preposition, or for countries also a demonym such as "North Korean").
 """
@@ -17,105 +17,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answer.extractive.patterns import (
+    AGE,
+    ANY_NAME,
+    CAP,
+    COUNT,
+    DEMONYM,
+    FIRST_WORDS,
+    LOOSE_DATE,
+    MONEY,
+    NAME,
+    ORG_NAME,
+    ORGS,
+    PERCENT,
+    PLACE,
+    PLACE_OF,
+    SPAN_OF_TIME,
+    STRICT_DATE,
+    TITLED,
+    YEAR_ONLY,
+)
 from assistant.text import CALENDAR_WORDS, content_words
-from assistant.text import MONTH_NAME as _MONTH
 
-_YEAR = r"(?:1[5-9]|20)\d\d"  # 1816 is a year too: "cultivation began in 1816"
-_STRICT_DATE = re.compile(
-    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|"
-    rf"{_YEAR}\b(?![,.]\d)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
-    rf"(?:january|february|march|april|june|july|august|september|october|november|december)\b)",
-    re.I,
-)
-_LOOSE_DATE = re.compile(
-    _STRICT_DATE.pattern + r"|\b(?:today|yesterday|tomorrow|(?:last|next|this|past)\s+"
-    r"(?:week|month|year|weekend)|(?:days?|weeks?|months?|years?)\s+(?:ago|later|earlier))\b",
-    re.I,
-)
-_CAP = r"(?:[A-Z][\w’'-]*\.?|[A-Z]\.)"
-_FIRST_WORDS = {
-    "The",
-    "A",
-    "An",
-    "In",
-    "On",
-    "Of",
-    "And",
-    "But",
-    "According",
-    "It",
-    "This",
-    "That",
-    "He",
-    "She",
-    "They",
-    "We",
-    "I",
-    "His",
-    "Her",
-    "Their",
-    "As",
-    "At",
-    "For",
-    "If",
-    "When",
-    "While",
-    "After",
-    "Before",
-    "Since",
-    "Previously",
-    "However",
-}
-_ORGS = re.compile(
-    r"\b(?:Post|Times|News|House|Inc|Corp|Co|Ltd|Journal|Association|"
-    r"Department|Ministry|Party|Council|Committee|Agency|Bank|Group|System)\b"
-)
-_NAME = re.compile(rf"\b{_CAP}(?:\s+(?:de|van|von|bin|al)?\s*{_CAP})+")
-_TITLED = re.compile(
-    r"\b(?:President|Gen\.|General|Minister|Secretary|Senator|Sen\.|Gov\.|"
-    r"Governor|Mayor|King|Queen|Prince|Pope|Judge|Chancellor|Commander|CEO|"
-    r"Mr\.|Mrs\.|Ms\.|Dr\.)\s+[A-Z][\w’'-]+"
-)
-_PLACE = re.compile(
-    r"\b(?:in|at|near|from|to|into|inside|within|outside|across|around|"
-    r"throughout|towards?)\s+(?:the\s+)?([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)"
-)
-# "the Italian island of Stromboli", "the city of Kherson": a place named after its kind.
-_PLACE_OF = re.compile(
-    r"\b(?:island|city|town|village|province|region|county|district|port|state|kingdom|"
-    r"republic)\s+of\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)"
-)
-_DEMONYM = re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:an|ian|ese|ish|i|ch))\b")
-_ANY_NAME = re.compile(r"(?<!^)(?<![.!?:“\"]\s)(?<![“\"])\b[A-Z][a-z]+")
-_ORG_NAME = re.compile(r"\b[A-Z][\w&’'.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&’'.-]*)*")
-_CURRENCY_WORDS = (
-    r"dollars|euros|pounds|yen|yuan|renminbi|rupees|crore|lakh|kronor|krona|kroner|francs|"
-    r"shekels|pesos|won|rand|ringgit|baht|lira|reais|dirhams|riyals|bitcoins?|ether"
-)
-_MONEY = re.compile(
-    r"(?:[$€£¥₹₪](?:US|A|C|HK|NZ|S)?|\b(?:US|A|C|HK|NZ|S)\$|\b(?:USD|EUR|GBP|AUD|CAD|INR|NIS|CHF|Rs\.?)\s?)\s?"
-    r"\d[\d,.]*(?:\s?(?:million|billion|trillion|thousand|crore|lakh|m|bn|b|k)\b)?|"
-    rf"\b\d[\d,.]*\s?(?:million|billion|trillion|thousand|crore|lakh)?\s?(?:\w+\s)?"
-    rf"(?:{_CURRENCY_WORDS})\b",
-    re.I,
-)
-_PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b|percentage points?\b)", re.I)
-_COUNT = re.compile(
-    r"\b\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand|hundred|m|bn|k)\b)?|\b(?:one|two|"
-    r"three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|"
-    r"thousands?|millions?|dozens?|a dozen|a hundred|a thousand)\b(?:[- ](?:hundred|thousand|"
-    r"million|billion))?",
-    re.I,
-)
-_SPAN_OF_TIME = re.compile(
-    "(?:" + _COUNT.pattern + r")(?:\s|-)(?:\w+\s)?(?:seconds?|minutes?|hours?|days?|nights?|weeks?|"
-    r"months?|years?|decades?|centuries|seasons?)\b|\b(?:a|an|one|half a)\s+(?:day|week|month|"
-    r"year|decade|century|season)\b|\b(?:for|over|in|within)\s+(?:(?:several|many|some|a few|"
-    r"few)\s+)?(?:hours|days|weeks|months|years|decades)\b",
-    re.I,
-)
-_YEAR_ONLY = re.compile(rf"^{_YEAR}$")
 # Clause cuts; the comma of "1,500" is no cut.
 _CLAUSE = re.compile(r"(?<!\d),|,(?!\d)|[;:()\[\]“”\"—–]|\s-\s|\b(?:said|says|told|according to)\b")
 
@@ -270,7 +193,7 @@ _OWNED = re.compile(
 )
 # "Brazil's polarizing presidential race": a name, its possessive, up to two words, the owned.
 _OWNER = re.compile(
-    rf"({_CAP}(?:\s+(?:of\s+|&\s+)?{_CAP}){{0,3}})['’]s\s+((?:[\w-]+\s+){{0,2}}[\w-]+)"
+    rf"({CAP}(?:\s+(?:of\s+|&\s+)?{CAP}){{0,3}})['’]s\s+((?:[\w-]+\s+){{0,2}}[\w-]+)"
 )
 # "A court in which city …?": the noun the asked-for place is attached to.
 _OWNED_BEFORE = re.compile(r"\b([a-z][\w-]{2,})\s+(?:in|at|from)\s+(?:which|what)\b")
@@ -284,14 +207,14 @@ def _owner_spans(sentence: str, owned: str, question_words: set[str]) -> list[tu
         words = [w.lower() for w in match.group(2).split()]
         if any(w == owned or (min(len(w), len(owned)) >= 5 and w[:5] == owned[:5]) for w in words):
             name = match.group(1)
-            if name.split()[0] not in _FIRST_WORDS and _new_name(name, question_words):
+            if name.split()[0] not in FIRST_WORDS and _new_name(name, question_words):
                 spans.append(match.span(1))
     return spans
 
 
 def _attributive(owned: str) -> re.Pattern[str]:
     """Return the pattern of a name used before the owned noun: "an Oslo court", "Sderot police"."""
-    return re.compile(rf"({_CAP}(?:\s+{_CAP}){{0,2}})\s+((?i:{re.escape(owned[:5])})[\w-]*)")
+    return re.compile(rf"({CAP}(?:\s+{CAP}){{0,2}})\s+((?i:{re.escape(owned[:5])})[\w-]*)")
 
 
 def answer_type(question: str) -> AnswerType | None:
@@ -314,34 +237,34 @@ def answer_type(question: str) -> AnswerType | None:
 def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tuple[int, int]]:
     """Return the spans of entities of a kind in the sentence (names the question uses excluded)."""
     if kind == "duration":
-        return [m.span() for m in _SPAN_OF_TIME.finditer(sentence)]
+        return [m.span() for m in SPAN_OF_TIME.finditer(sentence)]
     if kind == "number":
-        return [m.span() for m in _COUNT.finditer(sentence)]
+        return [m.span() for m in COUNT.finditer(sentence)]
     if kind == "money":
-        return [m.span() for m in _MONEY.finditer(sentence)]
+        return [m.span() for m in MONEY.finditer(sentence)]
     if kind == "percent":
-        return [m.span() for m in _PERCENT.finditer(sentence)]
+        return [m.span() for m in PERCENT.finditer(sentence)]
     if kind == "amount":  # "how much": money, a share, or a quantity with its unit
-        return [m.span() for m in (*_MONEY.finditer(sentence), *_PERCENT.finditer(sentence),
-                                   *_SPAN_OF_TIME.finditer(sentence))]
+        return [m.span() for m in (*MONEY.finditer(sentence), *PERCENT.finditer(sentence),
+                                   *SPAN_OF_TIME.finditer(sentence))]
     if kind == "count":
         return _count_spans(sentence)
 
     if kind == "date":
-        return [m.span() for m in _STRICT_DATE.finditer(sentence)]
+        return [m.span() for m in STRICT_DATE.finditer(sentence)]
     if kind == "when":
-        return [m.span() for m in _LOOSE_DATE.finditer(sentence)]
+        return [m.span() for m in LOOSE_DATE.finditer(sentence)]
     if kind == "who":  # someone the question does not already name
-        return [m.span() for m in _ANY_NAME.finditer(sentence)
+        return [m.span() for m in ANY_NAME.finditer(sentence)
                 if _new_name(m.group(), question_words) and not _calendar(m.group())]
     if kind == "organization":
-        return [m.span() for m in _ORG_NAME.finditer(sentence)
-                if m.group() not in _FIRST_WORDS and not _calendar(m.group())
+        return [m.span() for m in ORG_NAME.finditer(sentence)
+                if m.group() not in FIRST_WORDS and not _calendar(m.group())
                 and _new_name(m.group(), question_words)]
     if kind in ("place", "country", "where"):
-        spans = [m.span(1) for m in (*_PLACE.finditer(sentence), *_PLACE_OF.finditer(sentence))]
+        spans = [m.span(1) for m in (*PLACE.finditer(sentence), *PLACE_OF.finditer(sentence))]
         if kind != "place":
-            spans += [m.span(1) for m in _DEMONYM.finditer(sentence)]
+            spans += [m.span(1) for m in DEMONYM.finditer(sentence)]
         return [s for s in spans if _new_name(sentence[s[0] : s[1]], question_words)
                 and not _calendar(sentence[s[0] : s[1]])]  # "back in July" is no place
     return [s for s in _person_spans(sentence) if _new_name(sentence[s[0] : s[1]], question_words)]
@@ -352,29 +275,26 @@ def _calendar(name: str) -> bool:
     return name.split()[0] in CALENDAR_WORDS
 
 
-_AGE = re.compile(r"-(?:year|month|week|day)s?-old\b|\s+(?:years?|months?)\s+old\b", re.I)
-
-
 def _count_spans(sentence: str) -> list[tuple[int, int]]:
     """Return numbers that count something: not years, dates, amounts of money or shares."""
-    taken = [m.span() for m in (*_MONEY.finditer(sentence), *_PERCENT.finditer(sentence),
-                                *_STRICT_DATE.finditer(sentence))]
+    taken = [m.span() for m in (*MONEY.finditer(sentence), *PERCENT.finditer(sentence),
+                                *STRICT_DATE.finditer(sentence))]
     spans = []
-    for match in _COUNT.finditer(sentence):
+    for match in COUNT.finditer(sentence):
         inside = any(a <= match.start() < b for a, b in taken)
-        age = _AGE.match(sentence, match.end())  # "the 55-year-old actor" counts nobody
-        if not inside and not age and not _YEAR_ONLY.match(match.group().rstrip(".,")):
+        age = AGE.match(sentence, match.end())  # "the 55-year-old actor" counts nobody
+        if not inside and not age and not YEAR_ONLY.match(match.group().rstrip(".,")):
             spans.append(match.span())
     return spans
 
 
 def _person_spans(sentence: str) -> list[tuple[int, int]]:
-    spans = [m.span() for m in _TITLED.finditer(sentence)]
-    for match in _NAME.finditer(sentence):
+    spans = [m.span() for m in TITLED.finditer(sentence)]
+    for match in NAME.finditer(sentence):
         words = match.group().split()
-        if words[0] in _FIRST_WORDS:
+        if words[0] in FIRST_WORDS:
             words = words[1:]
-        if len(words) >= 2 and not _ORGS.search(" ".join(words)):
+        if len(words) >= 2 and not ORGS.search(" ".join(words)):
             spans.append(match.span())
     return spans
 
