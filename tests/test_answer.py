@@ -53,6 +53,15 @@ def test_spacing_away_from_a_dropped_marker_is_left_alone() -> None:
         ("Who approved the missiles?", "who"),
         ("What do US officials fear could follow?", None),
         ("Along which border were they deployed?", None),
+        ("What annual salary did the contract pay him?", "money"),
+        ("How big were the retailer's pre-tax losses?", "money"),
+        ("What's the per-item cost to ship a parcel?", "money"),
+        ("What will his salary be there?", "money"),
+        ("What payment method did the studio shut down?", None),  # a method, not an amount
+        ("Which company paid the fines?", "organization"),
+        ("What stake is the fund taking in the firm?", "percent"),
+        ("What was the final score of the match?", "score"),
+        ("What was the peak number of daily users?", "count"),
     ],
 )
 def test_questions_name_their_answer_type(question: str, kind: str | None) -> None:
@@ -171,6 +180,33 @@ def test_a_sentence_counts_only_from_a_passage_about_what_the_question_names() -
     assert [s.hit for s in kept] == [0]  # Dunzo's 200 jobs are not ASOS's
     assert grounded("How many jobs are being cut?", hits, scored) == scored  # no name to ground
     assert grounded("How many jobs is Zalando cutting?", hits, scored) == scored  # none names it
+
+
+def test_a_name_of_several_words_grounds_whole_and_a_follow_up_by_its_context() -> None:
+    from assistant.answer.extractive.sentences import grounded
+
+    ours = _hit(5, "Wire", "2023-12-07", "Scalable Capital raised new funding led by Balderton.")
+    other = _hit(6, "Wire", "2023-12-03", "Capital One reported revenue of $9.4 billion.")
+    hits = [ours, other]
+    scored = [Scored(1, Sentence(other.chunk.text, 0, 10), 0.9, 0.9),
+              Scored(0, Sentence(ours.chunk.text, 0, 10), 0.5, 0.5)]
+    kept = grounded("What revenue did Scalable Capital report?", hits, scored)
+    assert [s.hit for s in kept] == [0]  # "Capital" alone does not name Scalable Capital
+    follow = "Who led it? (context: How much did the startup Scalable Capital raise)"
+    assert [s.hit for s in grounded("Who led it?", hits, scored, follow)] == [0]
+
+
+def test_a_money_amount_and_a_score_lead_their_answers() -> None:
+    salary = answer_type("What annual salary did the contract extension pay him?")
+    assert salary is not None and "salari" in salary.head and "annual" not in salary.head
+    sentence = "The extension bumped his annual salary to $4.85 million, up from $2 million."
+    words = question_words("What annual salary did the contract extension pay him?")
+    assert next(sentence[a:b] for a, b in salary.spans(sentence, words)) == "$4.85 million"
+    score = answer_type("What was the final score when Arizona beat Utah?")
+    assert score is not None and score.leads
+    game = "They did it in front of a sold out stadium, blowing out Utah, 42-18, extending a run."
+    found = score.spans(game, question_words("What was the final score when Arizona beat Utah?"))
+    assert [game[a:b] for a, b in found] == ["42-18"]  # alone in its clause: tied to Utah before
 
 
 def _scored(*items: tuple[str, float]) -> list[Scored]:

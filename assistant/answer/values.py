@@ -45,7 +45,7 @@ _NOT_UNITS = content_words(
     "percent per cent years year months month days day weeks week hours minutes seconds times "
     "am pm and or to of in on at a the"
 )
-_SCORE = re.compile(r"(?<![\w.$-])(?P<a>\d{1,3})\s?[-–](?P<b>\d{1,3})(?![\w.%-])")
+SCORE = re.compile(r"(?<![\w.$-])(?P<a>\d{1,3})\s?[-–‑](?P<b>\d{1,3})(?![\w.%-])")
 _UNIT_CLASSES = [  # counted nouns that name one thing: "1,200 employees" and "1,800 jobs"
     content_words("jobs employees workers staff staffers positions roles"),
     content_words("people persons residents civilians individuals"),
@@ -159,7 +159,7 @@ def _measures(sentence: str, head: str, taken: list[tuple[int, int]]) -> list[Va
 def _scores(sentence: str, taken: list[tuple[int, int]]) -> list[Value]:
     """Return scores and tallies ("2-1", "7-4"): the pair is the value, compared as written."""
     found = []
-    for match in _SCORE.finditer(sentence):
+    for match in SCORE.finditer(sentence):
         if any(match.start() < end and start < match.end() for start, end in taken):
             continue
         a, b = int(match.group("a")), int(match.group("b"))

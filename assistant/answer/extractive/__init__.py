@@ -88,7 +88,7 @@ def answer_extractively(
     if absent and 2 * len(absent) >= len(named):  # most of who/what it is about is not there
         return refuse(question, f"They don't mention {', '.join(absent)}.")
     chosen = choose_sentences(
-        grounded(focus, hits, scored), settings.answer.min_relevance,
+        grounded(focus, hits, scored, question), settings.answer.min_relevance,
         settings.answer.max_sentences, focus, question,
     )
     if not chosen:

@@ -37,6 +37,7 @@ from assistant.answer.extractive.patterns import (
     TITLED,
     YEAR_ONLY,
 )
+from assistant.answer.values import SCORE
 from assistant.text import CALENDAR_WORDS, content_words
 
 # Clause cuts; the comma of "1,500" is no cut.
@@ -111,7 +112,7 @@ class AnswerType:
 _MONEY_NOUNS = (
     r"price|cost|valuation|fine|salary|revenue|budget|fee|bail|settlement|penalty|funding|money|"
     r"cash|profit|profits|loss|losses|income|earnings|debt|advance|royalty|royalties|bonus|prize|"
-    r"donation|grant|payment|payout|compensation|damages|wage|wages|rent|tuition"
+    r"donation|grant|payment|payout|compensation|damages|wage|wages|rent|tuition|sum|value"
 )
 _ORG_NOUNS = (
     r"company|companies|firm|firms|startup|startups|agency|agencies|club|clubs|team|teams|brand|"
@@ -120,6 +121,10 @@ _ORG_NOUNS = (
 )
 # "which North Korean general": up to two modifiers, but not "what do US officials …"
 _WHICH = rf"\b(?:which|what)\s+(?:(?!{_AUXILIARIES}\b)\w+\s+){{0,2}}?"
+# A money noun that ends its noun phrase: "what annual salary did", not "what payment method".
+_NOUN_ENDS = (
+    rf"(?=\s+(?:{_AUXILIARIES}|be|to|for|of|on|in|from|at|that|the|his|her|its|their)\b|\s*[?,]|\s*$)"
+)
 # The first rule whose pattern matches the lower-cased question names the answer type.
 _TYPE_RULES = [
     (re.compile(pattern), AnswerType(name, tied))
@@ -132,6 +137,8 @@ _TYPE_RULES = [
          rf"(?:[\w-]+ )?(?:{_MONEY_NOUNS})\b|"
          r"\bhow much (?:[\w'’-]+ ){0,6}(?:cost|pay|paid|raise|raised|worth|spend|spent|earn|"
          r"charge|sell|sold|owe|invest|fund|fine|fined|borrow|valued?)\b", "money", True),
+        (rf"\bhow (?:big|large|high) (?:is|was|were|are) (?:[\w'’-]+ ){{0,4}}(?:{_MONEY_NOUNS})\b",
+         "money", True),  # "how big were ASOS's pre-tax losses"
         (r"\bhow much\b", "amount", True),
         (r"\bhow many\b|\bwhat number\b", "count", True),
         (r"\bhow (?:far|old)\b", "number", True),
@@ -142,6 +149,12 @@ _TYPE_RULES = [
         (r"^\s*where\b", "where", False),
         (rf"{_WHICH}(?:{_ORG_NOUNS})\b", "organization", False),
         (rf"{_WHICH}(?:{_PERSON_NOUNS})\b", "person", True),
+        # After the names: "what annual salary", "what net income" (not "which firm paid fines")
+        (rf"(?:{_WHICH}|\bwhat (?:will|would) (?:the |its |his |her |their )?(?:[\w-]+ )?)"
+         rf"(?:{_MONEY_NOUNS}){_NOUN_ENDS}", "money", True),
+        (rf"{_WHICH}(?:stake|discount|markup)\b", "percent", True),
+        (rf"\bwhat (?:is|was|were) the (?:[\w-]+ )?scores?\b|{_WHICH}scores?\b", "score", True),
+        (r"\bwhat (?:is|was|were|are) the (?:[\w-]+ )?number of\b", "count", True),
         (r"^\s*who\b", "who", False),
         (r"^\s*whose\b", "who", False),  # "whose campaign …?": the owner (`_OWNED`)
         (r"^\s*(?:in|at|from|to|into|near) (?:which|what)\b", "where", False),  # "in which kibbutz"
@@ -152,15 +165,22 @@ _TYPE_RULES = [
 # The counted noun phrase: words after "how many" up to a verb, auxiliary or determiner.
 _NOT_HEAD = rf"(?:{_AUXILIARIES}|the|a|an|of|in|on|at|for|to|by|with|from|\w+ed|\w+ing)\b"
 # Up to four words, with "u.s." and "women's" whole: "how many women's super league titles".
-_COUNTED = re.compile(rf"\bhow many\s+((?:(?!{_NOT_HEAD})[a-z][\w.’'-]*\s*){{1,4}})")
+_COUNTED = re.compile(
+    rf"\b(?:how many|number of)\s+((?:(?!{_NOT_HEAD})[a-z][\w.’'-]*\s*){{1,4}})"
+)
 _PRICED = re.compile(
     rf"\bhow much (?:in\s+)?((?:(?!{_AUXILIARIES}\b|money\b|cash\b)[a-z][\w-]*\s*){{1,2}})"
     rf"(?={_AUXILIARIES}\b)|\bwhat (?:is|was|were|are|will be) (?:the |its |his |her |their )?"
     rf"((?:[\w-]+ )?(?:{_MONEY_NOUNS}))\b|\bwhat (salary|price|fee)\b|"
-    rf"\bhow (?:big|large) (?:an? )?((?:[\w-]+ )?(?:{_MONEY_NOUNS}))\b"
+    rf"\bhow (?:big|large) (?:an? )?((?:[\w-]+ )?(?:{_MONEY_NOUNS}))\b|"
+    rf"{_WHICH}((?:[\w-]+ )?(?:{_MONEY_NOUNS}))\b|"
+    rf"\bhow (?:big|large|high) (?:is|was|were|are) (?:[\w'’-]+ ){{0,4}}?((?:[\w-]+ )?"
+    rf"(?:{_MONEY_NOUNS}))\b"
 )
 # Heads that any counted thing may be ("how many people" is answered by "9,000 visitors").
-_GENERIC_HEADS = content_words("people persons individuals times things items ones total number")
+_GENERIC_HEADS = content_words(
+    "people persons individuals times things items ones total number sum amount"
+)
 # Words that name the same amount: a head from one group is found by any word of it.
 _SAME_HEAD = [
     content_words(words)
@@ -219,7 +239,7 @@ def _attributive(owned: str) -> re.Pattern[str]:
 
 def answer_type(question: str) -> AnswerType | None:
     """Return the answer type a question names, or None when it names none."""
-    q = question.lower()
+    q = re.sub(r"\bwhat['’]s\b", "what is", question.lower())
     found = next((kind for pattern, kind in _TYPE_RULES if pattern.search(q)), None)
     owned = _OWNED_BEFORE.search(q) or _OWNED.search(q)
     if found is not None and found.name in _OWNER_TYPES and owned is not None:
@@ -227,11 +247,18 @@ def answer_type(question: str) -> AnswerType | None:
     head = _HEADS[found.name].search(q) if found is not None and found.name in _HEADS else None
     if found is None or head is None:
         return found
-    words = content_words(" ".join(group for group in head.groups() if group)) - _GENERIC_HEADS
+    named = " ".join(_head_noun(group) for group in head.groups() if group)
+    words = content_words(named) - _GENERIC_HEADS
     for group in _SAME_HEAD:  # "what price" is answered by "will cost $48 million"
         if words & group:
             words |= group
     return AnswerType(found.name, found.tied, frozenset(words))
+
+
+def _head_noun(group: str) -> str:
+    """Return what is priced: "annual salary" is a salary, "pre-tax losses" are losses."""
+    last = group.split()[-1] if group.split() else group
+    return last if re.fullmatch(_MONEY_NOUNS, last) else group
 
 
 def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tuple[int, int]]:
@@ -249,6 +276,8 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
                                    *SPAN_OF_TIME.finditer(sentence))]
     if kind == "count":
         return _count_spans(sentence)
+    if kind == "score":  # "42-18", "3‑3": the result of one game
+        return [m.span() for m in SCORE.finditer(sentence)]
 
     if kind == "date":
         return [m.span() for m in STRICT_DATE.finditer(sentence)]
@@ -331,8 +360,9 @@ def _clause(sentence: str, span: tuple[int, int]) -> str:
     left = max(c for c in cuts if c <= span[0])
     right = min((c for c in cuts if c >= span[1]), default=len(sentence))
     own = content_words(sentence[span[0] : span[1]])
-    if not content_words(sentence[left:right]) - own:
+    if not content_words(sentence[left:right]) - own:  # alone: "blowing out Utah, 42-18, …"
         right = min((c for c in cuts if c > right), default=len(sentence))
+        left = max((c for c in cuts if c < left), default=0)
     return sentence[left:right]
 
 

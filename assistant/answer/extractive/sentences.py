@@ -187,13 +187,18 @@ def _named(name: str, known: set[str]) -> bool:
     return any(all(word in known for word in alias.split()) for alias in aliases)
 
 
-def grounded(question: str, hits: list[Hit], scored: list[Scored]) -> list[Scored]:
+def grounded(
+    question: str, hits: list[Hit], scored: list[Scored], context: str = ""
+) -> list[Scored]:
     """Return the sentences whose passage names what the question is about, when some does.
 
     "How many jobs is ASOS cutting?" is not answered from a passage about Dunzo's layoffs:
-    a sentence counts only if its passage (text, title) mentions most of the question's names.
-    When no passage does, nothing is dropped (`missing_names` decides that case)."""
-    names = [n for n in question_names(question) if n not in _REGION_WORDS]
+    a sentence counts only if its passage (text, title) mentions most of the question's names,
+    a name being a run of capitalised words ("Scalable Capital" is not found by "Capital").
+    A follow-up that names nothing ("Who led it?") is grounded by the names of the question
+    it follows (`context`). When no passage does, nothing is dropped (`missing_names` decides
+    that case)."""
+    names = _name_runs(question) or _name_runs(context)
     if not names:
         return scored
     need = (len(names) + 1) // 2
@@ -202,10 +207,27 @@ def grounded(question: str, hits: list[Hit], scored: list[Scored]) -> list[Score
     return kept if ok else scored
 
 
-def _mentions(hit: Hit, names: list[str]) -> int:
-    """Return how many of the names the hit's passage or title mentions."""
+def _name_runs(question: str) -> list[list[str]]:
+    """Return the question's names as runs of adjacent capitalised words."""
+    runs: list[list[str]] = []
+    end = -1
+    for match in _QUESTION_NAME.finditer(question):
+        word = match.group()
+        if word in _NOT_NAMES or word in _REGION_WORDS:
+            end = -1
+            continue
+        if runs and question[end:match.start()] == " ":
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+        end = match.end()
+    return runs
+
+
+def _mentions(hit: Hit, names: list[list[str]]) -> int:
+    """Return how many of the names (all of a name's words) the hit's passage or title mentions."""
     known = _known_words(f"{hit.chunk.title} {hit.chunk.text}")
-    return sum(_named(name, known) for name in names)
+    return sum(all(_named(word, known) for word in name) for name in names)
 
 
 def _name_parts(name: str) -> list[str]:
