@@ -456,6 +456,10 @@ def test_an_llm_set_to_unsettled_is_not_asked_what_the_catalog_dates_settle() ->
         asked.append((answer.verdict_rule, bool(llm.prompts)))
     assert asked[0] == ("order", False)  # the dates decide: Yes, and the model is not asked
     assert asked[1][1]  # "supported" is not settled: the model reads the evidence
+    llm = FakeLLM("The articles don't say.")
+    byline = Query("Which outlet published it?", "Which outlet published it? (context: Acme)")
+    *_, answer = answerer_for(settings, llm)(byline, HITS[:1], _encode, {})
+    assert isinstance(answer, Answer) and answer.answered and not llm.prompts  # the catalog's
 
 
 def test_carried_context_about_a_byline_does_not_make_a_question_about_the_article() -> None:

@@ -219,7 +219,7 @@ def test_the_model_reads_windows_not_passages() -> None:
     "question",
     [
         "Did the Millbrook Herald report that the council approved the bike lanes?",
-        "How many kilometres of separated bike lanes will the budget pay for?",
+        "Who said the Millbrook bike lane plan followed complaints from cyclists?",
     ],
 )
 def test_the_llm_path_gathers_the_evidence_once(question: str) -> None:
@@ -245,6 +245,19 @@ def test_the_llm_path_gathers_the_evidence_once(question: str) -> None:
     assert {"extractive", "evidence"} <= timings.keys()
 
 
+def test_an_answer_led_by_the_asked_for_span_is_not_second_guessed() -> None:
+    from assistant.answer.answerers import answerer_for
+    from assistant.answer.query import Query
+    from tests.test_answer import _encode
+
+    llm = FakeLLM("The articles don't say.")
+    question = "How many kilometres of separated bike lanes will the budget pay for?"
+    *_, answer = answerer_for(Settings(), llm)(Query.alone(question), _hits("t1", "t2"),
+                                                _encode, {})
+    assert isinstance(answer, Answer) and answer.verdict_rule == "slot" and answer.answered
+    assert not llm.prompts
+
+
 def test_sentinel_on_the_first_line_abstains_and_cites_nothing() -> None:
     _, answer, _ = _run(NO_ANSWER, _windows("t1"), "Did Millbrook ban cars?")
     assert not answer.answered and answer.citations == []
@@ -261,6 +274,10 @@ def test_yes_to_a_which_question_falls_back() -> None:
     assert answer.text == _fallback().text
     assert question_form("Which council voted?") == "entity"
     assert question_form("Did the council vote before the mayor spoke?") == "yes/no"
+    how_many = "How many kilometres of bike lanes were in the budget?"
+    _, answer, _ = _run("No\nThe council voted [1].", _windows("t1"), how_many)
+    assert answer.text == _fallback().text  # "No" answers no "how many" question
+    assert question_form(how_many) == "other"
 
 
 def test_unsupported_sentences_are_removed_and_the_verdict_keeps_the_extractive_reasons() -> None:

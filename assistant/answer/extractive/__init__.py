@@ -22,6 +22,7 @@ from assistant.answer.extractive.sentences import (
     question_words,
     score_sentences,
 )
+from assistant.answer.extractive.verdict import CATALOG_RULE, SLOT_RULE
 from assistant.answer.refusal import is_instruction, refuse
 from assistant.config import Settings
 from assistant.schema import Answer, Citation, Hit, SentenceSupport
@@ -136,7 +137,7 @@ def _compose(question: str, hits: list[Hit], chosen: list[Scored], span: str = "
         answered=True,
         sentences=check_support(text, citations),
         verdict=span or None,
-        verdict_rule="slot" if span else None,
+        verdict_rule=SLOT_RULE if span else None,
     )
 
 
@@ -162,6 +163,7 @@ def _metadata_answer(question: str, hit: Hit) -> Answer:
         # Its facts are the cited article's own title, byline, outlet and date, as the sources
         # panel shows them: supported by the citation itself, not by a sentence of its text.
         sentences=[SentenceSupport(text=text.removesuffix(" [1]."), citations=[1], support=1.0)],
+        verdict_rule=CATALOG_RULE,
     )
 
 

@@ -202,8 +202,8 @@ def _read_head(head: str, question: str, windows: list[Hit]) -> str:
         return ""
     yes_no = _YES_NO_WORD.match(text)
     if yes_no:
-        if question_form(question) == "entity":
-            return "invalid"  # "Which company …?" answered "Yes"
+        if question_form(question) != "yes/no":
+            return "invalid"  # "Which company …?" or "How many fans …?" answered "No"
         return yes_no.group(1).capitalize()
     words = content_words(text)
     evidence = set().union(
