@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from assistant.answer.extractive.entities import answer_type
+from assistant.answer.extractive.asked import answer_type
 from assistant.answer.extractive.sentences import question_words, score_sentences
 from assistant.config import Settings
 from assistant.index import open_index_for_search

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from assistant.answer.cite import drop_unknown_markers
-from assistant.answer.extractive.entities import answer_type
+from assistant.answer.extractive.asked import answer_type
 from assistant.answer.extractive.multihop import answer_parts, is_multi_part, split_parts
 from assistant.answer.extractive.sentences import Scored, choose_sentences, question_words
 from assistant.schema import Answer, Chunk, Hit
@@ -207,6 +207,27 @@ def test_a_money_amount_and_a_score_lead_their_answers() -> None:
     game = "They did it in front of a sold out stadium, blowing out Utah, 42-18, extending a run."
     found = score.spans(game, question_words("What was the final score when Arizona beat Utah?"))
     assert [game[a:b] for a, b in found] == ["42-18"]  # alone in its clause: tied to Utah before
+
+
+def test_an_amount_asked_per_year_needs_a_rate_and_counts_skip_ordinals_and_model_names() -> None:
+    per_year = "How much will Amazon pay the league per year under the media rights deal?"
+    wanted, words = answer_type(per_year), question_words(per_year)
+    assert wanted is not None and wanted.rate == "year"
+    assert not wanted.fits("The league signed a $7.7 billion media rights deal with Amazon.", words)
+    assert wanted.fits("Amazon will pay the league $1.1 billion a year under the deal.", words)
+    monthly = answer_type("How much per month will the ad-free subscription cost?")
+    assert monthly is not None and monthly.rate == "month"
+    assert monthly.fits("The ad-free subscription will cost €9.99/month on web.",
+                        question_words("How much per month will the ad-free subscription cost?"))
+    paying = "How many paying subscribers did the app have?"
+    counted, words = answer_type(paying), question_words(paying)
+    assert counted is not None and "subscrib" in counted.head  # "paying" only qualifies them
+    for sentence in ("Subscribers could share the app with a 3rd party firm.",
+                     "Subscribers on GLP-1 drugs were studied.",
+                     "The app beat its rival 3-2 with subscribers watching.",
+                     "Subscribers saw the price listed wrongly in one part of the article."):
+        assert not counted.fits(sentence, words), sentence
+    assert counted.fits("The app had 2,000 paying subscribers.", words)
 
 
 def _scored(*items: tuple[str, float]) -> list[Scored]:

@@ -114,7 +114,7 @@ def test_who_wrote_a_piece_finds_the_piece_not_a_sentence_naming_someone(
 
 
 def test_a_month_is_no_place_and_a_scientist_is_a_person() -> None:
-    from assistant.answer.extractive.entities import answer_type
+    from assistant.answer.extractive.asked import answer_type
 
     where = answer_type("A court in which city rejected Meta's bid?")
     assert where is not None and where.name == "place"

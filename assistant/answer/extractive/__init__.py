@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer.cite import check_support, make_citation
-from assistant.answer.extractive.entities import answer_type
+from assistant.answer.extractive.asked import answer_type
 from assistant.answer.extractive.multihop import answer_parts, is_multi_part, split_parts
 from assistant.answer.extractive.nli import get_contradicts
 from assistant.answer.extractive.sentences import Encode as Encode

@@ -1,4 +1,4 @@
-"""What kind of answer a question asks for, and whether a sentence holds one tied to the question.
+"""Whether a sentence holds the kind of answer a question asks for, tied to the question.
 
 A question that names its answer type ("which cities", "what date", "which general", "how
 many") is only answered by a sentence that holds an entity of that type *and* shares a clause
@@ -7,7 +7,8 @@ talks end?", but a sentence that mentions the talks and, in another clause, some
 does not. Without such a sentence the extractive answerer abstains instead of quoting a related
 sentence that does not say the asked detail.
 
-Entities are found by pattern (`patterns.py`), not by a model: dates, numbers,
+What kind a question asks for is read by `asked.answer_type`. Entities are found by pattern
+(`patterns.py`), not by a model: dates, numbers,
 person names (two or more capitalised words, or a title and a name), places (a capitalised
 name after a locative preposition, or for countries also a demonym such as "North Korean").
 """
@@ -36,31 +37,13 @@ from assistant.answer.extractive.patterns import (
     STRICT_DATE,
     TITLED,
     YEAR_ONLY,
+    rate_of,
 )
 from assistant.answer.values import SCORE
 from assistant.text import CALENDAR_WORDS, content_words
 
 # Clause cuts; the comma of "1,500" is no cut.
 _CLAUSE = re.compile(r"(?<!\d),|,(?!\d)|[;:()\[\]“”\"—–]|\s-\s|\b(?:said|says|told|according to)\b")
-
-_PERSON_NOUNS = (
-    r"person|people|individual|general|official|officials|leader|leaders|president|"
-    r"minister|secretary|senator|governor|mayor|executive|ceo|founder|chief|player|"
-    r"coach|commander|spokesperson|spokesman|spokeswoman|judge|author|journalist|"
-    r"reporter|actor|actress|singer|star|ambassador|director|manager|lawmaker|scientists?|"
-    r"researchers?|economists?|analysts?|lawyers?|attorneys?|prosecutors?|activists?|artists?|"
-    r"writers?|engineers?|investors?|chairman|chairwoman|owner|captain|striker|midfielder|"
-    r"defender|goalkeeper|quarterback|receiver|pitcher|rapper|musician|producer|filmmaker|"
-    r"candidates?|politicians?|doctors?|professors?|footballer|athletes?|boxer|driver|winner|"
-    r"founders|ceos|rival|opponent|suspect|victim|hostage|billionaire|entrepreneur|model"
-)
-_AUXILIARIES = r"(?:do|does|did|is|are|was|were|has|have|had|can|could|will|would|should|may|might)"
-_PLACE_NOUNS = (
-    r"city|cities|town|towns|village|villages|region|regions|province|provinces|capital|"
-    r"islands?|county|counties|districts?|suburbs?|neighbou?rhoods?|ports?"
-)
-_COUNTRY_NOUNS = r"country|countries|nation|nations|state|states"
-
 
 @dataclass(frozen=True)
 class AnswerType:
@@ -70,6 +53,7 @@ class AnswerType:
     tied: bool  # the entity must share a clause with a question word
     head: frozenset[str] = frozenset()  # what is counted or priced ("how many jobs"): stems
     owned: str = ""  # "which country's presidential race": what the asked-for name owns
+    rate: str = ""  # "how much … per year": the unit of time the amount must be given per
 
     def fits(self, sentence: str, question_words: set[str]) -> bool:
         """Return True when the sentence holds an entity of this type (tied, if required)."""
@@ -88,9 +72,13 @@ class AnswerType:
             spans = [span for span in spans if _shares_clause(sentence, span, question_words)]
         if self.head:
             spans = [span for span in spans if self.head & _clause_words(sentence, span)]
+        if self.rate:  # "$1.1 billion a year" answers "per year"; the deal's $7.7 billion doesn't
+            spans = [span for span in spans if _per(self.rate, sentence, span)]
         if self.head and self.name == "count":  # "cut 800 jobs" over "65 stores" in a clause
             counted = [span for span in spans if self.head & _words_after(sentence, span)]
-            spans = counted or spans
+            spans = counted or [  # a bare "one" is a pronoun ("one of them") unless it counts
+                span for span in spans if sentence[span[0] : span[1]].lower() != "one"
+            ]
         return spans
 
     def fills(self, sentence: str, question_words: set[str]) -> bool:
@@ -108,116 +96,12 @@ class AnswerType:
         return self.name not in ("who", "when", "where", "organization")
 
 
-# What an amount of money is called: "how much operating profit", "what is the budget".
-_MONEY_NOUNS = (
-    r"price|cost|valuation|fine|salary|revenue|budget|fee|bail|settlement|penalty|funding|money|"
-    r"cash|profit|profits|loss|losses|income|earnings|debt|advance|royalty|royalties|bonus|prize|"
-    r"donation|grant|payment|payout|compensation|damages|wage|wages|rent|tuition|sum|value"
-)
-_ORG_NOUNS = (
-    r"company|companies|firm|firms|startup|startups|agency|agencies|club|clubs|team|teams|brand|"
-    r"brands|network|studio|studios|bank|banks|publisher|broadcaster|airline|automaker|carrier|"
-    r"retailer|platform|app|organi[sz]ation|university|label|band|charity"
-)
-# "which North Korean general": up to two modifiers, but not "what do US officials …"
-_WHICH = rf"\b(?:which|what)\s+(?:(?!{_AUXILIARIES}\b)\w+\s+){{0,2}}?"
-# A money noun that ends its noun phrase: "what annual salary did", not "what payment method".
-_NOUN_ENDS = (
-    rf"(?=\s+(?:{_AUXILIARIES}|be|to|for|of|on|in|from|at|that|the|his|her|its|their)\b|\s*[?,]|\s*$)"
-)
-# The first rule whose pattern matches the lower-cased question names the answer type.
-_TYPE_RULES = [
-    (re.compile(pattern), AnswerType(name, tied))
-    for pattern, name, tied in (
-        (r"\bhow long\b|\bhow much time\b", "duration", False),
-        (r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow much\b.*\bpercent",
-         "percent", True),
-        (rf"\bwhat (?:is|was|were|are|will be) (?:the |its |his |her |their )?(?:[\w-]+ )?"
-         rf"(?:{_MONEY_NOUNS})\b|\bwhat (?:salary|price|fee)\b|\bhow (?:much|big|large) (?:an? )?"
-         rf"(?:[\w-]+ )?(?:{_MONEY_NOUNS})\b|"
-         r"\bhow much (?:[\w'’-]+ ){0,6}(?:cost|pay|paid|raise|raised|worth|spend|spent|earn|"
-         r"charge|sell|sold|owe|invest|fund|fine|fined|borrow|valued?)\b", "money", True),
-        (rf"\bhow (?:big|large|high) (?:is|was|were|are) (?:[\w'’-]+ ){{0,4}}(?:{_MONEY_NOUNS})\b",
-         "money", True),  # "how big were ASOS's pre-tax losses"
-        (r"\bhow much\b", "amount", True),
-        (r"\bhow many\b|\bwhat number\b", "count", True),
-        (r"\bhow (?:far|old)\b", "number", True),
-        (rf"{_WHICH}(?:date|day|year|month)\b", "date", True),
-        (r"^\s*when\b", "when", False),
-        (rf"{_WHICH}(?:{_PLACE_NOUNS})\b", "place", True),
-        (rf"{_WHICH}(?:{_COUNTRY_NOUNS})\b", "country", True),
-        (r"^\s*where\b", "where", False),
-        (rf"{_WHICH}(?:{_ORG_NOUNS})\b", "organization", False),
-        (rf"{_WHICH}(?:{_PERSON_NOUNS})\b", "person", True),
-        # After the names: "what annual salary", "what net income" (not "which firm paid fines")
-        (rf"(?:{_WHICH}|\bwhat (?:will|would) (?:the |its |his |her |their )?(?:[\w-]+ )?)"
-         rf"(?:{_MONEY_NOUNS}){_NOUN_ENDS}", "money", True),
-        (rf"{_WHICH}(?:stake|discount|markup)\b", "percent", True),
-        (rf"\bwhat (?:is|was|were) the (?:[\w-]+ )?scores?\b|{_WHICH}scores?\b", "score", True),
-        (r"\bwhat (?:is|was|were|are) the (?:[\w-]+ )?number of\b", "count", True),
-        (r"^\s*who\b", "who", False),
-        (r"^\s*whose\b", "who", False),  # "whose campaign …?": the owner (`_OWNED`)
-        (r"^\s*(?:in|at|from|to|into|near) (?:which|what)\b", "where", False),  # "in which kibbutz"
-    )
-]
 
 
-# The counted noun phrase: words after "how many" up to a verb, auxiliary or determiner.
-_NOT_HEAD = rf"(?:{_AUXILIARIES}|the|a|an|of|in|on|at|for|to|by|with|from|\w+ed|\w+ing)\b"
-# Up to four words, with "u.s." and "women's" whole: "how many women's super league titles".
-_COUNTED = re.compile(
-    rf"\b(?:how many|number of)\s+((?:(?!{_NOT_HEAD})[a-z][\w.’'-]*\s*){{1,4}})"
-)
-_PRICED = re.compile(
-    rf"\bhow much (?:in\s+)?((?:(?!{_AUXILIARIES}\b|money\b|cash\b)[a-z][\w-]*\s*){{1,2}})"
-    rf"(?={_AUXILIARIES}\b)|\bwhat (?:is|was|were|are|will be) (?:the |its |his |her |their )?"
-    rf"((?:[\w-]+ )?(?:{_MONEY_NOUNS}))\b|\bwhat (salary|price|fee)\b|"
-    rf"\bhow (?:big|large) (?:an? )?((?:[\w-]+ )?(?:{_MONEY_NOUNS}))\b|"
-    rf"{_WHICH}((?:[\w-]+ )?(?:{_MONEY_NOUNS}))\b|"
-    rf"\bhow (?:big|large|high) (?:is|was|were|are) (?:[\w'’-]+ ){{0,4}}?((?:[\w-]+ )?"
-    rf"(?:{_MONEY_NOUNS}))\b"
-)
-# Heads that any counted thing may be ("how many people" is answered by "9,000 visitors").
-_GENERIC_HEADS = content_words(
-    "people persons individuals times things items ones total number sum amount"
-)
-# Words that name the same amount: a head from one group is found by any word of it.
-_SAME_HEAD = [
-    content_words(words)
-    for words in (
-        "price prices priced cost costs costing tag",
-        "salary salaries pay paid wage wages earn earns earned earnings contract",
-        "revenue revenues sales turnover",
-        "profit profits income earnings",
-        "loss losses lost",
-        "royalty royalties",
-        "fine fines fined penalty penalties",
-        "funding raise raised round invest invested investment",
-        "valuation valued value worth",
-        "damages compensation payout settlement",
-        "workers employees staff jobs people",
-        "visitors attendees spectators fans crowd attendance",
-        "lawsuits suits cases claims complaints",
-        "doctors physicians clinicians",
-        "companies firms startups businesses",
-        "organizations organisations groups associations members",
-    )
-]
-_HEADS = {"count": _COUNTED, "money": _PRICED, "amount": _PRICED}
-
-
-# "Which country's presidential race …?", "whose campaign …?": the word after the possessive.
-_OWNED = re.compile(
-    rf"\b(?:(?:which|what)\s+(?:[\w-]+\s+){{0,2}}?(?:{_PLACE_NOUNS}|{_COUNTRY_NOUNS}|{_ORG_NOUNS}|"
-    rf"{_PERSON_NOUNS})['’]s|whose)\s+([a-z][\w-]+)"
-)
 # "Brazil's polarizing presidential race": a name, its possessive, up to two words, the owned.
 _OWNER = re.compile(
     rf"({CAP}(?:\s+(?:of\s+|&\s+)?{CAP}){{0,3}})['’]s\s+((?:[\w-]+\s+){{0,2}}[\w-]+)"
 )
-# "A court in which city …?": the noun the asked-for place is attached to.
-_OWNED_BEFORE = re.compile(r"\b([a-z][\w-]{2,})\s+(?:in|at|from)\s+(?:which|what)\b")
-_OWNER_TYPES = ("place", "country", "where", "organization", "person", "who")
 
 
 def _owner_spans(sentence: str, owned: str, question_words: set[str]) -> list[tuple[int, int]]:
@@ -237,28 +121,15 @@ def _attributive(owned: str) -> re.Pattern[str]:
     return re.compile(rf"({CAP}(?:\s+{CAP}){{0,2}})\s+((?i:{re.escape(owned[:5])})[\w-]*)")
 
 
-def answer_type(question: str) -> AnswerType | None:
-    """Return the answer type a question names, or None when it names none."""
-    q = re.sub(r"\bwhat['’]s\b", "what is", question.lower())
-    found = next((kind for pattern, kind in _TYPE_RULES if pattern.search(q)), None)
-    owned = _OWNED_BEFORE.search(q) or _OWNED.search(q)
-    if found is not None and found.name in _OWNER_TYPES and owned is not None:
-        found = AnswerType(found.name, found.tied, owned=owned.group(1))
-    head = _HEADS[found.name].search(q) if found is not None and found.name in _HEADS else None
-    if found is None or head is None:
-        return found
-    named = " ".join(_head_noun(group) for group in head.groups() if group)
-    words = content_words(named) - _GENERIC_HEADS
-    for group in _SAME_HEAD:  # "what price" is answered by "will cost $48 million"
-        if words & group:
-            words |= group
-    return AnswerType(found.name, found.tied, frozenset(words))
+RATE_WORDS = 7
+"""Words after an amount in which its rate may be given: "$73.5 million (C$100 million) every
+year"."""
 
 
-def _head_noun(group: str) -> str:
-    """Return what is priced: "annual salary" is a salary, "pre-tax losses" are losses."""
-    last = group.split()[-1] if group.split() else group
-    return last if re.fullmatch(_MONEY_NOUNS, last) else group
+def _per(unit: str, sentence: str, span: tuple[int, int]) -> bool:
+    """Return True when the sentence gives the amount at the span per this unit of time."""
+    after = " ".join(sentence[span[1] :].split()[:RATE_WORDS])
+    return unit in (rate_of(_clause(sentence, span)), rate_of(after))
 
 
 def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tuple[int, int]]:
@@ -307,7 +178,7 @@ def _calendar(name: str) -> bool:
 def _count_spans(sentence: str) -> list[tuple[int, int]]:
     """Return numbers that count something: not years, dates, amounts of money or shares."""
     taken = [m.span() for m in (*MONEY.finditer(sentence), *PERCENT.finditer(sentence),
-                                *STRICT_DATE.finditer(sentence))]
+                                *STRICT_DATE.finditer(sentence), *SCORE.finditer(sentence))]
     spans = []
     for match in COUNT.finditer(sentence):
         inside = any(a <= match.start() < b for a, b in taken)

@@ -93,7 +93,9 @@ MONEY = re.compile(
 )
 PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b|percentage points?\b)", re.I)
 COUNT = re.compile(
-    r"\b\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand|hundred|m|bn|k)\b)?|\b(?:one|two|"
+    r"(?<![^\W\d_]-)\b\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand|hundred|m|bn|k)\b)?"
+    r"(?![^\W\d_])|"
+    r"\b(?:one|two|"
     r"three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
     r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|"
     r"thousands?|millions?|dozens?|a dozen|a hundred|a thousand)\b(?:[- ](?:hundred|thousand|"
@@ -109,3 +111,24 @@ SPAN_OF_TIME = re.compile(
 )
 YEAR_ONLY = re.compile(rf"^{YEAR}$")
 AGE = re.compile(r"-(?:year|month|week|day)s?-old\b|\s+(?:years?|months?)\s+old\b", re.I)
+
+
+# "per year", "a month", "annually", "€9.99/month": an amount asked for per unit of time.
+RATE = re.compile(
+    r"\b(?:per|a|an|each|every)\s+(year|month|week|day)\b|\bper (annum)\b|/\s?(year|month|"
+    r"week|day|yr|mo)\b|"
+    r"\b(annual|yearly|monthly|weekly|daily)(?:ly)?\b",
+    re.I,
+)
+_UNIT = {"annum": "year", "annual": "year", "yearly": "year", "monthly": "month", "yr": "year",
+         "mo": "month",
+         "weekly": "week", "daily": "day"}
+
+
+def rate_of(text: str) -> str:
+    """Return the unit of time the text gives an amount per ("year"), or ''."""
+    match = RATE.search(text)
+    if match is None:
+        return ""
+    word = next(group for group in match.groups() if group).lower()
+    return _UNIT.get(word, word)

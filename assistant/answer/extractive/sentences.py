@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer.extractive.entities import answer_type
+from assistant.answer.extractive.asked import answer_type
 from assistant.schema import Hit
 from assistant.text import METONYMS, Sentence, content_words, overlap, split_sentences
 
