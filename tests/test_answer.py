@@ -42,7 +42,7 @@ def test_spacing_away_from_a_dropped_marker_is_left_alone() -> None:
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
-        ("On what date did the talks end?", "date"),
+        ("On what date did the talks end?", "day"),
         ("Which Russian cities has Ukraine struck?", "place"),
         ("Troops from which country are fighting?", "country"),
         ("Which North Korean general commands the troops?", "person"),
@@ -62,6 +62,8 @@ def test_spacing_away_from_a_dropped_marker_is_left_alone() -> None:
         ("What stake is the fund taking in the firm?", "percent"),
         ("What was the final score of the match?", "score"),
         ("What was the peak number of daily users?", "count"),
+        ("On what date will the rules take effect?", "day"),
+        ("In what year did they marry?", "date"),
     ],
 )
 def test_questions_name_their_answer_type(question: str, kind: str | None) -> None:
@@ -228,6 +230,15 @@ def test_an_amount_asked_per_year_needs_a_rate_and_counts_skip_ordinals_and_mode
                      "Subscribers saw the price listed wrongly in one part of the article."):
         assert not counted.fits(sentence, words), sentence
     assert counted.fits("The app had 2,000 paying subscribers.", words)
+
+
+def test_on_what_date_needs_a_day_of_a_month() -> None:
+    question = "On what date will the authorities rule on the complaint?"
+    wanted, words = answer_type(question), question_words(question)
+    assert wanted is not None
+    assert not wanted.fits("The court quashed that complaint with a ruling in July.", words)
+    assert not wanted.fits("The authorities have had rules on such complaints since 2020.", words)
+    assert wanted.fits("The authorities will rule on the complaint on November 1st.", words)
 
 
 def _scored(*items: tuple[str, float]) -> list[Scored]:

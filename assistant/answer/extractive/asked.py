@@ -66,7 +66,8 @@ _TYPE_RULES = [
         (r"\bhow much\b", "amount", True),
         (r"\bhow many\b|\bwhat number\b", "count", True),
         (r"\bhow (?:far|old)\b", "number", True),
-        (rf"{_WHICH}(?:date|day|year|month)\b", "date", True),
+        (rf"{_WHICH}(?:date|day)\b", "day", True),  # "on what date": a day, not "in July"
+        (rf"{_WHICH}(?:year|month)\b", "date", True),
         (r"^\s*when\b", "when", False),
         (rf"{_WHICH}(?:{_PLACE_NOUNS})\b", "place", True),
         (rf"{_WHICH}(?:{_COUNTRY_NOUNS})\b", "country", True),

@@ -23,6 +23,7 @@ from assistant.answer.extractive.patterns import (
     ANY_NAME,
     CAP,
     COUNT,
+    DAY_DATE,
     DEMONYM,
     FIRST_WORDS,
     LOOSE_DATE,
@@ -152,6 +153,8 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
 
     if kind == "date":
         return [m.span() for m in STRICT_DATE.finditer(sentence)]
+    if kind == "day":
+        return [m.span() for m in DAY_DATE.finditer(sentence)]
     if kind == "when":
         return [m.span() for m in LOOSE_DATE.finditer(sentence)]
     if kind == "who":  # someone the question does not already name

@@ -19,6 +19,11 @@ STRICT_DATE = re.compile(
     rf"(?:january|february|march|april|june|july|august|september|october|november|december)\b)",
     re.I,
 )
+DAY_DATE = re.compile(  # a day of a month: "November 1st", "3 November", "2023-12-18"
+    rf"\b(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}|"
+    rf"{YEAR}-\d\d-\d\d\b)",
+    re.I,
+)
 LOOSE_DATE = re.compile(
     STRICT_DATE.pattern + r"|\b(?:today|yesterday|tomorrow|(?:last|next|this|past)\s+"
     r"(?:week|month|year|weekend)|(?:days?|weeks?|months?|years?)\s+(?:ago|later|earlier))\b",

@@ -87,7 +87,7 @@ def score_sentences(
     wanted, tied_to = answer_type(focus) if typed else None, question_words(question)
     why = bool(re.match(r"\s*why\b", focus, re.I))
     defines = _definition_pattern(focus)
-    asks_time = wanted is not None and wanted.name in ("date", "when", "duration")
+    asks_time = wanted is not None and wanted.name in ("date", "day", "when", "duration")
     years = set() if asks_time else set(_YEAR.findall(focus))  # a "when" may be another year
     scored = []
     for (i, sentence), cosine in zip(candidates, cosines, strict=True):
