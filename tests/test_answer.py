@@ -64,6 +64,7 @@ def test_spacing_away_from_a_dropped_marker_is_left_alone() -> None:
         ("What was the peak number of daily users?", "count"),
         ("On what date will the rules take effect?", "day"),
         ("In what year did they marry?", "date"),
+        ("What was the official attendance at the stadium?", "count"),
     ],
 )
 def test_questions_name_their_answer_type(question: str, kind: str | None) -> None:

@@ -66,6 +66,8 @@ _TYPE_RULES = [
         (r"\bhow much\b", "amount", True),
         (r"\bhow many\b|\bwhat number\b", "count", True),
         (r"\bhow (?:far|old)\b", "number", True),
+        (r"\bwhat (?:is|was|were) the (?:[\w-]+ )?(?:attendance|turnout|population|death toll)\b",
+         "count", True),
         (rf"{_WHICH}(?:date|day)\b", "day", True),  # "on what date": a day, not "in July"
         (rf"{_WHICH}(?:year|month)\b", "date", True),
         (r"^\s*when\b", "when", False),
