@@ -242,6 +242,20 @@ def test_on_what_date_needs_a_day_of_a_month() -> None:
     assert wanted.fits("The authorities will rule on the complaint on November 1st.", words)
 
 
+def test_a_refusal_names_the_article_that_covers_the_story_and_the_detail_it_lacks() -> None:
+    from assistant.answer.extractive import answer_extractively
+    from assistant.config import Settings
+
+    hit = _hit(9, "Wire", "2023-12-01", "Amazon will pay NASCAR $7.7 billion in all under the "
+               "new media rights deal. Amazon will stream five NASCAR races.")
+    question = "How much will Amazon pay NASCAR per year under the media rights deal?"
+    answer = answer_extractively(question, question, [hit], _encode, Settings())
+    assert not answer.answered and not answer.citations
+    assert "don't give the amount per year" in answer.text and hit.chunk.title in answer.text
+    counted = answer_type("How many Snap Map Stories were posted?")
+    assert counted is not None and counted.described() == "the number of Snap Map Stories"
+
+
 def _scored(*items: tuple[str, float]) -> list[Scored]:
     return [Scored(0, Sentence(text, 0, len(text)), score, score) for text, score in items]
 

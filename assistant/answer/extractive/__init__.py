@@ -88,13 +88,23 @@ def answer_extractively(
     absent, named = missing_names(focus, hits), question_names(focus)
     if absent and 2 * len(absent) >= len(named):  # most of who/what it is about is not there
         return refuse(question, f"They don't mention {', '.join(absent)}.")
+    kept = grounded(focus, hits, scored, question)
     chosen = choose_sentences(
-        grounded(focus, hits, scored, question), settings.answer.min_relevance,
-        settings.answer.max_sentences, focus, question,
+        kept, settings.answer.min_relevance, settings.answer.max_sentences, focus, question
     )
     if not chosen:
-        return refuse(question, "No passage in the indexed articles answers that question.")
+        return refuse(question, _what_is_missing(focus, hits, kept, settings.answer.min_relevance))
     return _compose(question, hits, chosen, _lead_span(focus, question, chosen))
+
+
+def _what_is_missing(focus: str, hits: list[Hit], kept: list[Scored], threshold: float) -> str:
+    """Return why nothing answers: the article that covers the story but lacks the asked detail
+    ("They cover “…” but don't give the amount per year."), or that no passage answers."""
+    wanted = answer_type(focus)
+    if wanted is not None and kept and kept[0].score >= threshold:
+        title = " ".join(hits[kept[0].hit].chunk.title.split())
+        return f"They cover “{title}” but don't give {wanted.described()}."
+    return "No passage in the indexed articles answers that question."
 
 
 def _lead_span(focus: str, question: str, chosen: list[Scored]) -> str:

@@ -151,7 +151,7 @@ def answer_type(question: str) -> AnswerType | None:
     owned = _OWNED_BEFORE.search(q) or _OWNED.search(q)
     if found is not None and found.name in _OWNER_TYPES and owned is not None:
         found = AnswerType(found.name, found.tied, owned=owned.group(1))
-    if found is not None and found.name in ("money", "amount", "count") and (rate := rate_of(q)):
+    if found is not None and found.name in ("money", "amount") and (rate := rate_of(q)):
         found = AnswerType(found.name, found.tied, owned=found.owned, rate=rate)
     head = _HEADS[found.name].search(q) if found is not None and found.name in _HEADS else None
     if found is None or head is None:
@@ -161,7 +161,11 @@ def answer_type(question: str) -> AnswerType | None:
     for group in _SAME_HEAD:  # "what price" is answered by "will cost $48 million"
         if words & group:
             words |= group
-    return AnswerType(found.name, found.tied, frozenset(words), rate=found.rate)
+    counted = ""
+    if found.name == "count" and head.group(1):  # as the question writes it: "Snap Map stories"
+        written = re.search(re.escape(head.group(1).strip()), question, re.I)
+        counted = written.group() if written else head.group(1).strip()
+    return AnswerType(found.name, found.tied, frozenset(words), rate=found.rate, counted=counted)
 
 
 def _head_noun(group: str) -> str:

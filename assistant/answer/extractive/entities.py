@@ -46,6 +46,16 @@ from assistant.text import CALENDAR_WORDS, content_words
 # Clause cuts; the comma of "1,500" is no cut.
 _CLAUSE = re.compile(r"(?<!\d),|,(?!\d)|[;:()\[\]“”\"—–]|\s-\s|\b(?:said|says|told|according to)\b")
 
+# What each answer type is called when the articles lack it ("… but don't give the date").
+_DESCRIBED = {
+    "duration": "how long", "percent": "the share", "money": "the amount", "amount": "the amount",
+    "count": "the number", "number": "the number", "day": "the date", "date": "the date",
+    "when": "the date", "place": "the place", "country": "the country", "where": "the place",
+    "organization": "the organisation", "person": "the name", "who": "the name",
+    "score": "the score",
+}
+
+
 @dataclass(frozen=True)
 class AnswerType:
     """The kind of entity a question asks for, and how strictly it must be tied to it."""
@@ -55,6 +65,7 @@ class AnswerType:
     head: frozenset[str] = frozenset()  # what is counted or priced ("how many jobs"): stems
     owned: str = ""  # "which country's presidential race": what the asked-for name owns
     rate: str = ""  # "how much … per year": the unit of time the amount must be given per
+    counted: str = ""  # "how many paying subscribers": what is counted, as the question says it
 
     def fits(self, sentence: str, question_words: set[str]) -> bool:
         """Return True when the sentence holds an entity of this type (tied, if required)."""
@@ -90,6 +101,13 @@ class AnswerType:
                        for span in _person_spans(sentence)
                        if _new_name(sentence[span[0] : span[1]], question_words))
         return self.leads and bool(self.spans(sentence, question_words))
+
+    def described(self) -> str:
+        """Return what is asked for in words: "the number of jobs", "the amount per year"."""
+        what = _DESCRIBED.get(self.name, "that detail")
+        if self.name == "count" and self.counted:
+            what = f"the number of {self.counted}"
+        return f"{what} per {self.rate}" if self.rate else what
 
     @property
     def leads(self) -> bool:
