@@ -56,11 +56,14 @@ def needs_context(question: str) -> bool:
     """
     if len(question.split()) <= 4:
         return True
-    named = re.search(r"(?<=\w[\s,])[A-Z][\w’'-]+", question)
+    named = re.search(rf"(?<=\w[\s,])(?!{_TITLES}\b)[A-Z][\w’'-]+", question)
     refers = [m for m in _REFERS_BACK.finditer(question)
               if not (named and m.start() > named.start() and m.group(1) in _POSSESSIVES)]
     return bool(refers) or not named
 
+
+# Capitalised words that name a role, not someone: "Who is taking over as CEO?" names no one.
+_TITLES = r"(?:CEO|CFO|CTO|COO|CMO|CIO|CPO|GM|MVP|Chairman|Chairwoman|Chair|President)"
 
 # "How many jobs is ASOS cutting as its losses balloon?": a possessive after a name the question
 # gives is that name's, not an earlier turn's.

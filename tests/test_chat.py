@@ -56,3 +56,10 @@ def test_a_question_word_alone_does_not_lean_on_earlier_turns() -> None:
     assert not needs_context("When did Apple release its first folding phone?")
     assert needs_context("Why did he resign from the board?")
     assert needs_context("Why?") and needs_context("And what about Google?")
+
+
+def test_a_role_written_in_capitals_names_no_one() -> None:
+    assert needs_context("Who is taking over as CEO?")  # whose CEO: the earlier turn says
+    assert not needs_context("Who is the CEO of Binance now?")
+    history = [("Why did Changpeng Zhao step down at Binance?", "He pleaded guilty [1].")]
+    assert "Binance" in condense_question("Who is taking over as CEO?", history)
