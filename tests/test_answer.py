@@ -233,6 +233,14 @@ def test_an_amount_asked_per_year_needs_a_rate_and_counts_skip_ordinals_and_mode
     assert counted.fits("The app had 2,000 paying subscribers.", words)
 
 
+def test_a_region_s_demonym_is_no_country() -> None:
+    question = "What country elected its first leftist leader this week?"
+    wanted, words = answer_type(question), question_words(question)
+    assert wanted is not None
+    assert not wanted.fits("Another Latin American nation elected a leftist leader.", words)
+    assert wanted.fits("The South African leader was elected this week.", words)
+
+
 def test_on_what_date_needs_a_day_of_a_month() -> None:
     question = "On what date will the authorities rule on the complaint?"
     wanted, words = answer_type(question), question_words(question)
