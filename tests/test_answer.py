@@ -239,6 +239,8 @@ def test_a_region_s_demonym_is_no_country() -> None:
     assert wanted is not None
     assert not wanted.fits("Another Latin American nation elected a leftist leader.", words)
     assert wanted.fits("The South African leader was elected this week.", words)
+    found = wanted.spans("Colombia elected Gustavo Petro, its first leftist leader.", words)
+    assert found == [(0, 8)]  # a country's name needs no "in" before it
 
 
 def test_on_what_date_needs_a_day_of_a_month() -> None:

@@ -4,6 +4,7 @@ The floor of the package: it imports nothing from `assistant` itself, so ingest,
 answers and chat may all build on it.
 """
 
+from assistant.text.countries import COUNTRIES, COUNTRY
 from assistant.text.dates import CALENDAR_WORDS, MONTH_NAME, DateMention, find_dates
 from assistant.text.names import FUNCTION_WORDS, METONYMS, NOT_NAME_WORDS, name_runs
 from assistant.text.outlets import OutletMention, find_outlets, outlet_aliases
@@ -12,6 +13,8 @@ from assistant.text.words import content_words, overlap, tokenize
 
 __all__ = [
     "CALENDAR_WORDS",
+    "COUNTRIES",
+    "COUNTRY",
     "FUNCTION_WORDS",
     "METONYMS",
     "MONTH_NAME",

@@ -41,7 +41,7 @@ from assistant.answer.extractive.patterns import (
     rate_of,
 )
 from assistant.answer.values import SCORE
-from assistant.text import CALENDAR_WORDS, content_words
+from assistant.text import CALENDAR_WORDS, COUNTRY, content_words
 
 # Clause cuts; the comma of "1,500" is no cut.
 _CLAUSE = re.compile(r"(?<!\d),|,(?!\d)|[;:()\[\]“”\"—–]|\s-\s|\b(?:said|says|told|according to)\b")
@@ -184,6 +184,9 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
                 and _new_name(m.group(), question_words)]
     if kind in ("place", "country", "where"):
         spans = [m.span(1) for m in (*PLACE.finditer(sentence), *PLACE_OF.finditer(sentence))]
+        if kind == "country":  # "Colombia elected …": a country needs no preposition
+            spans += [m.span(1) for m in COUNTRY.finditer(sentence)
+                      if not _after_a_name(sentence, m.start())]  # not Jim Jordan
         if kind != "place":
             spans += [m.span(1) for m in DEMONYM.finditer(sentence)
                       if m.group(1).split()[0] not in _REGIONS]  # "Latin American": no country
@@ -196,6 +199,12 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
 _REGIONS = {"Latin", "Middle", "West", "East", "Western", "Eastern", "Northern", "Southern",
             "European", "African", "Asian", "Arab", "Nordic", "Baltic", "Caribbean", "Pacific",
             "Atlantic", "Scandinavian", "Balkan", "Mediterranean"}
+
+
+def _after_a_name(sentence: str, start: int) -> bool:
+    """Return True when a capitalised word (not the sentence's first) ends just before start."""
+    before = sentence[:start].rstrip().split()
+    return len(before) > 1 and before[-1][:1].isupper() and before[-1].isalpha()
 
 
 def _calendar(name: str) -> bool:
