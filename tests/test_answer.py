@@ -171,14 +171,19 @@ def test_a_count_is_of_the_thing_asked_and_a_thousands_comma_cuts_no_clause() ->
     assert titles is not None and "titl" in titles.head  # the fourth word of the counted thing
 
 
+def _grounding_pair(ours: str, other: str) -> tuple[list[Hit], list[Scored]]:
+    """Two passages, the other's sentence scored higher: grounding must keep only ours."""
+    hits = [_hit(5, "Wire", "2023-10-01", ours), _hit(6, "Wire", "2023-10-02", other)]
+    scored = [Scored(1, Sentence(other, 0, 10), 0.9, 0.9),
+              Scored(0, Sentence(ours, 0, 10), 0.5, 0.5)]
+    return hits, scored
+
+
 def test_a_sentence_counts_only_from_a_passage_about_what_the_question_names() -> None:
     from assistant.answer.extractive.sentences import grounded
 
-    asos = _hit(5, "Wire", "2023-10-01", "ASOS reported a loss of £291 million for the year.")
-    dunzo = _hit(6, "Wire", "2023-10-02", "Dunzo will cut over 200 jobs in its third layoff.")
-    hits = [asos, dunzo]
-    scored = [Scored(1, Sentence(dunzo.chunk.text, 0, 10), 0.9, 0.9),
-              Scored(0, Sentence(asos.chunk.text, 0, 10), 0.5, 0.5)]
+    hits, scored = _grounding_pair("ASOS reported a loss of £291 million for the year.",
+                                   "Dunzo will cut over 200 jobs in its third layoff.")
     kept = grounded("How many jobs is ASOS cutting as its losses balloon?", hits, scored)
     assert [s.hit for s in kept] == [0]  # Dunzo's 200 jobs are not ASOS's
     assert grounded("How many jobs are being cut?", hits, scored) == scored  # no name to ground
@@ -188,11 +193,8 @@ def test_a_sentence_counts_only_from_a_passage_about_what_the_question_names() -
 def test_a_name_of_several_words_grounds_whole_and_a_follow_up_by_its_context() -> None:
     from assistant.answer.extractive.sentences import grounded
 
-    ours = _hit(5, "Wire", "2023-12-07", "Scalable Capital raised new funding led by Balderton.")
-    other = _hit(6, "Wire", "2023-12-03", "Capital One reported revenue of $9.4 billion.")
-    hits = [ours, other]
-    scored = [Scored(1, Sentence(other.chunk.text, 0, 10), 0.9, 0.9),
-              Scored(0, Sentence(ours.chunk.text, 0, 10), 0.5, 0.5)]
+    hits, scored = _grounding_pair("Scalable Capital raised new funding led by Balderton.",
+                                   "Capital One reported revenue of $9.4 billion.")
     kept = grounded("What revenue did Scalable Capital report?", hits, scored)
     assert [s.hit for s in kept] == [0]  # "Capital" alone does not name Scalable Capital
     follow = "Who led it? (context: How much did the startup Scalable Capital raise)"

@@ -80,6 +80,7 @@ class AnswerType:
         spans = _entity_spans(self.name, sentence, question_words)
         if self.owned:
             spans += _owner_spans(sentence, self.owned, question_words)
+        spans = list(dict.fromkeys(spans))  # a country found as a name and after "in" is one
         if self.tied:
             spans = [span for span in spans if _shares_clause(sentence, span, question_words)]
         if self.head:

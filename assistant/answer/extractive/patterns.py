@@ -86,8 +86,8 @@ DEMONYM = re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?:an|ian|ese|ish|i|ch))
 ANY_NAME = re.compile(r"(?<!^)(?<![.!?:“\"]\s)(?<![“\"])\b[A-Z][a-z]+")
 ORG_NAME = re.compile(r"\b[A-Z][\w&’'.-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&’'.-]*)*")
 CURRENCY_WORDS = (
-    r"dollars|euros|pounds|yen|yuan|renminbi|rupees|crore|lakh|kronor|krona|kroner|francs|"
-    r"shekels|pesos|won|rand|ringgit|baht|lira|reais|dirhams|riyals|bitcoins?|ether"
+    r"dollars?|euros?|pounds?|yen|yuan|renminbi|rupees?|crore|lakh|kronor|krona|kroner|francs?|"
+    r"shekels?|pesos?|won|rand|ringgit|baht|lira|reais|dirhams?|riyals?|bitcoins?|ether"
 )
 MONEY = re.compile(
     r"(?:[$€£¥₹₪](?:US|A|C|HK|NZ|S)?|\b(?:US|A|C|HK|NZ|S)\$|\b(?:USD|EUR|GBP|AUD|CAD|INR|NIS|CHF|Rs\.?)\s?)\s?"
