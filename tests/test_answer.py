@@ -243,6 +243,8 @@ def test_a_region_s_demonym_is_no_country() -> None:
     assert wanted.fits("The South African leader was elected this week.", words)
     found = wanted.spans("Colombia elected Gustavo Petro, its first leftist leader.", words)
     assert found == [(0, 8)]  # a country's name needs no "in" before it
+    for person in ("Rep. Jim Jordan elected a leader this week.", "Morgan elected a leader."):
+        assert not wanted.fits(person, words), person  # a surname ending in "-an" is no demonym
 
 
 def test_on_what_date_needs_a_day_of_a_month() -> None:

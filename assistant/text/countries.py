@@ -35,3 +35,19 @@ COUNTRY = re.compile(
     r"\b(" + "|".join(sorted((re.escape(c) for c in COUNTRIES), key=len, reverse=True)) + r")\b"
 )
 """A country's name in running text, longest first ("South Korea" before "Korea")."""
+
+# Demonyms whose first four letters are not their country's: "French", "Dutch", "American".
+_IRREGULAR = frozenset({
+    "American", "Dutch", "French", "Swiss", "Welsh", "Irish", "Danish", "Finnish", "Polish",
+    "Spanish", "Filipino", "Emirati", "Kiwi", "Icelandic", "Slovak", "Slovenian", "Lao", "Burmese",
+    "Cypriot", "Luxembourgish", "Monegasque",
+})
+_PREFIXES = frozenset(name[:4] for country in COUNTRIES for name in country.split()[:1])
+
+
+def is_demonym(word: str) -> bool:
+    """Return True when a word ending like a demonym ("Colombian", "North Korean") is a
+    country's: its first word shares its first four letters with a country's name, or it is an
+    irregular one ("French"). "Morgan", "Republican", "Christian" are not."""
+    first = word.split()[0]
+    return first in _IRREGULAR or first[:4] in _PREFIXES

@@ -41,7 +41,7 @@ from assistant.answer.extractive.patterns import (
     rate_of,
 )
 from assistant.answer.values import SCORE
-from assistant.text import CALENDAR_WORDS, COUNTRY, content_words
+from assistant.text import CALENDAR_WORDS, COUNTRY, content_words, is_demonym
 
 # Clause cuts; the comma of "1,500" is no cut.
 _CLAUSE = re.compile(r"(?<!\d),|,(?!\d)|[;:()\[\]“”\"—–]|\s-\s|\b(?:said|says|told|according to)\b")
@@ -190,7 +190,8 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
                       if not _after_a_name(sentence, m.start())]  # not Jim Jordan
         if kind != "place":
             spans += [m.span(1) for m in DEMONYM.finditer(sentence)
-                      if m.group(1).split()[0] not in _REGIONS]  # "Latin American": no country
+                      if m.group(1).split()[0] not in _REGIONS  # "Latin American": no country
+                      and is_demonym(m.group(1)) and not _after_a_name(sentence, m.start(1))]
         return [s for s in spans if _new_name(sentence[s[0] : s[1]], question_words)
                 and not _calendar(sentence[s[0] : s[1]])]  # "back in July" is no place
     return [s for s in _person_spans(sentence) if _new_name(sentence[s[0] : s[1]], question_words)]
