@@ -50,6 +50,7 @@ def test_spacing_away_from_a_dropped_marker_is_left_alone() -> None:
         ("How much did the council pay for the ferry?", "money"),
         ("What percentage of voters backed it?", "percent"),
         ("How much had the shares climbed by November?", "amount"),
+        ("How much later will the country reach its goal?", "duration"),
         ("Who approved the missiles?", "who"),
         ("What do US officials fear could follow?", None),
         ("Along which border were they deployed?", None),
@@ -245,6 +246,14 @@ def test_a_region_s_demonym_is_no_country() -> None:
     assert found == [(0, 8)]  # a country's name needs no "in" before it
     for person in ("Rep. Jim Jordan elected a leader this week.", "Morgan elected a leader."):
         assert not wanted.fits(person, words), person  # a surname ending in "-an" is no demonym
+
+
+def test_how_much_is_not_answered_by_a_span_of_time() -> None:
+    question = "How much will the toll on the valley bridge be?"
+    wanted, words = answer_type(question), question_words(question)
+    assert wanted is not None and wanted.name == "amount"
+    assert not wanted.fits("The old valley bridge closed for two years of repairs.", words)
+    assert wanted.fits("The toll on the valley bridge will be $4.", words)
 
 
 def test_on_what_date_needs_a_day_of_a_month() -> None:

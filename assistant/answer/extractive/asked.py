@@ -53,7 +53,9 @@ _NOUN_ENDS = (
 _TYPE_RULES = [
     (re.compile(pattern), AnswerType(name, tied))
     for pattern, name, tied in (
-        (r"\bhow long\b|\bhow much time\b", "duration", False),
+        # "how much later / longer", "by how much … delay": time, not an amount of money
+        (r"\bhow long\b|\bhow much (?:more )?(?:time|later|longer|earlier|sooner)\b|"
+         r"\bby how much\b.*\bdelay", "duration", False),
         (r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow much\b.*\bpercent",
          "percent", True),
         (rf"\bwhat (?:is|was|were|are|will be) (?:the |its |his |her |their )?(?:[\w-]+ )?"

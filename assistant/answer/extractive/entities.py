@@ -162,9 +162,8 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
         return [m.span() for m in MONEY.finditer(sentence)]
     if kind == "percent":
         return [m.span() for m in PERCENT.finditer(sentence)]
-    if kind == "amount":  # "how much": money, a share, or a quantity with its unit
-        return [m.span() for m in (*MONEY.finditer(sentence), *PERCENT.finditer(sentence),
-                                   *SPAN_OF_TIME.finditer(sentence))]
+    if kind == "amount":  # "how much": money or a share ("how much later": `duration`)
+        return [m.span() for m in (*MONEY.finditer(sentence), *PERCENT.finditer(sentence))]
     if kind == "count":
         return _count_spans(sentence)
     if kind == "score":  # "42-18", "3‑3": the result of one game
