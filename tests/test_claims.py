@@ -142,3 +142,4 @@ def test_fact_questions_are_not_timeline_or_present_questions() -> None:
     assert not is_timeline_question("Who is the CEO of OpenAI?")
     assert not asks_about_present("Who was the CEO of OpenAI in 2022?")
     assert asks_about_present("Who is the current CEO of OpenAI?")
+    assert asks_about_present("Where did Shohei Ohtani end up signing?")  # how it ended

@@ -1,7 +1,8 @@
 """As-of dates and freshness: what date an answer is good as of, and newer reports it must name.
 
 Every answer is good as of its newest cited article (`Answer.as_of`). A question about the
-present ("current", "latest", "now", "still") leads with the newest report on the story, says how
+present ("current", "latest", "now", "still") or how a story ended ("end up", "eventually") leads
+with the newest report on the story, says how
 old it is relative to `today`, and names newer articles instead of hiding them.
 """
 
@@ -16,7 +17,9 @@ from assistant.text import Sentence, content_words, split_sentences
 
 _PRESENT = re.compile(
     r"\b(?:current(?:ly)?|latest|now|still|today|at present|presently|most recent(?:ly)?|"
-    r"newest|as of now|these days|so far|to date|up to date)\b",
+    r"newest|as of now|these days|so far|to date|up to date|"
+    # how a story ended is also its latest state: "Where did Ohtani end up signing?"
+    r"end(?:ed|s)? up|eventually|ultimately|in the end|final (?:outcome|result|decision))\b",
     re.I,
 )
 SAME_STORY = 0.6  # share of the question's words a newer report's sentence must state
@@ -24,7 +27,8 @@ MIN_WORDS = 3  # a short sentence may be the news: "Harbaugh was suspended."
 FAMILY = 6  # letters of a stem that name its word family ("suspended"/"suspension": "suspen")
 _GENERIC = content_words(
     "what who which when where how is are was were the current currently latest now still "
-    "today recent newest most yet anymore again news update updates has have been"
+    "today recent newest most yet anymore again news update updates has have been did does do "
+    "end ended ends up eventually ultimately finally final outcome result decision"
 )
 
 
