@@ -42,12 +42,14 @@ _IRREGULAR = frozenset({
     "Spanish", "Filipino", "Emirati", "Kiwi", "Icelandic", "Slovak", "Slovenian", "Lao", "Burmese",
     "Cypriot", "Luxembourgish", "Monegasque",
 })
-_PREFIXES = frozenset(name[:4] for country in COUNTRIES for name in country.split()[:1])
+_PREFIXES = frozenset(country.split()[0][:4] for country in COUNTRIES)
+# Regions that share a country's first letters (North Korea, South Africa): "Southern European".
+_REGION_FIRST = frozenset({"Northern", "Southern"})
 
 
 def is_demonym(word: str) -> bool:
     """Return True when a word ending like a demonym ("Colombian", "North Korean") is a
     country's: its first word shares its first four letters with a country's name, or it is an
-    irregular one ("French"). "Morgan", "Republican", "Christian" are not."""
+    irregular one ("French"). "Morgan", "Republican", "Latin American", "West African" are not."""
     first = word.split()[0]
-    return first in _IRREGULAR or first[:4] in _PREFIXES
+    return first in _IRREGULAR or (first[:4] in _PREFIXES and first not in _REGION_FIRST)

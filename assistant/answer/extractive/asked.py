@@ -9,6 +9,7 @@ a sentence is searched for such an answer is `entities.AnswerType`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.answer.extractive.entities import AnswerType
 from assistant.answer.extractive.patterns import rate_of
@@ -152,9 +153,9 @@ def answer_type(question: str) -> AnswerType | None:
     found = next((kind for pattern, kind in _TYPE_RULES if pattern.search(q)), None)
     owned = _OWNED_BEFORE.search(q) or _OWNED.search(q)
     if found is not None and found.name in _OWNER_TYPES and owned is not None:
-        found = AnswerType(found.name, found.tied, owned=owned.group(1))
+        found = replace(found, owned=owned.group(1))
     if found is not None and found.name in ("money", "amount") and (rate := rate_of(q)):
-        found = AnswerType(found.name, found.tied, owned=found.owned, rate=rate)
+        found = replace(found, rate=rate)
     head = _HEADS[found.name].search(q) if found is not None and found.name in _HEADS else None
     if found is None or head is None:
         return found
@@ -167,7 +168,7 @@ def answer_type(question: str) -> AnswerType | None:
     if found.name == "count" and head.group(1):  # as the question writes it: "Snap Map stories"
         written = re.search(re.escape(head.group(1).strip()), question, re.I)
         counted = written.group() if written else head.group(1).strip()
-    return AnswerType(found.name, found.tied, frozenset(words), rate=found.rate, counted=counted)
+    return replace(found, head=frozenset(words), counted=counted)
 
 
 def _head_noun(group: str) -> str:

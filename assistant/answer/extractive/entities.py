@@ -188,18 +188,11 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
             spans += [m.span(1) for m in COUNTRY.finditer(sentence)
                       if not _after_a_name(sentence, m.start())]  # not Jim Jordan
         if kind != "place":
-            spans += [m.span(1) for m in DEMONYM.finditer(sentence)
-                      if m.group(1).split()[0] not in _REGIONS  # "Latin American": no country
-                      and is_demonym(m.group(1)) and not _after_a_name(sentence, m.start(1))]
+            spans += [m.span(1) for m in DEMONYM.finditer(sentence)  # not "Latin American"
+                      if is_demonym(m.group(1)) and not _after_a_name(sentence, m.start(1))]
         return [s for s in spans if _new_name(sentence[s[0] : s[1]], question_words)
                 and not _calendar(sentence[s[0] : s[1]])]  # "back in July" is no place
     return [s for s in _person_spans(sentence) if _new_name(sentence[s[0] : s[1]], question_words)]
-
-
-# Words that make a demonym a region's, not a country's: "Latin American", "West African".
-_REGIONS = {"Latin", "Middle", "West", "East", "Western", "Eastern", "Northern", "Southern",
-            "European", "African", "Asian", "Arab", "Nordic", "Baltic", "Caribbean", "Pacific",
-            "Atlantic", "Scandinavian", "Balkan", "Mediterranean"}
 
 
 def _after_a_name(sentence: str, start: int) -> bool:

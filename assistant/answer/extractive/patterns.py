@@ -125,9 +125,8 @@ RATE = re.compile(
     r"\b(annual|yearly|monthly|weekly|daily)(?:ly)?\b",
     re.I,
 )
-_UNIT = {"annum": "year", "annual": "year", "yearly": "year", "monthly": "month", "yr": "year",
-         "mo": "month",
-         "weekly": "week", "daily": "day"}
+_UNIT = {"annum": "year", "annual": "year", "yearly": "year", "yr": "year", "monthly": "month",
+         "mo": "month", "weekly": "week", "daily": "day"}
 
 
 def rate_of(text: str) -> str:
