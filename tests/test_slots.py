@@ -61,6 +61,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         ("How much operating profit did Northside Bakery report?", "$2.4 million",
          "$2.4 million"),
         ("Which company built Northside Bakery's new ovens?", "Heatwell Ovens", None),
+        ("What is Ana Ruiz's job at Northside Bakery?", "founder", "founder"),
     ],
 )
 def test_the_sentence_that_holds_the_asked_fact_answers(
@@ -95,6 +96,31 @@ def test_a_paraphrased_question_is_still_answered(settings: Settings) -> None:
     # "price" is not in the sentence ("The rebuild will cost $48 million …")
     answer = ask("What is the price of the Harbour Bridge rebuild?", settings=settings)
     assert answer.answered and "$48 million" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "word", "rule"),
+    [
+        ("Did the Lakeside council vote to rebuild the Harbour Bridge?", "Yes", "stated"),
+        ("Will the Harbour Bridge rebuild cost $60 million?", "No", "other value"),
+        ("Did Northside Bakery's operating profit fall?", "No", "opposite"),
+        ("Will Northside Bakery fire bakers?", "No", "opposite"),
+    ],
+)
+def test_a_yes_no_question_is_answered_with_its_verdict_first(
+    settings: Settings, question: str, word: str, rule: str
+) -> None:
+    answer = ask(question, settings=settings)
+    assert answer.answered and answer.text.startswith(f"{word} — "), answer.text
+    assert answer.verdict == word and answer.verdict_rule == rule
+    assert answer.citations and all(c.quote in c.passage for c in answer.citations)
+
+
+def test_a_yes_no_question_the_sentence_only_touches_gets_no_verdict(settings: Settings) -> None:
+    # The article gives the cost, not who pays for the tolls: quoted, but neither Yes nor No.
+    answer = ask("Did the council raise tolls to pay for the Harbour Bridge rebuild?",
+                 settings=settings)
+    assert answer.verdict is None, answer.text
 
 
 def test_a_follow_up_about_the_article_is_answered_from_the_catalog(settings: Settings) -> None:

@@ -23,6 +23,8 @@ from assistant.answer.extractive.sentences import (
     score_sentences,
 )
 from assistant.answer.extractive.verdict import CATALOG_RULE, SLOT_RULE
+from assistant.answer.extractive.yesno import best_sentence, is_yes_no
+from assistant.answer.extractive.yesno import decide as decide_yes_no
 from assistant.answer.refusal import is_instruction, refuse
 from assistant.config import Settings
 from assistant.schema import Answer, Citation, Hit, SentenceSupport
@@ -94,7 +96,22 @@ def answer_extractively(
     )
     if not chosen:
         return refuse(question, _what_is_missing(focus, hits, kept, settings.answer.min_relevance))
+    if is_yes_no(focus):
+        return _with_verdict(_compose(question, hits, chosen), focus, chosen)
     return _compose(question, hits, chosen, _lead_span(focus, question, chosen))
+
+
+def _with_verdict(answer: Answer, focus: str, chosen: list[Scored]) -> Answer:
+    """Lead a yes/no question's answer with its verdict (`yesno.decide`), when a rule gives one."""
+    texts = [c.sentence.text for c in chosen]
+    verdict = decide_yes_no(focus, texts[best_sentence(focus, texts)])
+    if verdict is None:
+        return answer
+    text = f"{verdict.word} — {verdict.reason}: {answer.text}"
+    return answer.model_copy(update={
+        "text": text, "sentences": check_support(text, answer.citations),
+        "verdict": verdict.word, "verdict_rule": verdict.rule,
+    })
 
 
 def _what_is_missing(focus: str, hits: list[Hit], kept: list[Scored], threshold: float) -> str:

@@ -67,6 +67,12 @@ _TYPE_RULES = [
         (rf"\bhow (?:big|large|high) (?:is|was|were|are) (?:[\w'’-]+ ){{0,4}}(?:{_MONEY_NOUNS})\b",
          "money", True),  # "how big were ASOS's pre-tax losses"
         (r"\bhow much\b", "amount", True),
+        # "What is Antony Blinken's job?", "What position did Can Sun hold?" (not a role played)
+        (r"\bwhat (?:is|was|are|were|will be) (?:[\w.’'-]+\s){0,4}?"
+         r"(?:job|title|position|post)\b(?!\s+of\b)|"
+         r"\bwhat (?:is|was) (?:[\w.’'-]+\s){0,4}?role\b(?!.*\bplay)|"
+         r"\bwhat (?:new )?(?:job|title|position|post)s? (?:does|did|do|is|was|has|had|will)\b",
+         "role", False),
         (r"\bhow many\b|\bwhat number\b", "count", True),
         (r"\bhow (?:far|old)\b", "number", True),
         (r"\bwhat (?:is|was|were) the (?:[\w-]+ )?(?:attendance|turnout|population|death toll)\b",

@@ -40,6 +40,7 @@ from assistant.answer.extractive.patterns import (
     YEAR_ONLY,
     rate_of,
 )
+from assistant.answer.extractive.titles import title_spans
 from assistant.answer.values import SCORE
 from assistant.text import CALENDAR_WORDS, COUNTRY, content_words, is_demonym
 
@@ -52,7 +53,7 @@ _DESCRIBED = {
     "count": "the number", "number": "the number", "day": "the date", "date": "the date",
     "when": "the date", "place": "the place", "country": "the country", "where": "the place",
     "organization": "the organisation", "person": "the name", "who": "the name",
-    "score": "the score",
+    "score": "the score", "role": "the title",
 }
 
 
@@ -166,6 +167,8 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
         return [m.span() for m in (*MONEY.finditer(sentence), *PERCENT.finditer(sentence))]
     if kind == "count":
         return _count_spans(sentence)
+    if kind == "role":  # "Secretary of State Antony Blinken": the title beside the named person
+        return title_spans(sentence, question_words)
     if kind == "score":  # "42-18", "3‑3": the result of one game
         return [m.span() for m in SCORE.finditer(sentence)]
 
