@@ -66,6 +66,13 @@ def test_spacing_away_from_a_dropped_marker_is_left_alone() -> None:
         ("On what date will the rules take effect?", "day"),
         ("In what year did they marry?", "date"),
         ("What was the official attendance at the stadium?", "count"),
+        ("How quickly does he claim he can end the war?", "duration"),
+        ("By what deadline will the funds be paid out?", "when"),
+        ("Who is the chief technology officer of StarNews Mobile?", "person"),
+        ("Who is taking over as CEO?", "who"),  # no "of X": anyone, a company too
+        ("What is Antony Blinken's job?", "role"),
+        ("What position did Can Sun hold at FTX?", "role"),
+        ("What is the title of her memoir?", None),
     ],
 )
 def test_questions_name_their_answer_type(question: str, kind: str | None) -> None:
@@ -200,6 +207,18 @@ def test_a_name_of_several_words_grounds_whole_and_a_follow_up_by_its_context() 
     assert [s.hit for s in kept] == [0]  # "Capital" alone does not name Scalable Capital
     follow = "Who led it? (context: How much did the startup Scalable Capital raise)"
     assert [s.hit for s in grounded("Who led it?", hits, scored, follow)] == [0]
+
+
+def test_a_ranking_is_no_count_and_soldiers_are_counted_as_troops() -> None:
+    asked = "How many soldiers has Pyongyang sent to Russia?"
+    count = answer_type(asked)
+    assert count is not None
+    sentence = "Reports say 10,000 North Korean troops were sent to Russia."
+    assert [sentence[a:b] for a, b in count.spans(sentence, question_words(asked))] == ["10,000"]
+    attendance = answer_type("What was the official attendance at Arizona Stadium?")
+    assert attendance is not None
+    game = "In front of a sold out Arizona Stadium they beat No. 22 Utah."
+    assert not attendance.spans(game, question_words("official attendance at Arizona Stadium"))
 
 
 def test_a_money_amount_and_a_score_lead_their_answers() -> None:

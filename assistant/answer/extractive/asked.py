@@ -55,7 +55,8 @@ _TYPE_RULES = [
     (re.compile(pattern), AnswerType(name, tied))
     for pattern, name, tied in (
         # "how much later / longer", "by how much … delay": time, not an amount of money
-        (r"\bhow long\b|\bhow much (?:more )?(?:time|later|longer|earlier|sooner)\b|"
+        (r"\bhow long\b|\bhow (?:quickly|fast)\b|"
+         r"\bhow much (?:more )?(?:time|later|longer|earlier|sooner)\b|"
          r"\bby how much\b.*\bdelay", "duration", False),
         (r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow much\b.*\bpercent",
          "percent", True),
@@ -79,6 +80,7 @@ _TYPE_RULES = [
          "count", True),
         (rf"{_WHICH}(?:date|day)\b", "day", True),  # "on what date": a day, not "in July"
         (rf"{_WHICH}(?:year|month)\b", "date", True),
+        (rf"{_WHICH}deadline\b|\bby when\b", "when", False),  # "by what deadline": "January 20th"
         (r"^\s*when\b", "when", False),
         (rf"{_WHICH}(?:{_PLACE_NOUNS})\b", "place", True),
         (rf"{_WHICH}(?:{_COUNTRY_NOUNS})\b", "country", True),
@@ -91,6 +93,10 @@ _TYPE_RULES = [
         (rf"{_WHICH}(?:stake|discount|markup)\b", "percent", True),
         (rf"\bwhat (?:is|was|were) the (?:[\w-]+ )?scores?\b|{_WHICH}scores?\b", "score", True),
         (r"\bwhat (?:is|was|were|are) the (?:[\w-]+ )?number of\b", "count", True),
+        # "Who is the chief technology officer of X?": a person's name, tied to the role
+        (rf"^\s*who\s+(?:is|was|are|were|will be|has been)\s+(?:the\s+)?(?:new\s+|current\s+|"
+         rf"former\s+|interim\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_PERSON_NOUNS}|officer|head|chair)\s+"
+         r"(?:of|at|for)\b", "person", True),
         (r"^\s*who\b", "who", False),
         (r"^\s*whose\b", "who", False),  # "whose campaign …?": the owner (`_OWNED`)
         (r"^\s*(?:in|at|from|to|into|near) (?:which|what)\b", "where", False),  # "in which kibbutz"
@@ -133,6 +139,7 @@ _SAME_HEAD = [
         "valuation valued value worth",
         "damages compensation payout settlement",
         "workers employees staff jobs people",
+        "troops soldiers forces servicemen fighters personnel",
         "visitors attendees spectators fans crowd attendance",
         "lawsuits suits cases claims complaints",
         "doctors physicians clinicians",

@@ -82,8 +82,10 @@ class AnswerType:
         if self.owned:
             spans += _owner_spans(sentence, self.owned, question_words)
         spans = list(dict.fromkeys(spans))  # a country found as a name and after "in" is one
-        if self.tied:
-            spans = [span for span in spans if _shares_clause(sentence, span, question_words)]
+        if self.tied:  # "Mayor Tomas Berg" is tied to "who is the mayor" by its own title
+            spans = [span for span in spans if _shares_clause(sentence, span, question_words)
+                     or (self.name == "person" and _titled(sentence[span[0] : span[1]],
+                                                           question_words))]
         if self.head:
             spans = [span for span in spans if self.head & _clause_words(sentence, span)]
         if self.rate:  # "$1.1 billion a year" answers "per year"; the deal's $7.7 billion doesn't
@@ -198,6 +200,11 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
     return [s for s in _person_spans(sentence) if _new_name(sentence[s[0] : s[1]], question_words)]
 
 
+def _titled(name: str, question_words: set[str]) -> bool:
+    """Return True when a person's span opens with a title the question asks about ("Mayor")."""
+    return bool(TITLED.match(name)) and content_words(name.split()[0]) <= question_words
+
+
 def _after_a_name(sentence: str, start: int) -> bool:
     """Return True when a capitalised word (not the sentence's first) ends just before start."""
     before = sentence[:start].rstrip().split()
@@ -209,6 +216,9 @@ def _calendar(name: str) -> bool:
     return name.split()[0] in CALENDAR_WORDS
 
 
+_RANK = re.compile(r"(?:\bNo\.|#|\bnumber)\s*$", re.I)
+
+
 def _count_spans(sentence: str) -> list[tuple[int, int]]:
     """Return numbers that count something: not years, dates, amounts of money or shares."""
     taken = [m.span() for m in (*MONEY.finditer(sentence), *PERCENT.finditer(sentence),
@@ -217,7 +227,9 @@ def _count_spans(sentence: str) -> list[tuple[int, int]]:
     for match in COUNT.finditer(sentence):
         inside = any(a <= match.start() < b for a, b in taken)
         age = AGE.match(sentence, match.end())  # "the 55-year-old actor" counts nobody
-        if not inside and not age and not YEAR_ONLY.match(match.group().rstrip(".,")):
+        ranked = _RANK.search(sentence[: match.start()])  # "No. 22 Utah" is a ranking
+        year = YEAR_ONLY.match(match.group().rstrip(".,"))
+        if not inside and not age and not ranked and not year:
             spans.append(match.span())
     return spans
 

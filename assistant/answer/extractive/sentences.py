@@ -19,6 +19,12 @@ _CAUSE = re.compile(
     r"so that|in order to|comes as|following|fear|concern)",
     re.I,
 )
+# "Why …?", "What worry kept …?", "For what reason …?": a cause is asked for.
+_WHY = re.compile(
+    r"\s*(?:why\b|(?:for )?what (?:worry|worries|concern|concerns|fear|fears|reason|reasons|"
+    r"motive|motivated|prompted|led to|caused)\b)",
+    re.I,
+)
 _QUESTION_NAME = re.compile(r"(?<=\w[\s,])[A-Z][\w’'-]+")
 _NOT_NAMES = {
     "I",
@@ -85,7 +91,7 @@ def score_sentences(
     cosines = vectors[1:] @ vectors[0]
     words = content_words(focus)
     wanted, tied_to = answer_type(focus) if typed else None, question_words(question)
-    why = bool(re.match(r"\s*why\b", focus, re.I))
+    why = bool(_WHY.match(focus))
     defines = _definition_pattern(focus)
     asks_time = wanted is not None and wanted.name in ("date", "day", "when", "duration")
     years = set() if asks_time else set(_YEAR.findall(focus))  # a "when" may be another year
