@@ -220,6 +220,17 @@ def test_seed_cases_load_and_cover_every_kind() -> None:
     assert any(case.history for case in cases if case.kind == "followup")
 
 
+def test_the_blind_yes_no_set_loads_with_its_composition() -> None:
+    cases = load_cases(ROOT / "evals" / "data" / "yesno-mhr.jsonl")
+    answers = [case.answers for case in cases]
+    assert len(cases) == 80 and len({case.id for case in cases}) == 80
+    assert answers.count(("Yes",)) == 35 and answers.count(("No",)) == 35
+    assert answers.count(()) == 10 and all(not c.answerable for c in cases if not c.answers)
+    corpus = ROOT / "evals" / "data" / "multihop-rag" / "corpus.jsonl"
+    titles = {json.loads(line)["title"] for line in corpus.open(encoding="utf-8")}
+    assert all(set(case.gold_articles) <= titles for case in cases)
+
+
 def test_multihop_dev_file_in_the_repo_loads() -> None:
     multihop = load_multihop_queries(ROOT / "evals/data/multihop-rag/queries-dev.jsonl")
     assert len(multihop) == 511

@@ -2,7 +2,8 @@
 
 A question about the article itself is answered from the catalog; a multi-part question by the
 evidence of each part and a verdict (`multihop`, `verdict`); any other by the sentences that hold
-the asked-for slot (`sentences`, `entities`). Without them it abstains."""
+the asked-for slot (`sentences`, `entities`, `titles`), a single yes/no question led by the
+verdict its best sentence gives (`yesno`). Without them it abstains."""
 
 from __future__ import annotations
 

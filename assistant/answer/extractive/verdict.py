@@ -53,6 +53,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from assistant.answer.extractive.yesno import YES_NO
 from assistant.schema import Chunk
 
 VERDICT_SUPPORT = 0.35
@@ -63,11 +64,6 @@ of its sentence, and the verdict also needs the sentence to come from the named 
 NLI_CONTRADICTION = -3.0
 """logit0 − logit1 of the optional NLI model below which a pair reads as a contradiction."""
 
-_YES_NO = re.compile(
-    r"^\s*(?i:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b|"
-    r",\s*(?i:did|does|do|is|was|were|are|has|have|had)\s+"
-    r"(?:(?i:there|the|it|they|both|this|that)\b|['‘\"]?[A-Z])"
-)
 _ENTITY = re.compile(r"^\s*(?:which|what|who|whose|whom)\b", re.I)
 # The main question asks about order: its verb clause holds "before/after" between two reports.
 _ORDER_ASKED = re.compile(
@@ -168,7 +164,7 @@ def decide(question: Question, entity: Callable[[], str] | None = None) -> Verdi
         if name:
             return Verdict(name, "entity", "named in the passages of the question's parts", every)
         return None
-    if not _YES_NO.search(question.text):
+    if not YES_NO.search(question.text):
         return None
     for rule in RULES:
         verdict = rule(question)

@@ -41,11 +41,12 @@ from assistant.text import CALENDAR_WORDS, content_words
 STATED_SHARE = 0.6
 """Share of the question's claim words (`claim_words`) a sentence must hold to state the claim."""
 
-_YES_NO = re.compile(
-    r"^\s*(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\s+"
-    r"(?!you\b|i\b|we\b)",
-    re.I,
+YES_NO = re.compile(
+    r"^\s*(?i:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b|"
+    r",\s*(?i:did|does|do|is|was|were|are|has|have|had)\s+"
+    r"(?:(?i:there|the|it|they|both|this|that)\b|['‘\"]?[A-Z])"
 )
+"""A question of yes/no form: it opens with an auxiliary, or a clause after a comma does."""
 _OR = re.compile(r"\bor\b", re.I)  # "Was it X or Y?" asks which, not whether
 _NEGATED = re.compile(
     r"\b(?:not|never|no longer|neither|nor|refus\w*|declin\w* to|den(?:y|ies|ied)|reject\w*|"
@@ -127,7 +128,7 @@ class YesNo:
 
 def is_yes_no(question: str) -> bool:
     """Return True for a question answered by Yes or No ("Did …?", not "Did A or B …?")."""
-    return bool(_YES_NO.match(question)) and not _OR.search(question)
+    return bool(YES_NO.search(question)) and not _OR.search(question)
 
 
 def best_sentence(question: str, sentences: list[str]) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from assistant.answer.extractive.yesno import YES_NO
 from assistant.answer.refusal import NO_ANSWER
 from assistant.schema import Hit, Turn
 
@@ -85,11 +86,6 @@ VERDICT_FORMS = {
     "entity": "the name the question asks for",
     "other": "the short answer",
 }
-_ASKS_YES_NO = re.compile(
-    r"^\s*(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b|"
-    r",\s*(?:did|does|do|is|was|were|are|has|have|had)\s",
-    re.I,
-)
 _ASKS_ENTITY = re.compile(r"^\s*(?:which|what|who|whose|whom)\b", re.I)
 
 
@@ -97,7 +93,7 @@ def question_form(question: str) -> str:
     """Return "yes/no", "entity" or "other": the kind of first line the question calls for."""
     if _ASKS_ENTITY.match(question):
         return "entity"
-    return "yes/no" if _ASKS_YES_NO.search(question) else "other"
+    return "yes/no" if YES_NO.search(question) else "other"
 
 CONDENSE_SYSTEM = """\
 You rewrite a follow-up question so that it can be understood without the conversation.
