@@ -105,3 +105,12 @@ def test_a_title_needs_the_named_person_and_a_work_s_title_is_no_job() -> None:
     assert not wanted.spans("Dr. Richard Gray, CEO of Mayo Clinic, announced it.", words)
     assert answer_type("What is the title of Jon Copley's new book?") is None
     assert answer_type("What role will Owen Teale play in A Christmas Carol?") is None
+
+
+def test_a_no_found_written_in_the_sentence_is_settled_and_a_yes_from_shared_words_is_not() -> None:
+    from assistant.answer.extractive.verdict import SETTLED
+    from assistant.answer.extractive.yesno import FOUND_AGAINST, RULES
+
+    names = {rule.__name__.lstrip("_").replace("_", " ") for rule in RULES}
+    assert names == FOUND_AGAINST | {"stated"}  # every rule is named where the LLM policy reads
+    assert FOUND_AGAINST <= SETTLED and "stated" not in SETTLED

@@ -53,7 +53,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from assistant.answer.extractive.yesno import YES_NO
+from assistant.answer.extractive.yesno import FOUND_AGAINST, YES_NO
 from assistant.schema import Chunk
 
 VERDICT_SUPPORT = 0.35
@@ -249,7 +249,9 @@ CATALOG_RULE = "catalog"
 SLOT_RULE = "slot"
 """`Answer.verdict_rule` of a single-question answer led by the typed span it asked for."""
 
-SETTLED: frozenset[str] = frozenset({"order", "relation", "entity", CATALOG_RULE, SLOT_RULE})
+SETTLED: frozenset[str] = frozenset(
+    {"order", "relation", "entity", CATALOG_RULE, SLOT_RULE, *FOUND_AGAINST}
+)
 """Rules whose verdict an LLM is not asked to second-guess (`answer.llm_asks = "unsettled"`).
 
 A question about the article itself is answered from the catalog (`catalog`): its byline, outlet
@@ -257,6 +259,12 @@ and date are facts the model can only get wrong (it said "The articles don't say
 An answer led by a span of the asked type (`slot`: "$4.85 million — …") is kept too: on the
 first 118 questions of the blind answer set the model changed 6 of them, 1 for the better
 (evals/reports/llm-vs-extractive.md, session 9).
+
+A single yes/no question's "No" that a rule found written in the sentence — another value, the
+opposite word, a negation, another place (`yesno.FOUND_AGAINST`) — is kept: on the blind yes/no
+set the model turned 3 of those 10 into a wrong "Yes" and none into a right one, while of the
+10 "Yes" verdicts read from shared words (`stated`, not settled) it corrected all 3 wrong ones
+and kept the 7 right (evals/reports/llm-vs-extractive.md, session 10).
 
 The catalog's dates (order), how reports relate (relation) and the name every part's passages
 share (entity) are read more reliably by the rules than by the local 1.5B model; where the

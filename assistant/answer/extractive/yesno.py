@@ -233,6 +233,9 @@ def _names(question: str) -> set[str]:
     return content_words(" ".join(_CAPITALISED.findall(question)))
 
 
+FOUND_AGAINST = frozenset({"other value", "opposite", "denied", "other place"})
+"""The rules whose "No" rests on words found in the sentence, not on words missing from it."""
+
 RULES: tuple[Callable[[str, str], YesNo | None], ...] = (
     _other_value, _opposite, _denied, _other_place, _stated,
 )
