@@ -70,6 +70,7 @@ def test_which_questions_are_yes_no() -> None:
     assert is_yes_no("Did Balderton lead the round?")
     assert not is_yes_no("Did Balderton or Accel lead the round?")  # asks which
     assert not is_yes_no("Who led the round?")
+    assert not is_yes_no("Can you tell me who approved the missiles?")  # a request for a name
 
 
 @pytest.mark.parametrize(

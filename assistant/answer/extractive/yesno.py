@@ -48,6 +48,8 @@ YES_NO = re.compile(
 )
 """A question of yes/no form: it opens with an auxiliary, or a clause after a comma does."""
 _OR = re.compile(r"\bor\b", re.I)  # "Was it X or Y?" asks which, not whether
+# "Can you tell me who …?", "Do you know when …?": a request for a fact, not a yes/no claim.
+_REQUEST = re.compile(r"\s*(?:can|could|would|will|do|did)\s+(?:you|i|we)\b", re.I)
 _NEGATED = re.compile(
     r"\b(?:not|never|no longer|neither|nor|refus\w*|declin\w* to|den(?:y|ies|ied)|reject\w*|"
     r"dismiss\w*|ruled out|without|failed to)\b|n[’']t\b",
@@ -127,8 +129,10 @@ class YesNo:
 
 
 def is_yes_no(question: str) -> bool:
-    """Return True for a question answered by Yes or No ("Did …?", not "Did A or B …?")."""
-    return bool(YES_NO.search(question)) and not _OR.search(question)
+    """Return True for a question answered by Yes or No ("Did …?", not "Did A or B …?" nor
+    "Can you tell me who …?")."""
+    asks = bool(YES_NO.search(question)) and not _OR.search(question)
+    return asks and not _REQUEST.match(question)
 
 
 def best_sentence(question: str, sentences: list[str]) -> int:
