@@ -115,3 +115,12 @@ def test_a_no_found_written_in_the_sentence_is_settled_and_a_yes_from_shared_wor
     names = {rule.__name__.lstrip("_").replace("_", " ") for rule in RULES}
     assert names == FOUND_AGAINST | {"stated"}  # every rule is named where the LLM policy reads
     assert FOUND_AGAINST <= SETTLED and "stated" not in SETTLED
+
+
+def test_a_yes_needs_every_name_of_the_claim_in_the_sentence_s_article() -> None:
+    question = "Was Meta's blog post on teen app downloads written by Instagram head Adam Mosseri?"
+    sentence = "In a blog post, Meta's head of safety argues parents should approve downloads."
+    assert decide(question, sentence, unmentioned=["Adam", "Mosseri"]) is None
+    said = "In a blog post, Meta says Instagram head Adam Mosseri wrote about teen app downloads."
+    verdict = decide(question, said)
+    assert verdict is not None and verdict.word == "Yes"

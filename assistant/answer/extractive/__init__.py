@@ -98,14 +98,16 @@ def answer_extractively(
     if not chosen:
         return refuse(question, _what_is_missing(focus, hits, kept, settings.answer.min_relevance))
     if is_yes_no(focus):
-        return _with_verdict(_compose(question, hits, chosen), focus, chosen)
+        return _with_verdict(_compose(question, hits, chosen), focus, hits, chosen)
     return _compose(question, hits, chosen, _lead_span(focus, question, chosen))
 
 
-def _with_verdict(answer: Answer, focus: str, chosen: list[Scored]) -> Answer:
+def _with_verdict(answer: Answer, focus: str, hits: list[Hit], chosen: list[Scored]) -> Answer:
     """Lead a yes/no question's answer with its verdict (`yesno.decide`), when a rule gives one."""
     texts = [c.sentence.text for c in chosen]
-    verdict = decide_yes_no(focus, texts[best_sentence(focus, texts)])
+    best = best_sentence(focus, texts)
+    unmentioned = missing_names(focus, [hits[chosen[best].hit]])  # not in the sentence's article
+    verdict = decide_yes_no(focus, texts[best], unmentioned)
     if verdict is None:
         return answer
     text = f"{verdict.word} — {verdict.reason}: {answer.text}"

@@ -25,6 +25,10 @@ the word. A question the rules cannot decide keeps its quoted sentences with no 
   related but may not state the claim ("Amazon raised its offer" is not stated by a sentence
   about Amazon's offer), and no verdict is given.
 
+A "stated" Yes also needs every name of the question in the sentence's passage: "Was the post
+written by Instagram head Adam Mosseri?" is not stated by a sentence about the post from a
+passage that never names Mosseri.
+
 No verdict either when the sentence leaves the claim open ("it isn't clear whether …") or is
 itself a question, or when the question is negated ("Has Meta not complied …?").
 """
@@ -32,7 +36,7 @@ itself a question, or when the question is negated ("Has Meta not complied …?"
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.values import differs, sentence_values
@@ -150,8 +154,13 @@ def claim_words(question: str) -> set[str]:
     return content_words(question) - _FRAME
 
 
-def decide(question: str, sentence: str) -> YesNo | None:
-    """Return the verdict on a yes/no question's claim from the sentence that best states it."""
+def decide(question: str, sentence: str, unmentioned: Sequence[str] = ()) -> YesNo | None:
+    """Return the verdict on a yes/no question's claim from the sentence that best states it.
+
+    Args:
+        unmentioned: names of the question the sentence's passage does not mention ("Adam
+            Mosseri"): the claim is then about someone else, and no "stated" Yes is given.
+    """
     if _NEGATED.search(question) or sentence.rstrip().endswith("?"):
         return None  # "Has Meta not complied …?" or a sentence that asks: no positive claim
     if _UNSURE.search(sentence):
@@ -159,7 +168,7 @@ def decide(question: str, sentence: str) -> YesNo | None:
     for rule in RULES:
         verdict = rule(question, sentence)
         if verdict is not None:
-            return verdict
+            return None if verdict.rule == "stated" and unmentioned else verdict
     return None
 
 
