@@ -121,6 +121,8 @@ def test_a_yes_no_question_the_sentence_only_touches_gets_no_verdict(settings: S
     answer = ask("Did the council raise tolls to pay for the Harbour Bridge rebuild?",
                  settings=settings)
     assert answer.verdict is None, answer.text
+    assert answer.answered and answer.text.startswith("The articles don't settle it"), answer.text
+    assert answer.citations and all(c.quote in c.passage for c in answer.citations)
 
 
 def test_a_follow_up_about_the_article_is_answered_from_the_catalog(settings: Settings) -> None:

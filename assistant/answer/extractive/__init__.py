@@ -108,13 +108,21 @@ def _with_verdict(answer: Answer, focus: str, hits: list[Hit], chosen: list[Scor
     best = best_sentence(focus, texts)
     unmentioned = missing_names(focus, [hits[chosen[best].hit]])  # not in the sentence's article
     verdict = decide_yes_no(focus, texts[best], unmentioned)
-    if verdict is None:
-        return answer
+    if verdict is None:  # say so rather than leave a quote to read as the answer
+        text = f"{UNSETTLED} {answer.text}"
+        return answer.model_copy(update={
+            "text": text, "sentences": check_support(text, answer.citations),
+        })
     text = f"{verdict.word} — {verdict.reason}: {answer.text}"
     return answer.model_copy(update={
         "text": text, "sentences": check_support(text, answer.citations),
         "verdict": verdict.word, "verdict_rule": verdict.rule,
     })
+
+
+UNSETTLED = "The articles don't settle it in those words; these are the closest sentences."
+"""How a yes/no answer opens when no rule reads a verdict from its sentences (worded without a
+"yes" or "no", so that it never reads as one)."""
 
 
 def _what_is_missing(focus: str, hits: list[Hit], kept: list[Scored], threshold: float) -> str:
