@@ -109,9 +109,14 @@ def _with_verdict(answer: Answer, focus: str, hits: list[Hit], chosen: list[Scor
     unmentioned = missing_names(focus, [hits[chosen[best].hit]])  # not in the sentence's article
     verdict = decide_yes_no(focus, texts[best], unmentioned)
     if verdict is None:  # say so rather than leave a quote to read as the answer
-        text = f"{UNSETTLED} {answer.text}"
+        # The line speaks of the cited sentences as a whole, as a verdict line does (`multihop`).
+        head = SentenceSupport(
+            text=UNSETTLED, citations=[c.n for c in answer.citations],
+            support=min((x.support for x in answer.sentences), default=0.0),
+            supported=all(x.supported for x in answer.sentences),
+        )
         return answer.model_copy(update={
-            "text": text, "sentences": check_support(text, answer.citations),
+            "text": f"{UNSETTLED} {answer.text}", "sentences": [head, *answer.sentences],
         })
     text = f"{verdict.word} — {verdict.reason}: {answer.text}"
     return answer.model_copy(update={
