@@ -124,3 +124,16 @@ def test_a_yes_needs_every_name_of_the_claim_in_the_sentence_s_article() -> None
     said = "In a blog post, Meta says Instagram head Adam Mosseri wrote about teen app downloads."
     verdict = decide(question, said)
     assert verdict is not None and verdict.word == "Yes"
+
+
+def test_words_news_writes_for_one_another_count_as_stated() -> None:
+    from assistant.text import content_words
+    from assistant.text.synonyms import synonym_overlap
+
+    question = "Did the Minnesota Wild dismiss their head coach Dean Evason in November 2023?"
+    sentence = "The Wild have relieved head coach Dean Evason of his duties, the team said Monday."
+    verdict = decide(question, sentence)  # "dismiss" is no denial; "relieved" states it
+    assert verdict is not None and verdict.word == "Yes"
+    successor = content_words("The Wild will name John Hynes as Evason's successor.")
+    assert synonym_overlap(content_words("Who replaced Evason?"), successor) == 1.0
+    assert synonym_overlap(content_words("Who raised prices?"), content_words("prices fell")) < 1

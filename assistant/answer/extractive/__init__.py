@@ -29,7 +29,7 @@ from assistant.answer.extractive.yesno import decide as decide_yes_no
 from assistant.answer.refusal import is_instruction, refuse
 from assistant.config import Settings
 from assistant.schema import Answer, Citation, Hit, SentenceSupport
-from assistant.text import Sentence
+from assistant.text import CALENDAR_WORDS, Sentence
 
 _THE_ARTICLE = (
     r"(?:it|that|this|the (?:article|piece|story|report|news)|that (?:article|piece|story|report)|"
@@ -106,7 +106,9 @@ def _with_verdict(answer: Answer, focus: str, hits: list[Hit], chosen: list[Scor
     """Lead a yes/no question's answer with its verdict (`yesno.decide`), when a rule gives one."""
     texts = [c.sentence.text for c in chosen]
     best = best_sentence(focus, texts)
-    unmentioned = missing_names(focus, [hits[chosen[best].hit]])  # not in the sentence's article
+    unmentioned = [  # names not in the sentence's article ("November" names no one)
+        n for n in missing_names(focus, [hits[chosen[best].hit]]) if n not in CALENDAR_WORDS
+    ]
     verdict = decide_yes_no(focus, texts[best], unmentioned)
     if verdict is None:  # say so rather than leave a quote to read as the answer
         # The line speaks of the cited sentences as a whole, as a verdict line does (`multihop`).

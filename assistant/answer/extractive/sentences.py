@@ -10,7 +10,8 @@ import numpy as np
 
 from assistant.answer.extractive.asked import answer_type
 from assistant.schema import Hit
-from assistant.text import METONYMS, Sentence, content_words, overlap, split_sentences
+from assistant.text import METONYMS, Sentence, content_words, split_sentences
+from assistant.text.synonyms import synonym_overlap
 
 Encode = Callable[[list[str]], np.ndarray]
 
@@ -99,7 +100,7 @@ def score_sentences(
     for (i, sentence), cosine in zip(candidates, cosines, strict=True):
         if typed and years and not _in_year(years, sentence.text, hits[i]):
             continue  # "the 1993 second leg", "the November 2023 summit": not another year's
-        lexical = overlap(words, sentence.text)
+        lexical = synonym_overlap(words, content_words(sentence.text))
         score = 0.6 * float(cosine) + 0.4 * lexical - 0.01 * i
         if wanted is not None and not wanted.fits(sentence.text, tied_to):
             score -= 0.1

@@ -20,7 +20,8 @@ the word. A question the rules cannot decide keeps its quoted sentences with no 
   sentence does not mention, and the sentence names another one there ("in Brussels" for "in
   Washington"): *No*.
 - **stated** — none of the above, and the sentence holds at least `STATED_SHARE` of the
-  question's content words (`claim_words`), every number of the claim (a year aside), and all
+  question's content words (`claim_words`; a word of the same `text.synonyms` group counts:
+  "dismissed" is stated by "relieved"), every number of the claim (a year aside), and all
   but `MISSING_WORDS` of its other words that are not names: *Yes*. Otherwise the sentence is
   related but may not state the claim ("Amazon raised its offer" is not stated by a sentence
   about Amazon's offer), and no verdict is given.
@@ -41,6 +42,7 @@ from dataclasses import dataclass
 
 from assistant.answer.values import differs, sentence_values
 from assistant.text import CALENDAR_WORDS, content_words
+from assistant.text.synonyms import held
 
 STATED_SHARE = 0.6
 """Share of the question's claim words (`claim_words`) a sentence must hold to state the claim."""
@@ -54,11 +56,6 @@ YES_NO = re.compile(
 _OR = re.compile(r"\bor\b", re.I)  # "Was it X or Y?" asks which, not whether
 # "Can you tell me who …?", "Do you know when …?": a request for a fact, not a yes/no claim.
 _REQUEST = re.compile(r"\s*(?:can|could|would|will|do|did)\s+(?:you|i|we)\b", re.I)
-_NEGATED = re.compile(
-    r"\b(?:not|never|no longer|neither|nor|refus\w*|declin\w* to|den(?:y|ies|ied)|reject\w*|"
-    r"dismiss\w*|ruled out|without|failed to)\b|n[’']t\b",
-    re.I,
-)
 # A word that negates what follows it ("never signed", "not SoftBank Group"), not "not only".
 _NOT = re.compile(r"\b(?:not|never|no longer|nor)\b(?!\s+(?:only|just|least|yet)\b)|n[’']t\b", re.I)
 # A verb that turns down the clause it is in ("declined to do so", "rejected the offer").
@@ -161,7 +158,7 @@ def decide(question: str, sentence: str, unmentioned: Sequence[str] = ()) -> Yes
         unmentioned: names of the question the sentence's passage does not mention ("Adam
             Mosseri"): the claim is then about someone else, and no "stated" Yes is given.
     """
-    if _NEGATED.search(question) or sentence.rstrip().endswith("?"):
+    if _NOT.search(question) or sentence.rstrip().endswith("?"):
         return None  # "Has Meta not complied …?" or a sentence that asks: no positive claim
     if _UNSURE.search(sentence):
         return None  # "It isn't clear whether …": the article leaves it open
@@ -231,12 +228,13 @@ def _other_place(question: str, sentence: str) -> YesNo | None:
 
 
 def _stated(question: str, sentence: str) -> YesNo | None:
-    words, held = claim_words(question), content_words(sentence)
-    if not words or len(words & held) / len(words) < STATED_SHARE:
+    words, stated = claim_words(question), content_words(sentence)
+    there = {w for w in words if held(w, stated)}  # "dismissed" is there as "relieved"
+    if not words or len(there) / len(words) < STATED_SHARE:
         return None
     numbers = {w for w in words if any(c.isdigit() for c in w) and not _YEAR.fullmatch(w)}
     plain = words - _names(question) - {w for w in words if _YEAR.fullmatch(w)}
-    if numbers - held or len(plain - held) > MISSING_WORDS:
+    if numbers - stated or len(plain - there) > MISSING_WORDS:
         return None  # "a 12-year deal" is not stated by "a 10-year deal", nor "raised" by "sent"
     return YesNo("Yes", "stated", "the article states it")
 
