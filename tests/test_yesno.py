@@ -135,5 +135,5 @@ def test_words_news_writes_for_one_another_count_as_stated() -> None:
     verdict = decide(question, sentence)  # "dismiss" is no denial; "relieved" states it
     assert verdict is not None and verdict.word == "Yes"
     successor = content_words("The Wild will name John Hynes as Evason's successor.")
-    assert synonym_overlap(content_words("Who replaced Evason?"), successor) == 1.0
+    assert synonym_overlap(content_words("replaced Evason"), successor) == 1.0
     assert synonym_overlap(content_words("Who raised prices?"), content_words("prices fell")) < 1
