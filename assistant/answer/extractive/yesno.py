@@ -4,7 +4,8 @@
 administration has also been working to expedite the remaining approved US aid" — the sentence
 is found, but a user asked for a Yes or a No. Each rule below reads the question's claim against
 the chosen sentence; the first that applies decides (`RULES`), and its reason is stated after
-the word. A question the rules cannot decide keeps its quoted sentences with no verdict word.
+the word. A question the rules cannot decide is answered "The articles don't settle it in those
+words; these are the closest sentences." and its quotes (`extractive.UNSETTLED`).
 
 - **other value** — the question states an amount, share, count or date and the sentence states
   another of the same kind and unit for it, and none that agrees ("$50 million" against "$30
