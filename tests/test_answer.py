@@ -10,11 +10,18 @@ import pytest
 
 from assistant.answer.cite import drop_unknown_markers
 from assistant.answer.extractive.asked import answer_type
+from assistant.answer.extractive.entities import AnswerType
 from assistant.answer.extractive.multihop import answer_parts, is_multi_part, split_parts
 from assistant.answer.extractive.sentences import Scored, choose_sentences, question_words
 from assistant.schema import Answer, Chunk, Hit
 from assistant.text import Sentence, content_words, name_runs
 
+
+def _asked(question: str) -> tuple[AnswerType, set[str]]:
+    """Return the answer type a question names (it must name one) and its content words."""
+    wanted = answer_type(question)
+    assert wanted is not None, question
+    return wanted, question_words(question)
 
 @pytest.mark.parametrize(
     ("text", "expected"),
@@ -82,8 +89,7 @@ def test_questions_name_their_answer_type(question: str, kind: str | None) -> No
 
 def test_a_date_must_share_a_clause_with_the_question() -> None:
     question = "On what date did the minister's meeting with farmers in Leeds end?"
-    date, words = answer_type(question), question_words(question)
-    assert date is not None
+    date, words = _asked(question)
     unrelated = (
         "“Every pound will be spent before March 3,” the minister said at a meeting in Leeds."
     )
@@ -93,8 +99,7 @@ def test_a_date_must_share_a_clause_with_the_question() -> None:
 
 def test_a_place_or_person_the_question_already_names_does_not_count() -> None:
     question = "Which Russian cities has Ukraine already struck?"
-    cities, words = answer_type(question), question_words(question)
-    assert cities is not None
+    cities, words = _asked(question)
     assert not cities.fits("Ukraine has struck targets inside Russia for months.", words)
     assert cities.fits("Ukraine has struck an airfield in Belgorod, officials said.", words)
     general = answer_type("Which North Korean general commands the troops?")
@@ -106,16 +111,14 @@ def test_a_place_or_person_the_question_already_names_does_not_count() -> None:
 
 def test_a_historical_year_a_label_and_an_apposition_are_tied_to_the_question() -> None:
     year_q = "In what year did cranberry cultivation begin in Massachusetts?"
-    year, words = answer_type(year_q), question_words(year_q)
-    assert year is not None
+    year, words = _asked(year_q)
     assert year.fits("Cranberry cultivation began in 1816 in Massachusetts, records show.", words)
     assert not year.fits("Cranberry farms employ 1,816 people in Massachusetts.", words)
     met_q = "In what year did Will and Jada meet on the set of the show?"
     met, words = answer_type(met_q), question_words(met_q)
     assert met is not None and met.fits("1994: Will and Jada meet on the set of the show", words)
     who_q = "Which Justice Department lawyer questioned Eddy Cue?"
-    lawyer, words = answer_type(who_q), question_words(who_q)
-    assert lawyer is not None
+    lawyer, words = _asked(who_q)
     sentence = "Meagan Bellshaw, a Justice Department lawyer, asked Cue about the deal."
     assert lawyer.spans(sentence, words) == [(0, 15)]
     assert not lawyer.fits("Eddy Cue, who runs services, said the deal was fair.", words)
@@ -123,8 +126,7 @@ def test_a_historical_year_a_label_and_an_apposition_are_tied_to_the_question() 
 
 def test_a_title_does_not_make_a_name_the_question_uses_new() -> None:
     question = "Which House leader said they would start over after dropping Jim Jordan?"
-    leader, words = answer_type(question), question_words(question)
-    assert leader is not None
+    leader, words = _asked(question)
     sentence = (
         "After dropping Rep. Jim Jordan, Majority Leader Steve Scalise said they would start over."
     )
@@ -134,8 +136,7 @@ def test_a_title_does_not_make_a_name_the_question_uses_new() -> None:
 
 def test_which_country_s_race_is_answered_by_the_name_that_owns_it() -> None:
     question = "Which country's presidential race will go to a run-off after no majority?"
-    country, words = answer_type(question), question_words(question)
-    assert country is not None
+    country, words = _asked(question)
     sentence = "Brazil's polarizing presidential race will go to a run-off after no majority."
     assert [sentence[a:b] for a, b in country.spans(sentence, words)] == ["Brazil"]
     assert not country.fits("The Verge's reporter said the race will go to a run-off.", words)
@@ -172,8 +173,7 @@ def test_a_count_is_of_the_thing_asked_and_a_thousands_comma_cuts_no_clause() ->
     sentence = "The company will close 65 stores and cut 800 jobs."
     assert jobs is not None and [sentence[a:b] for a, b in jobs.spans(sentence, words)] == ["800"]
     people_q = "How many people attended the actor's appearance at the library?"
-    people, words = answer_type(people_q), question_words(people_q)
-    assert people is not None
+    people, words = _asked(people_q)
     assert not people.fits("The 55-year-old actor made an appearance at the library.", words)
     titles = answer_type("How many Women's Super League titles had Hayes won?")
     assert titles is not None and "titl" in titles.head  # the fourth word of the counted thing
@@ -257,8 +257,7 @@ def test_an_amount_asked_per_year_needs_a_rate_and_counts_skip_ordinals_and_mode
 
 def test_a_region_s_demonym_is_no_country() -> None:
     question = "What country elected its first leftist leader this week?"
-    wanted, words = answer_type(question), question_words(question)
-    assert wanted is not None
+    wanted, words = _asked(question)
     assert not wanted.fits("Another Latin American nation elected a leftist leader.", words)
     assert wanted.fits("The South African leader was elected this week.", words)
     found = wanted.spans("Colombia elected Gustavo Petro, its first leftist leader.", words)
@@ -277,8 +276,7 @@ def test_how_much_is_not_answered_by_a_span_of_time() -> None:
 
 def test_on_what_date_needs_a_day_of_a_month() -> None:
     question = "On what date will the authorities rule on the complaint?"
-    wanted, words = answer_type(question), question_words(question)
-    assert wanted is not None
+    wanted, words = _asked(question)
     assert not wanted.fits("The court quashed that complaint with a ruling in July.", words)
     assert not wanted.fits("The authorities have had rules on such complaints since 2020.", words)
     assert wanted.fits("The authorities will rule on the complaint on November 1st.", words)

@@ -64,6 +64,18 @@ def check_support(text: str, citations: list[Citation]) -> list[SentenceSupport]
     return checked
 
 
+def summary_line(
+    text: str, citations: list[Citation], checked: list[SentenceSupport]
+) -> SentenceSupport:
+    """Return the support of a line about every cited sentence at once (a verdict, "the articles
+    don't settle it"): it rests on all the citations and is as supported as the weakest sentence."""
+    return SentenceSupport(
+        text=text, citations=[c.n for c in citations],
+        support=min((x.support for x in checked), default=0.0),
+        supported=all(x.supported for x in checked),
+    )
+
+
 def keep_cited(citations: list[Citation], text: str) -> list[Citation]:
     """Return only the citations whose number appears in the text."""
     used = set(marker_numbers(text))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.cite import check_support, make_citation
+from assistant.answer.cite import check_support, make_citation, summary_line
 from assistant.answer.extractive.asked import answer_type
 from assistant.answer.extractive.multihop import answer_parts, is_multi_part, split_parts
 from assistant.answer.extractive.nli import get_contradicts
@@ -111,12 +111,7 @@ def _with_verdict(answer: Answer, focus: str, hits: list[Hit], chosen: list[Scor
     ]
     verdict = decide_yes_no(focus, texts[best], unmentioned)
     if verdict is None:  # say so rather than leave a quote to read as the answer
-        # The line speaks of the cited sentences as a whole, as a verdict line does (`multihop`).
-        head = SentenceSupport(
-            text=UNSETTLED, citations=[c.n for c in answer.citations],
-            support=min((x.support for x in answer.sentences), default=0.0),
-            supported=all(x.supported for x in answer.sentences),
-        )
+        head = summary_line(UNSETTLED, answer.citations, answer.sentences)
         return answer.model_copy(update={
             "text": f"{UNSETTLED} {answer.text}", "sentences": [head, *answer.sentences],
         })

@@ -49,7 +49,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from assistant.answer.cite import check_support, make_citation
+from assistant.answer.cite import check_support, make_citation, summary_line
 from assistant.answer.extractive.naming import PartPassage, shared_name
 from assistant.answer.extractive.sentences import Encode
 from assistant.answer.extractive.verdict import (
@@ -61,7 +61,7 @@ from assistant.answer.extractive.verdict import (
 )
 from assistant.answer.extractive.verdict import Question as VerdictQuestion
 from assistant.answer.refusal import NO_ANSWER
-from assistant.schema import Answer, Chunk, Citation, Hit, SentenceSupport
+from assistant.schema import Answer, Chunk, Citation, Hit
 from assistant.text import (
     FUNCTION_WORDS,
     DateMention,
@@ -199,10 +199,7 @@ def answer_parts(
     text = "\n\n".join(x for x in (head, "\n\n".join(lines), note) if x)
     checked = check_support("\n\n".join(lines), citations)
     if head:
-        weakest = min(s.support for s in checked) if checked else 0.0
-        checked.insert(0, SentenceSupport(text=head, citations=[c.n for c in citations],
-                                          support=weakest,
-                                          supported=all(s.supported for s in checked)))
+        checked.insert(0, summary_line(head, citations, checked))
     word = verdict.word if verdict is not None and verdict.word else None
     return Answer(
         text=text, citations=citations, question=question, answered=True, sentences=checked,

@@ -23,8 +23,8 @@ ROLE_HEADS = content_words(
     "adviser advisor ambassador governor mayor senator representative judge professor "
     "researcher scientist reporter correspondent producer attorney lawyer commissioner "
     "deputy principal treasurer strategist economist president-elect leader lead general "
-    "vice-president founder owner investor architect developer writer columnist host "
-    "anchor commander general admiral chancellor speaker justice prosecutor"
+    "vice-president owner investor architect developer writer columnist host "
+    "anchor commander admiral chancellor speaker justice prosecutor"
 )
 _WORD = r"[\w&’'.-]+"
 # Capitalised words (and "of", "for", "&") ending right before the name: "Secretary of State".

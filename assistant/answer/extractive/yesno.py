@@ -41,6 +41,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.answer.extractive.sentences import question_names
 from assistant.answer.values import differs, sentence_values
 from assistant.text import CALENDAR_WORDS, content_words
 from assistant.text.synonyms import held
@@ -84,7 +85,6 @@ _DIRECTION = [
     (re.compile(r"\bup (?:from|by|about|nearly|almost|\d|[$€£])", re.I), "increased"),
     (re.compile(r"\bdown (?:from|by|about|nearly|almost|\d|[$€£])", re.I), "decreased"),
 ]
-_CAPITALISED = re.compile(r"(?<=\w[\s,])[A-Z][\w’'-]+")
 _PARTICLES = (["back"], ["down"], ["up"], ["off"], ["out"])  # "scale back", "slow down"
 _PLACE_AFTER = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w’'-]+\s?){1,3})")
 
@@ -241,8 +241,8 @@ def _stated(question: str, sentence: str) -> YesNo | None:
 
 
 def _names(question: str) -> set[str]:
-    """Return the stemmed capitalised words of the question after its first word."""
-    return content_words(" ".join(_CAPITALISED.findall(question)))
+    """Return the stemmed names of the question (`sentences.question_names`)."""
+    return content_words(" ".join(question_names(question)))
 
 
 FOUND_AGAINST = frozenset({"other value", "opposite", "denied", "other place"})
