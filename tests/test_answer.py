@@ -115,8 +115,8 @@ def test_a_historical_year_a_label_and_an_apposition_are_tied_to_the_question() 
     assert year.fits("Cranberry cultivation began in 1816 in Massachusetts, records show.", words)
     assert not year.fits("Cranberry farms employ 1,816 people in Massachusetts.", words)
     met_q = "In what year did Will and Jada meet on the set of the show?"
-    met, words = answer_type(met_q), question_words(met_q)
-    assert met is not None and met.fits("1994: Will and Jada meet on the set of the show", words)
+    met, words = _asked(met_q)
+    assert met.fits("1994: Will and Jada meet on the set of the show", words)
     who_q = "Which Justice Department lawyer questioned Eddy Cue?"
     lawyer, words = _asked(who_q)
     sentence = "Meagan Bellshaw, a Justice Department lawyer, asked Cue about the deal."
@@ -236,8 +236,8 @@ def test_a_money_amount_and_a_score_lead_their_answers() -> None:
 
 def test_an_amount_asked_per_year_needs_a_rate_and_counts_skip_ordinals_and_model_names() -> None:
     per_year = "How much will Amazon pay the league per year under the media rights deal?"
-    wanted, words = answer_type(per_year), question_words(per_year)
-    assert wanted is not None and wanted.rate == "year"
+    wanted, words = _asked(per_year)
+    assert wanted.rate == "year"
     assert not wanted.fits("The league signed a $7.7 billion media rights deal with Amazon.", words)
     assert wanted.fits("Amazon will pay the league $1.1 billion a year under the deal.", words)
     monthly = answer_type("How much per month will the ad-free subscription cost?")
@@ -245,8 +245,8 @@ def test_an_amount_asked_per_year_needs_a_rate_and_counts_skip_ordinals_and_mode
     assert monthly.fits("The ad-free subscription will cost €9.99/month on web.",
                         question_words("How much per month will the ad-free subscription cost?"))
     paying = "How many paying subscribers did the app have?"
-    counted, words = answer_type(paying), question_words(paying)
-    assert counted is not None and "subscrib" in counted.head  # "paying" only qualifies them
+    counted, words = _asked(paying)
+    assert "subscrib" in counted.head  # "paying" only qualifies them
     for sentence in ("Subscribers could share the app with a 3rd party firm.",
                      "Subscribers on GLP-1 drugs were studied.",
                      "The app beat its rival 3-2 with subscribers watching.",
@@ -268,8 +268,8 @@ def test_a_region_s_demonym_is_no_country() -> None:
 
 def test_how_much_is_not_answered_by_a_span_of_time() -> None:
     question = "How much will the toll on the valley bridge be?"
-    wanted, words = answer_type(question), question_words(question)
-    assert wanted is not None and wanted.name == "amount"
+    wanted, words = _asked(question)
+    assert wanted.name == "amount"
     assert not wanted.fits("The old valley bridge closed for two years of repairs.", words)
     assert wanted.fits("The toll on the valley bridge will be $4.", words)
 
