@@ -151,6 +151,12 @@ class AnswerSettings(Section):
         "read publication dates and per-part support); or unsettled (all but those whose "
         "verdict a rule settles: publication order, how reports relate, a shared name).",
     )
+    llm_checks_claims: bool = Field(
+        True,
+        description="With an LLM: check each part of a multi-part yes/no question against its "
+        "report's best quotes (one forward pass each, no text generated); a part the model "
+        "reads as not said makes the answer No (assistant/answer/llm/claims.py).",
+    )
     llm_reads: Literal["evidence", "passages"] = Field(
         "evidence",
         description="What an LLM reads: evidence (the extractive answerer's per-part sentence "

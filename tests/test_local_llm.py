@@ -390,5 +390,19 @@ def test_qwen_answers_verdict_first_from_evidence_windows(qwen_settings: Setting
     assert isinstance(refused, Answer) and not refused.answered and refused.citations == []
 
 
+@pytest.mark.slow
+def test_qwen_reads_a_claim_s_support_as_odds(qwen_settings: Settings) -> None:
+    from assistant.answer.llm.backends import get_llm, yes_odds
+    from assistant.answer.llm.claims import CLAIM_DOUBT
+    from assistant.answer.llm.prompts import build_claim_prompt
+
+    llm = get_llm(qwen_settings)
+    quotes = _windows("t1")  # "Millbrook city council voted 7 to 2 to approve … bike lanes"
+    said = yes_odds(llm, *build_claim_prompt("The council approved the bike lanes", quotes))
+    denied = yes_odds(llm, *build_claim_prompt("The council rejected the bike lanes", quotes))
+    assert said > CLAIM_DOUBT > denied
+    assert llm.usage["tokens_out"] == 0 and llm.usage["tokens_cached"] > 0  # no text generated
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))

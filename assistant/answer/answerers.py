@@ -13,6 +13,7 @@ from assistant.answer import Encode, answer_extractively
 from assistant.answer.extractive.verdict import SETTLED
 from assistant.answer.llm.backends import LLM
 from assistant.answer.llm.budget import fit_passages, passage_budget
+from assistant.answer.llm.claims import CLAIM_CHECKED, check_claims, claim_answer
 from assistant.answer.llm.evidence import evidence_windows, remember
 from assistant.answer.llm.generate import stream_answer, stream_with_llm
 from assistant.answer.llm.prompts import question_form
@@ -58,7 +59,16 @@ def _with_llm(settings: Settings, llm: LLM) -> Answerer:
         started = time.perf_counter()
         checked = extractive()  # its evidence gate decides abstention; the model is not asked
         timings["extractive"] = (time.perf_counter() - started) * 1000
-        if not checked.answered or not _model_decides(settings, query, checked):
+        if not checked.answered:
+            return stream_answer(checked)
+        if settings.answer.llm_checks_claims and checked.verdict_rule in CLAIM_CHECKED:
+            started = time.perf_counter()
+            checks = check_claims(query.words, hits, encode, llm)
+            timings["claims"] = (time.perf_counter() - started) * 1000
+            timings["claims_checked"] = float(len(checks))
+            if checks:  # the model's reading of each part decides (llm/claims.py)
+                return stream_answer(claim_answer(query.standalone, checks, hits, checked))
+        if not _model_decides(settings, query, checked):
             return stream_answer(checked)
         started = time.perf_counter()
         windows = evidence_windows(query.words, query.standalone, hits, encode)

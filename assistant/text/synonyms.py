@@ -37,6 +37,13 @@ _GROUPS = (
     "shares stock stocks",
     "quickly soon fast within",
     "worry worries concern concerns fear fears",
+    "cost costs costing price prices priced",
+    "value valued valuation worth",
+    "attend attended attending attendees attendance visitors spectators",
+    "first inaugural",
+    "run ran running lead led leading head headed chair chaired",
+    "coach coached coaching manager managed",
+    "create created invent invented coin coined devise devised develop developed",
 )
 
 

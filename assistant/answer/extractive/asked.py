@@ -55,7 +55,8 @@ _TYPE_RULES = [
     (re.compile(pattern), AnswerType(name, tied))
     for pattern, name, tied in (
         # "how much later / longer", "by how much … delay": time, not an amount of money
-        (r"\bhow long\b|\bhow (?:quickly|fast)\b|"
+        # "how fast did it sell out" is a span of time; "how fast is his shot" a speed (below)
+        (r"\bhow long\b|\bhow (?:quickly|fast)\b(?!\s+(?:is|are|was|were)\b)|"
          r"\bhow much (?:more )?(?:time|later|longer|earlier|sooner)\b|"
          r"\bby how much\b.*\bdelay", "duration", False),
         (r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow much\b.*\bpercent",
@@ -63,8 +64,10 @@ _TYPE_RULES = [
         (rf"\bwhat (?:is|was|were|are|will be) (?:the |its |his |her |their )?(?:[\w-]+ )?"
          rf"(?:{_MONEY_NOUNS})\b|\bwhat (?:salary|price|fee)\b|\bhow (?:much|big|large) (?:an? )?"
          rf"(?:[\w-]+ )?(?:{_MONEY_NOUNS})\b|"
-         r"\bhow much (?:[\w'’-]+ ){0,6}(?:cost|pay|paid|raise|raised|worth|spend|spent|earn|"
-         r"charge|sell|sold|owe|invest|fund|fine|fined|borrow|valued?)\b", "money", True),
+         r"\bhow much (?:[\w'’-]+ ){0,6}(?:cost(?:s|ing)?|pay(?:s|ing)?|paid|rais(?:e|es|ed|ing)|"
+         r"worth|spen(?:d|ds|t|ding)|earn(?:s|ed|ing)?|charg(?:e|es|ed|ing)|sell(?:s|ing)?|sold|"
+         r"owe[sd]?|owing|invest(?:s|ed|ing)?|fund(?:s|ed|ing)?|fine[sd]?|borrow(?:s|ed|ing)?|"
+         r"valued?)\b", "money", True),
         (rf"\bhow (?:big|large|high) (?:is|was|were|are) (?:[\w'’-]+ ){{0,4}}(?:{_MONEY_NOUNS})\b",
          "money", True),  # "how big were ASOS's pre-tax losses"
         (r"\bhow much\b", "amount", True),
@@ -75,7 +78,7 @@ _TYPE_RULES = [
          r"\bwhat (?:new )?(?:job|title|position|post)s? (?:does|did|do|is|was|has|had|will)\b",
          "role", False),
         (r"\bhow many\b|\bwhat number\b", "count", True),
-        (r"\bhow (?:far|old)\b", "number", True),
+        (r"\bhow (?:far|old|fast)\b", "number", True),
         (r"\bwhat (?:is|was|were) the (?:[\w-]+ )?(?:attendance|turnout|population|death toll)\b",
          "count", True),
         (rf"{_WHICH}(?:date|day)\b", "day", True),  # "on what date": a day, not "in July"

@@ -165,7 +165,7 @@ def answer_parts(
     """
     evidence = gather_evidence(parts, hits, encode)
     verdict = decide(
-        VerdictQuestion(focus, [_part_evidence(e, hits) for e in evidence], contradicts),
+        VerdictQuestion(focus, [part_evidence(e, hits) for e in evidence], contradicts),
         entity=lambda: shared_name(
             focus,
             [PartPassage(e.part.start, e.hit, e.sentence.text) for e in evidence
@@ -188,7 +188,7 @@ def answer_parts(
         citations.append(make_citation(numbers[key], hits[item.hit], item.sentence, item.score))
         chunk = hits[item.hit].chunk
         quote = item.sentence.text.rstrip().rstrip(".")
-        lines.append(f"{_attribution(chunk)} {quote} [{numbers[key]}].")
+        lines.append(f"{attribution(chunk)} {quote} [{numbers[key]}].")
     head = _head(focus, verdict)
     missed = [e.part for e in evidence if e not in quoted]
     note = ""
@@ -216,7 +216,7 @@ def _head(question: str, verdict: Verdict | None) -> str:
     return f"{verdict.word} — {verdict.reason}:"
 
 
-def _part_evidence(item: Evidence, hits: list[Hit]) -> PartEvidence:
+def part_evidence(item: Evidence, hits: list[Hit]) -> PartEvidence:
     return PartEvidence(item.part.text, claim_text(item.part.text), item.sentence.text, item.score,
                         hits[item.hit].chunk, item.hit, item.part.lent or not item.part.sources)
 
@@ -229,6 +229,13 @@ def is_multi_part(parts: list[Part]) -> bool:
 
 def gather_evidence(parts: list[Part], hits: list[Hit], encode: Encode) -> list[Evidence]:
     """Return the best sentence for each part (parts naming two outlets get one per outlet)."""
+    return [ranked[0] for ranked in rank_evidence(parts, hits, encode, 1) if ranked]
+
+
+def rank_evidence(
+    parts: list[Part], hits: list[Hit], encode: Encode, keep: int
+) -> list[list[Evidence]]:
+    """Return, for each part (and each outlet a part names two of), its `keep` best sentences."""
     candidates = [(i, s) for i, hit in enumerate(hits) for s in split_sentences(hit.chunk.text)
                   if not s.text.rstrip().endswith("?")]  # a question in the article says nothing
     if not candidates:
@@ -242,19 +249,19 @@ def gather_evidence(parts: list[Part], hits: list[Hit], encode: Encode) -> list[
     claims = [claim_text(_without_outlets(p.text, known)) for p, _ in jobs]
     vectors = encode(claims + [s.text for _, s in candidates])
     sentence_vectors = vectors[len(jobs) :]
-    found: list[Evidence] = []
+    found: list[list[Evidence]] = []
     for j, (part, sources) in enumerate(jobs):
         cosines = sentence_vectors @ vectors[j]
         words = content_words(claims[j]) - _META_WORDS
-        best: Evidence | None = None
-        for (i, sentence), cosine in zip(candidates, cosines, strict=True):
-            if not _from(hits[i], sources, part.window, hits):
-                continue
-            score = 0.6 * float(cosine) + 0.4 * overlap(words, sentence.text)
-            if best is None or score > best.score:
-                best = Evidence(replace(part, sources=sources), i, sentence, score)
-        if best is not None:
-            found.append(best)
+        ranked = [
+            Evidence(replace(part, sources=sources), i, sentence,
+                     0.6 * float(cosine) + 0.4 * overlap(words, sentence.text))
+            for (i, sentence), cosine in zip(candidates, cosines, strict=True)
+            if _from(hits[i], sources, part.window, hits)
+        ]
+        ranked.sort(key=lambda e: -e.score)  # stable: the first of equals, as before
+        if ranked:
+            found.append(ranked[:keep])
     return found
 
 
@@ -318,7 +325,7 @@ def _date(hit: Hit) -> date:
     return hit.chunk.published_at.date()
 
 
-def _attribution(chunk: Chunk) -> str:
+def attribution(chunk: Chunk) -> str:
     date = f" ({chunk.published_at:%Y-%m-%d})" if chunk.published_at else ""
     return f"{_outlet(chunk)}{date}:"
 

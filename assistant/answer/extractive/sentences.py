@@ -85,7 +85,8 @@ def score_sentences(
     typed=False ignores the answer type the question names: for questions about the article
     itself ("Who wrote the piece about …?") the sentence only has to find the article.
     """
-    candidates = [(i, s) for i, hit in enumerate(hits) for s in split_sentences(hit.chunk.text)]
+    candidates = [(i, s) for i, hit in enumerate(hits) for s in split_sentences(hit.chunk.text)
+                  if states_something(s.text)]
     if not candidates:
         return []
     vectors = encode([question] + [s.text for _, s in candidates])
@@ -112,6 +113,20 @@ def score_sentences(
             score += 0.25  # "Mayor Tomas Berg said …" is how "Who is the mayor of …?" is answered
         scored.append(Scored(i, sentence, score, float(cosine)))
     return sorted(scored, key=lambda s: s.score - HIT_RANK_WEIGHT * s.hit, reverse=True)
+
+
+HEADING_WORDS = 6
+"""A line of at most this many words with no closing punctuation is a heading or a caption."""
+_CLOSED = re.compile(r"[.!…:;\"”’')\]]\s*$")
+
+
+def states_something(sentence: str) -> bool:
+    """Return False for a line that asserts nothing: a question ("Will the Panthers fire Frank
+    Reich?") or a heading ("Frank Reich coaching record", "ElectraMeccanica Solo")."""
+    text = sentence.strip()
+    if text.endswith("?") or text.endswith("?”") or text.endswith('?"'):
+        return False
+    return len(text.split()) > HEADING_WORDS or bool(_CLOSED.search(text))
 
 
 _WHO_IS_ROLE = re.compile(

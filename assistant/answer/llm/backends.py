@@ -41,6 +41,24 @@ class LLM(Protocol):
         ...
 
 
+YES_NO_ODDS = 4.0
+"""The log-odds `yes_odds` gives a backend that can only reply in words: its Yes or No, firmly."""
+
+
+def yes_odds(llm: LLM, system: str, user: str) -> float:
+    """Return how strongly the model's reply leans to "Yes" over "No" (log-odds; 0 = either).
+
+    A backend that exposes its next-token logits (`LlamaCppBackend.yes_odds`) answers from
+    them; any other is asked for its reply, and its first word counts as ±`YES_NO_ODDS`.
+    """
+    reader = getattr(llm, "yes_odds", None)
+    if callable(reader):
+        return float(reader(system, user))
+    first = llm.complete(system, user).strip().split(maxsplit=1)
+    word = first[0].strip(".,!:;*").lower() if first else ""
+    return YES_NO_ODDS if word == "yes" else -YES_NO_ODDS if word == "no" else 0.0
+
+
 def get_llm(settings: Settings | None = None) -> LLM:
     """Return the LLM `settings.answer` names, loading it on first use and reusing it after."""
     settings = settings or Settings()
@@ -160,6 +178,34 @@ class LlamaCppBackend:
                     yield part.delta
         finally:
             self.usage["tokens_out"] = out
+
+
+    def yes_odds(self, system: str, user: str) -> float:
+        """Return log P(the reply opens "Yes") − log P("No"), read from one forward pass.
+
+        Nothing is generated: the prompt is evaluated (after the KV prefix it shares with the
+        last one) and the next-token logits of the spellings of the two words are compared.
+        """
+        import llama_cpp
+        import numpy as np
+
+        model = self.llm._model
+        tokens = model.tokenize(self.format_prompt(system, user).encode("utf-8"), special=True)
+        done = list(model.input_ids[: model.n_tokens])
+        shared = min(_shared_prefix(done, tokens), len(tokens) - 1)  # evaluate ≥ 1 token
+        self.usage = {"tokens_in": len(tokens), "tokens_cached": shared, "tokens_out": 0}
+        model.n_tokens = shared
+        model.eval(tokens[shared:])
+        logits = np.ctypeslib.as_array(
+            llama_cpp.llama_get_logits_ith(model._ctx.ctx, -1), shape=(model.n_vocab(),)
+        )
+        words = {
+            word: {model.tokenize(s.encode("utf-8"), add_bos=False)[0]
+                   for s in (word, f" {word}", word.lower())}
+            for word in ("Yes", "No")
+        }
+        yes, no = (np.logaddexp.reduce(logits[sorted(ids)].astype(float)) for ids in words.values())
+        return float(yes - no)
 
 
 def _shared_prefix(done: list[int], tokens: list[int]) -> int:

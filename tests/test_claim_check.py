@@ -1,0 +1,116 @@
+"""The LLM claim check: each part of a comparison question read against its report's quotes.
+
+A fake at our `LLM` seam gives scripted log-odds per claim (`yes_odds`) and records the prompts;
+the answer path around it (parts, quotes, citations, the "No" answer) is the real one. The one
+real-model test is in tests/test_local_llm.py (`test_qwen_reads_a_claim_s_support_as_odds`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from assistant.answer.answerers import answerer_for
+from assistant.answer.cite import marker_numbers
+from assistant.answer.llm.backends import YES_NO_ODDS, yes_odds
+from assistant.answer.llm.claims import CLAIM_DOUBT, CLAIM_RULE, check_claims
+from assistant.answer.llm.prompts import CLAIM_SYSTEM
+from assistant.answer.query import Query
+from assistant.config import Settings
+from assistant.schema import Answer
+from tests.test_answer import HITS, _encode
+from tests.test_llm import FakeLLM
+
+QUESTION = (
+    "Does TechCrunch report that the company spent billions to stay the default "
+    "search engine, while The Verge says publishers accuse it of harming revenue?"
+)
+SWAPPED = QUESTION.replace("harming revenue", "helping revenue")
+
+
+class OddsLLM(FakeLLM):
+    """Reads a claim as not said when it holds one of `doubted`; records each claim prompt."""
+
+    def __init__(self, *doubted: str) -> None:
+        super().__init__("Yes\nAcme Corp has spent billions to stay the default search engine [1].")
+        self.doubted, self.claims = doubted, list[str]()
+
+    def yes_odds(self, system: str, user: str) -> float:
+        assert system == CLAIM_SYSTEM
+        claim = user.split("Statement: ", 1)[1].split("\n", 1)[0]
+        self.claims.append(claim)
+        return -2.0 if any(word in claim for word in self.doubted) else 2.0
+
+
+def _answer(question: str, llm: FakeLLM) -> Answer:
+    timings: dict[str, float] = {}
+    *pieces, answer = answerer_for(Settings(), llm)(Query.alone(question), HITS, _encode, timings)
+    assert isinstance(answer, Answer) and "".join(map(str, pieces)) == answer.text
+    return answer
+
+
+def test_each_part_is_checked_against_its_own_report_s_quotes() -> None:
+    llm = OddsLLM()
+    checks = check_claims(QUESTION, HITS, _encode, llm)
+    assert [c.evidence[0].part.sources for c in checks] == [("TechCrunch",), ("The Verge",)]
+    assert llm.claims[0].startswith("TechCrunch report that the company spent billions")
+    assert all(c.odds > CLAIM_DOUBT and not c.doubted for c in checks)
+
+
+def test_a_part_its_report_does_not_say_makes_the_answer_no_citing_every_part() -> None:
+    llm = OddsLLM("helping")
+    answer = _answer(SWAPPED, llm)
+    assert answer.verdict == "No" and answer.verdict_rule == CLAIM_RULE
+    assert answer.text.startswith("No — The Verge does not say “The Verge says publishers")
+    assert [c.source for c in answer.citations] == ["TechCrunch", "The Verge"]
+    assert set(marker_numbers(answer.text)) == {c.n for c in answer.citations}
+    assert all(c.quote in c.passage for c in answer.citations)
+    assert answer.sentences[0].supported  # the verdict line is checked like the others
+    assert llm.prompts == []  # settled by the check: the verdict prompt is not asked
+
+
+def test_when_every_part_holds_the_rule_s_verdict_stands_without_a_verdict_prompt() -> None:
+    llm = OddsLLM()
+    answer = _answer(QUESTION, llm)
+    assert len(llm.claims) == 2 and answer.verdict_rule == "supported"
+    assert answer.verdict == "Yes" and llm.prompts == []
+
+
+def test_a_verdict_the_rules_left_open_is_yes_when_every_part_holds() -> None:
+    question = QUESTION.replace("publishers accuse it of harming revenue",
+                                "readers complain about slow pages")
+    assert _answer(question, OddsLLM("slow")).verdict_rule == CLAIM_RULE  # doubted: "No"
+    llm = OddsLLM()
+    answer = _answer(question, llm)
+    assert answer.verdict == "Yes" and answer.verdict_rule == CLAIM_RULE
+    assert answer.text.startswith("Yes — each report says what the question states "
+                                  "(TechCrunch, The Verge):")
+    assert [c.source for c in answer.citations] == ["TechCrunch", "The Verge"]
+    assert all(c.quote in c.passage for c in answer.citations)
+
+
+def test_the_check_can_be_turned_off() -> None:
+    llm = OddsLLM("helping")
+    settings = Settings(answer={"llm_checks_claims": False})
+    *_, answer = answerer_for(settings, llm)(Query.alone(SWAPPED), HITS, _encode, {})
+    assert isinstance(answer, Answer) and llm.claims == [] and answer.verdict_rule != CLAIM_RULE
+
+
+def test_a_single_question_is_not_claim_checked() -> None:
+    llm = OddsLLM("billions")
+    assert check_claims("How much has Acme Corp spent on search?", HITS, _encode, llm) == []
+
+
+@pytest.mark.parametrize(
+    ("reply", "odds"),
+    [("Yes.", YES_NO_ODDS), ("No, it does not.", -YES_NO_ODDS), ("Perhaps", 0.0), ("", 0.0)],
+)
+def test_a_backend_without_logits_gives_its_first_word_as_firm_odds(
+    reply: str, odds: float
+) -> None:
+    class Words(FakeLLM):
+        def stream(self, system: str, user: str) -> Iterator[str]:
+            yield self.complete(system, user)
+
+    assert yes_odds(Words(reply), "system", "user") == odds
