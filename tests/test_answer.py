@@ -12,7 +12,13 @@ from assistant.answer.cite import drop_unknown_markers
 from assistant.answer.extractive.asked import answer_type
 from assistant.answer.extractive.entities import AnswerType
 from assistant.answer.extractive.multihop import answer_parts, is_multi_part, split_parts
-from assistant.answer.extractive.sentences import Scored, choose_sentences, question_words
+from assistant.answer.extractive.sentences import (
+    Scored,
+    choose_sentences,
+    question_words,
+    score_sentences,
+    states_something,
+)
 from assistant.schema import Answer, Chunk, Hit
 from assistant.text import Sentence, content_words, name_runs
 
@@ -80,6 +86,12 @@ def test_spacing_away_from_a_dropped_marker_is_left_alone() -> None:
         ("What is Antony Blinken's job?", "role"),
         ("What position did Can Sun hold at FTX?", "role"),
         ("What is the title of her memoir?", None),
+        ("How much is the fund paying for the bank's pension arm?", "money"),
+        ("How fast is his shot in miles per hour?", "number"),  # a speed, not a span of time
+        ("How fast did the tickets sell out?", "duration"),
+        ("What was The Epoch Times' revenue in 2022?", "money"),
+        ("What did the Mazda MX-30 cost in the US?", "money"),
+        ("What was households' mortgage debt as a share of income?", None),
     ],
 )
 def test_questions_name_their_answer_type(question: str, kind: str | None) -> None:
@@ -568,3 +580,46 @@ def test_a_capital_written_for_its_country_is_named_by_a_passage_about_the_count
     assert missing_names(question, [hit]) == []
     assert missing_names("How many soldiers has Havana sent?", [hit]) == ["Havana"]
     assert missing_names("Did X's fee stop spammers?", [hit]) == []  # one letter: nothing to miss
+
+
+@pytest.mark.parametrize(
+    ("line", "states"),
+    [
+        ("Will the Panthers fire Frank Reich?", False),
+        ("Frank Reich coaching record", False),
+        ("ElectraMeccanica Solo", False),
+        ("The Panthers fired Frank Reich on Monday.", True),
+        ("He resigned.", True),
+        ("Reich was fired after an 1-10 start to the season", True),
+    ],
+)
+def test_a_question_or_a_heading_states_nothing(line: str, states: bool) -> None:
+    assert states_something(line) is states
+
+
+def test_a_company_suffix_names_no_one_new() -> None:
+    who, words = _asked("Who is Check Point's president?")
+    assert not who.fits("Cybersecurity firms like Check Point Software (NASDAQ:CHKP) gain.", words)
+    assert who.fits("Check Point's president, Rupal Hollenbeck, said sales grew.", words)
+
+
+def test_a_sentence_opening_with_it_is_read_with_the_names_before_it() -> None:
+    def best(before: str) -> Scored:
+        text = f"{before} In January, it raised $3.5 million from investors."
+        question = "How much did Sleepagotchi raise?"
+        return score_sentences(question, question, [_hit(1, "TechCrunch", "2023-10-02", text)],
+                               _encode)[0]
+
+    named, other = best("Sleepagotchi is a game."), best("Dreamz is a game.")
+    assert named.sentence.text.startswith("In January, it raised")
+    assert named.score > other.score + 0.05  # "it" is Sleepagotchi only in the first
+
+
+def test_a_people_is_found_by_its_country_and_a_country_by_its_people() -> None:
+    from assistant.answer.extractive.sentences import missing_names
+
+    india = [_hit(1, "Mint", "2023-10-02", "By 2030 India will have 1.1 billion people online.")]
+    assert missing_names("How many Indians will be online by 2030?", india) == []
+    indian = [_hit(2, "Mint", "2023-10-02", "Indian users spend hours online.")]
+    assert missing_names("How long do users in India spend online?", indian) == []
+    assert missing_names("How many Brazilians will be online?", india) == ["Brazilians"]

@@ -62,7 +62,12 @@ _TYPE_RULES = [
         (r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow much\b.*\bpercent",
          "percent", True),
         (rf"\bwhat (?:is|was|were|are|will be) (?:the |its |his |her |their )?(?:[\w-]+ )?"
-         rf"(?:{_MONEY_NOUNS})\b|\bwhat (?:salary|price|fee)\b|\bhow (?:much|big|large) (?:an? )?"
+         rf"(?:{_MONEY_NOUNS})\b|"
+         # "what was The Epoch Times' revenue", "what is Apple's market value"
+         rf"\bwhat (?:is|was|were|are|will be) (?:the )?(?:[\w.&-]+ ){{0,3}}[\w.&-]+(?:['’]s?) "
+         rf"(?:[\w-]+ )?(?:{_MONEY_NOUNS})\b(?!\s+as an? (?:share|percent|proportion|ratio))|"
+         r"^\s*what (?:did|does|do|will|would) (?:[\w.’'&-]+ ){1,6}(?:cost|sell for|fetch)\b|"
+         r"\bwhat (?:salary|price|fee)\b|\bhow (?:much|big|large) (?:an? )?"
          rf"(?:[\w-]+ )?(?:{_MONEY_NOUNS})\b|"
          r"\bhow much (?:[\w'’-]+ ){0,6}(?:cost(?:s|ing)?|pay(?:s|ing)?|paid|rais(?:e|es|ed|ing)|"
          r"worth|spen(?:d|ds|t|ding)|earn(?:s|ed|ing)?|charg(?:e|es|ed|ing)|sell(?:s|ing)?|sold|"

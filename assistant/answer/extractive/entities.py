@@ -251,11 +251,20 @@ _TITLE_WORDS = content_words(
 )
 
 
+# Words a company's name adds to what the question calls it: "Check Point Software" is the
+# Check Point the question names, not someone new.
+_COMPANY_WORDS = content_words(
+    "software inc corp co ltd llc plc group holdings technologies technology labs systems "
+    "nasdaq nyse"
+)
+
+
 def _new_name(name: str, question_words: set[str]) -> bool:
     """Return True when the name says something the question does not already say.
 
-    A title is not news: "Rep. Jim Jordan" is the Jim Jordan the question names."""
-    words = content_words(name) - _TITLE_WORDS
+    A title is not news: "Rep. Jim Jordan" is the Jim Jordan the question names; nor is a
+    company suffix ("Check Point Software")."""
+    words = content_words(name) - _TITLE_WORDS - _COMPANY_WORDS
     return bool(words) and not all(_known(word, question_words) for word in words)
 
 

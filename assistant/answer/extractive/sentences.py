@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.answer.extractive.asked import answer_type
 from assistant.schema import Hit
-from assistant.text import METONYMS, Sentence, content_words, split_sentences
+from assistant.text import METONYMS, Sentence, content_words, is_demonym, split_sentences
 from assistant.text.synonyms import synonym_overlap
 
 Encode = Callable[[list[str]], np.ndarray]
@@ -85,8 +85,15 @@ def score_sentences(
     typed=False ignores the answer type the question names: for questions about the article
     itself ("Who wrote the piece about …?") the sentence only has to find the article.
     """
-    candidates = [(i, s) for i, hit in enumerate(hits) for s in split_sentences(hit.chunk.text)
-                  if states_something(s.text)]
+    candidates: list[tuple[int, Sentence]] = []
+    before: list[set[str]] = []  # what a sentence opening with "it"/"he"/"they" refers back to
+    for i, hit in enumerate(hits):
+        previous = ""
+        for sentence in split_sentences(hit.chunk.text):
+            if states_something(sentence.text):
+                candidates.append((i, sentence))
+                before.append(_names(previous) if _REFERS_BACK.match(sentence.text) else set())
+            previous = sentence.text
     if not candidates:
         return []
     vectors = encode([question] + [s.text for _, s in candidates])
@@ -98,10 +105,10 @@ def score_sentences(
     asks_time = wanted is not None and wanted.name in ("date", "day", "when", "duration")
     years = set() if asks_time else set(_YEAR.findall(focus))  # a "when" may be another year
     scored = []
-    for (i, sentence), cosine in zip(candidates, cosines, strict=True):
+    for (i, sentence), cosine, referred in zip(candidates, cosines, before, strict=True):
         if typed and years and not _in_year(years, sentence.text, hits[i]):
             continue  # "the 1993 second leg", "the November 2023 summit": not another year's
-        lexical = synonym_overlap(words, content_words(sentence.text))
+        lexical = synonym_overlap(words, content_words(sentence.text) | referred)
         score = 0.6 * float(cosine) + 0.4 * lexical - 0.01 * i
         if wanted is not None and not wanted.fits(sentence.text, tied_to):
             score -= 0.1
@@ -113,6 +120,21 @@ def score_sentences(
             score += 0.25  # "Mayor Tomas Berg said …" is how "Who is the mayor of …?" is answered
         scored.append(Scored(i, sentence, score, float(cosine)))
     return sorted(scored, key=lambda s: s.score - HIT_RANK_WEIGHT * s.hit, reverse=True)
+
+
+# A sentence whose subject points back ("In January, it raised $3.5 million", "He said …"): the
+# names of the sentence before it are what it is about.
+_REFERS_BACK = re.compile(
+    r"^(?:[^,]{0,40},\s+)?(?:it|he|she|they|its|his|her|their|the (?:company|firm|startup|"
+    r"group|club|team|festival|event|app|game|study|report))\b",
+    re.I,
+)
+_NAME_WORD = re.compile(r"\b[A-Z][\w’'-]*[a-z][\w’'-]*")
+
+
+def _names(sentence: str) -> set[str]:
+    """Return the stemmed capitalised words of a sentence (function words dropped): its names."""
+    return content_words(" ".join(_NAME_WORD.findall(sentence)))
 
 
 HEADING_WORDS = 6
@@ -206,6 +228,10 @@ def _named(name: str, known: set[str]) -> bool:
     if all(part in known for part in parts):  # no parts ("X's" is one letter): nothing to miss
         return True
     aliases = METONYMS.get(parts[0], ()) if len(parts) == 1 else ()
+    if len(parts) == 1 and is_demonym(name.strip(" ,.?").capitalize()):
+        # "Indians" is found by "India", "India" by "Indian": a country and its people
+        stem = parts[0][:4]
+        return any(word.startswith(stem) and is_demonym(word.capitalize()) for word in known)
     return any(all(word in known for word in alias.split()) for alias in aliases)
 
 
