@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -226,6 +227,20 @@ def test_the_blind_yes_no_set_loads_with_its_composition() -> None:
     assert len(cases) == 80 and len({case.id for case in cases}) == 80
     assert answers.count(("Yes",)) == 35 and answers.count(("No",)) == 35
     assert answers.count(()) == 10 and all(not c.answerable for c in cases if not c.answers)
+    corpus = ROOT / "evals" / "data" / "multihop-rag" / "corpus.jsonl"
+    titles = {json.loads(line)["title"] for line in corpus.open(encoding="utf-8")}
+    assert all(set(case.gold_articles) <= titles for case in cases)
+
+
+def test_the_second_blind_answer_set_uses_only_articles_the_first_does_not() -> None:
+    cases = load_cases(ROOT / "evals" / "data" / "answers-mhr-2.jsonl")
+    first = load_cases(ROOT / "evals" / "data" / "answers-mhr.jsonl")
+    assert len(cases) == 171 and len({case.id for case in cases}) == 171
+    counts = Counter(case.category for case in cases)
+    assert counts == {"single": 85, "unanswerable": 36, "followup": 27, "paraphrase": 23}
+    assert all(case.history for case in cases if case.category == "followup")
+    used = {title for case in first for title in case.gold_articles}
+    assert not used & {title for case in cases for title in case.gold_articles}
     corpus = ROOT / "evals" / "data" / "multihop-rag" / "corpus.jsonl"
     titles = {json.loads(line)["title"] for line in corpus.open(encoding="utf-8")}
     assert all(set(case.gold_articles) <= titles for case in cases)
