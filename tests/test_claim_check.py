@@ -62,7 +62,9 @@ def test_a_part_its_report_does_not_say_makes_the_answer_no_citing_every_part() 
     llm = OddsLLM("helping")
     answer = _answer(SWAPPED, llm)
     assert answer.verdict == "No" and answer.verdict_rule == CLAIM_RULE
-    assert answer.text.startswith("No — The Verge does not say “The Verge says publishers")
+    assert answer.text.startswith(
+        "No — The Verge does not say that “publishers accuse it of helping revenue”:"
+    )
     assert [c.source for c in answer.citations] == ["TechCrunch", "The Verge"]
     assert set(marker_numbers(answer.text)) == {c.n for c in answer.citations}
     assert all(c.quote in c.passage for c in answer.citations)

@@ -117,7 +117,7 @@ def claim_answer(
     if doubted:
         worst = min(doubted, key=lambda c: c.odds)
         chunk = hits[worst.evidence[0].hit].chunk
-        head = f"No — {chunk.source or chunk.title} does not say “{worst.claim}”:"
+        head = f"No — {chunk.source or chunk.title} does not say {_what_is_said(worst.claim)}:"
         return _answer(question, head, "No", checks, hits, worst)
     if checks and checked.verdict_rule == CLAIM_OPEN:
         outlets = ", ".join(dict.fromkeys(_outlet(hits[c.evidence[0].hit]) for c in checks))
@@ -150,6 +150,24 @@ def _answer(
         text=f"{head}\n\n{body}", citations=citations, question=question, answered=True,
         sentences=checked, verdict=word, verdict_rule=CLAIM_RULE,
     )
+
+
+# "The Sydney Morning Herald' suggest that | the US economy …": what the report is said to say.
+_SAYS = re.compile(
+    r"^.{0,80}?\b(?:suggests?|claims?|reports?|reported|says?|said|indicates?|implies|imply|"
+    r"implied|states?|mentions?|discuss(?:es|ed)?|describes?|described|accuses?|highlights?|"
+    r"notes?|argues?|shows?|focus(?:es)? on)\b(?:\s+that)?\s+",
+    re.I,
+)
+
+
+def _what_is_said(claim: str) -> str:
+    """Return the claim as the verdict line quotes it: “X” after "that" when it names its
+    report ("Polygon suggests that X"), else the whole part in quotes."""
+    said = _SAYS.match(claim)
+    if said and len(claim) - said.end() >= 15:
+        return f"that “{claim[said.end():].strip(' ,')}”"
+    return f"“{claim.strip(chr(39) + ' ')}”"
 
 
 def _outlet(hit: Hit) -> str:
