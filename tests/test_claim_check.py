@@ -116,3 +116,14 @@ def test_a_backend_without_logits_gives_its_first_word_as_firm_odds(
             yield self.complete(system, user)
 
     assert yes_odds(Words(reply), "system", "user") == odds
+
+
+def test_a_sentence_two_overlapping_chunks_hold_is_quoted_once() -> None:
+    from dataclasses import replace
+
+    twice = [*HITS, replace(HITS[1], chunk=replace(HITS[1].chunk, id="c9"), score=0.5)]
+    llm = OddsLLM("helping")
+    *_, answer = answerer_for(Settings(), llm)(Query.alone(SWAPPED), twice, _encode, {})
+    assert isinstance(answer, Answer) and answer.verdict_rule == CLAIM_RULE
+    quotes = [c.quote for c in answer.citations]
+    assert len(quotes) == len(set(quotes)) == 2

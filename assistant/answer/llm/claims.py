@@ -133,10 +133,10 @@ def _answer(
     """Return the verdict line, then each part's best quote (all of `worst`'s), each cited."""
     citations: list[Citation] = []
     lines: list[str] = []
-    seen: dict[tuple[int, int], int] = {}
+    seen: dict[str, int] = {}
     quoted = [e for c in checks for e in (c.evidence if c is worst else c.evidence[:1])]
     for item in quoted:
-        key = (item.hit, item.sentence.start)
+        key = " ".join(item.sentence.text.split())  # overlapping chunks hold a sentence twice
         if key in seen:
             continue
         seen[key] = len(citations) + 1
