@@ -91,6 +91,7 @@ def test_spacing_away_from_a_dropped_marker_is_left_alone() -> None:
         ("How fast did the tickets sell out?", "duration"),
         ("What was The Epoch Times' revenue in 2022?", "money"),
         ("What did the Mazda MX-30 cost in the US?", "money"),
+        ("Up to what amount could the firm borrow from the exchange?", "amount"),
         ("What was households' mortgage debt as a share of income?", None),
     ],
 )

@@ -75,7 +75,7 @@ _TYPE_RULES = [
          r"valued?)\b", "money", True),
         (rf"\bhow (?:big|large|high) (?:is|was|were|are) (?:[\w'’-]+ ){{0,4}}(?:{_MONEY_NOUNS})\b",
          "money", True),  # "how big were ASOS's pre-tax losses"
-        (r"\bhow much\b", "amount", True),
+        (r"\bhow much\b|\b(?:up to |to )?what (?:amount|sum)\b", "amount", True),
         # "What is Antony Blinken's job?", "What position did Can Sun hold?" (not a role played)
         (r"\bwhat (?:is|was|are|were|will be) (?:[\w.’'-]+\s){0,4}?"
          r"(?:job|title|position|post)\b(?!\s+of\b)|"
