@@ -157,6 +157,12 @@ class AnswerSettings(Section):
         "report's best quotes (one forward pass each, no text generated); a part the model "
         "reads as not said makes the answer No (assistant/answer/llm/claims.py).",
     )
+    llm_checks_answers: bool = Field(
+        True,
+        description="With an LLM: before its second opinion, ask it whether the extractive "
+        "answer's quotes answer the question at all (one forward pass, no text generated); "
+        "when it reads them as not answering, abstain (assistant/answer/llm/answer_check.py).",
+    )
     llm_reads: Literal["evidence", "passages"] = Field(
         "evidence",
         description="What an LLM reads: evidence (the extractive answerer's per-part sentence "

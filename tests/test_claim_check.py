@@ -1,4 +1,5 @@
-"""The LLM claim check: each part of a comparison question read against its report's quotes.
+"""The LLM checks: each part of a comparison question read against its report's quotes (the claim
+check), and whether a single answer's quotes answer the question at all (the answer check).
 
 A fake at our `LLM` seam gives scripted log-odds per claim (`yes_odds`) and records the prompts;
 the answer path around it (parts, quotes, citations, the "No" answer) is the real one. The one
@@ -13,9 +14,10 @@ import pytest
 
 from assistant.answer.answerers import answerer_for
 from assistant.answer.cite import marker_numbers
+from assistant.answer.llm.answer_check import ANSWER_DOUBT
 from assistant.answer.llm.backends import YES_NO_ODDS, yes_odds
 from assistant.answer.llm.claims import CLAIM_DOUBT, CLAIM_RULE, check_claims
-from assistant.answer.llm.prompts import CLAIM_SYSTEM
+from assistant.answer.llm.prompts import ANSWER_CHECK_SYSTEM, CLAIM_SYSTEM, VERDICT_SYSTEM
 from assistant.answer.query import Query
 from assistant.config import Settings
 from assistant.schema import Answer
@@ -127,3 +129,43 @@ def test_a_sentence_two_overlapping_chunks_hold_is_quoted_once() -> None:
     assert isinstance(answer, Answer) and answer.verdict_rule == CLAIM_RULE
     quotes = [c.quote for c in answer.citations]
     assert len(quotes) == len(set(quotes)) == 2
+
+
+class AnswerReader(FakeLLM):
+    """Gives scripted log-odds to the answer check and records the questions it was shown."""
+
+    def __init__(self, odds: float) -> None:
+        super().__init__("Publishers accuse Acme Corp of harming their revenue [1].")
+        self.odds, self.checked = odds, list[str]()
+
+    def yes_odds(self, system: str, user: str) -> float:
+        assert system == ANSWER_CHECK_SYSTEM and "Publishers accuse Acme Corp" in user
+        self.checked.append(user.split("Question: ", 1)[1].split("\n", 1)[0])
+        return self.odds
+
+
+def test_an_answer_whose_quotes_do_not_answer_becomes_an_abstention_naming_the_article() -> None:
+    llm = AnswerReader(ANSWER_DOUBT - 1.5)
+    answer = _answer("What do publishers accuse Acme Corp of?", llm)
+    assert llm.checked == ["What do publishers accuse Acme Corp of?"]
+    assert not answer.answered and answer.citations == []
+    assert answer.text == ("The articles don't say. They cover “Story 2”, but its closest "
+                           "sentences don't answer that.")
+    assert llm.prompts == []  # no second opinion after an abstention
+
+
+def test_an_answer_the_model_reads_as_answering_goes_on_to_its_second_opinion() -> None:
+    llm = AnswerReader(ANSWER_DOUBT + 1.5)
+    answer = _answer("What do publishers accuse Acme Corp of?", llm)
+    assert answer.answered and llm.checked and llm.systems == [VERDICT_SYSTEM]
+
+
+def test_the_answer_check_can_be_turned_off_and_skips_the_catalog() -> None:
+    llm = AnswerReader(ANSWER_DOUBT - 1.5)
+    settings = Settings(answer={"llm_checks_answers": False})
+    *_, answer = answerer_for(settings, llm)(
+        Query.alone("What do publishers accuse Acme Corp of?"), HITS, _encode, {}
+    )
+    assert isinstance(answer, Answer) and answer.answered and llm.checked == []
+    catalog = _answer("Which outlet published the story about publishers accusing Acme Corp?", llm)
+    assert catalog.answered and catalog.verdict_rule == "catalog" and llm.checked == []

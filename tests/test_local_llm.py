@@ -20,7 +20,12 @@ import pytest
 from assistant.answer import NO_ANSWER
 from assistant.answer.cite import marker_numbers
 from assistant.answer.llm.evidence import evidence_windows, window
-from assistant.answer.llm.prompts import VERDICT_SYSTEM, build_verdict_prompt, question_form
+from assistant.answer.llm.prompts import (
+    ANSWER_CHECK_SYSTEM,
+    VERDICT_SYSTEM,
+    build_verdict_prompt,
+    question_form,
+)
 from assistant.answer.llm.verdict import stream_verdict_answer
 from assistant.config import AnswerSettings, Settings
 from assistant.errors import ModelUnavailableError
@@ -255,7 +260,7 @@ def test_an_answer_led_by_the_asked_for_span_is_not_second_guessed() -> None:
     *_, answer = answerer_for(Settings(), llm)(Query.alone(question), _hits("t1", "t2"),
                                                 _encode, {})
     assert isinstance(answer, Answer) and answer.verdict_rule == "slot" and answer.answered
-    assert not llm.prompts
+    assert llm.systems == [ANSWER_CHECK_SYSTEM]  # only asked whether its quote answers
 
 
 def test_sentinel_on_the_first_line_abstains_and_cites_nothing() -> None:
@@ -350,7 +355,8 @@ def test_llm_asks_names_leaves_yes_no_verdicts_to_the_rules(seed_index: Settings
     hits = search(question, seed_index)
     llm = FakeLLM("No\nPresident Joe Biden has approved the use of long-range US weapons [1].")
     names = seed_index.model_copy(
-        update={"answer": AnswerSettings(llm="llamacpp", llm_asks="names")}
+        update={"answer": AnswerSettings(llm="llamacpp", llm_asks="names",
+                                         llm_checks_answers=False)}
     )
     *_, answer = answer_from_hits(Query.alone(question), hits, names, llm)
     *_, extractive = answer_from_hits(Query.alone(question), hits, seed_index, None)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 
 from assistant.answer import Encode, answer_extractively
 from assistant.answer.extractive.verdict import SETTLED
+from assistant.answer.llm.answer_check import check_answer, needs_check
 from assistant.answer.llm.backends import LLM
 from assistant.answer.llm.budget import fit_passages, passage_budget
 from assistant.answer.llm.claims import CLAIM_CHECKED, check_claims, claim_answer
@@ -61,6 +62,13 @@ def _with_llm(settings: Settings, llm: LLM) -> Answerer:
         timings["extractive"] = (time.perf_counter() - started) * 1000
         if not checked.answered:
             return stream_answer(checked)
+        if settings.answer.llm_checks_answers and needs_check(checked):
+            started = time.perf_counter()
+            checked, odds = check_answer(query.standalone, checked, llm)
+            timings["answer_check"] = (time.perf_counter() - started) * 1000
+            timings["answer_odds"] = odds
+            if not checked.answered:  # its quotes do not answer it: say so, name the article
+                return stream_answer(checked)
         if settings.answer.llm_checks_claims and checked.verdict_rule in CLAIM_CHECKED:
             started = time.perf_counter()
             checks = check_claims(query.words, hits, encode, llm)

@@ -166,7 +166,7 @@ def decide(question: str, sentence: str, unmentioned: Sequence[str] = ()) -> Yes
     for rule in RULES:
         verdict = rule(question, sentence)
         if verdict is not None:
-            return None if verdict.rule == "stated" and unmentioned else verdict
+            return None if verdict.rule == STATED and unmentioned else verdict
     return None
 
 
@@ -237,13 +237,16 @@ def _stated(question: str, sentence: str) -> YesNo | None:
     plain = words - _names(question) - {w for w in words if _YEAR.fullmatch(w)}
     if numbers - stated or len(plain - there) > MISSING_WORDS:
         return None  # "a 12-year deal" is not stated by "a 10-year deal", nor "raised" by "sent"
-    return YesNo("Yes", "stated", "the article states it")
+    return YesNo("Yes", STATED, "the article states it")
 
 
 def _names(question: str) -> set[str]:
     """Return the stemmed names of the question (`sentences.question_names`)."""
     return content_words(" ".join(question_names(question)))
 
+
+STATED = "stated"
+"""The rule of a "Yes" read from the claim's words in the sentence (not found against it)."""
 
 FOUND_AGAINST = frozenset({"other value", "opposite", "denied", "other place"})
 """The rules whose "No" rests on words found in the sentence, not on words missing from it."""
