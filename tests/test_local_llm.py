@@ -410,5 +410,22 @@ def test_qwen_reads_a_claim_s_support_as_odds(qwen_settings: Settings) -> None:
     assert llm.usage["tokens_out"] == 0 and llm.usage["tokens_cached"] > 0  # no text generated
 
 
+@pytest.mark.slow
+def test_qwen_reads_whether_a_quote_answers_the_question(qwen_settings: Settings) -> None:
+    from assistant.answer.cite import make_citation
+    from assistant.answer.llm.answer_check import ANSWER_DOUBT
+    from assistant.answer.llm.backends import get_llm, yes_odds
+    from assistant.answer.llm.prompts import build_answer_check_prompt
+
+    hit = _hits("t1")[0]
+    vote, cost, start = split_sentences(hit.chunk.text)[:3]  # "… will pay for 18 kilometres …"
+    question = "How many kilometres of separated bike lanes will the money pay for?"
+    llm = get_llm(qwen_settings)
+    odds = [yes_odds(llm, *build_answer_check_prompt(question, [make_citation(1, hit, s, 1.0)]))
+            for s in (cost, vote, start)]
+    assert odds[0] > ANSWER_DOUBT > odds[2]  # the distance / when construction starts
+    assert odds[0] > odds[1]  # the vote for the budget is read as answering less
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
