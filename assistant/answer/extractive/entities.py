@@ -43,6 +43,7 @@ from assistant.answer.extractive.patterns import (
 from assistant.answer.extractive.titles import title_spans
 from assistant.answer.values import SCORE
 from assistant.text import CALENDAR_WORDS, COUNTRY, content_words, is_demonym
+from assistant.text.synonyms import held
 
 # Clause cuts; the comma of "1,500" is no cut.
 _CLAUSE = re.compile(r"(?<!\d),|,(?!\d)|[;:()\[\]“”\"—–]|\s-\s|\b(?:said|says|told|according to)\b")
@@ -87,11 +88,11 @@ class AnswerType:
                      or (self.name == "person" and _titled(sentence[span[0] : span[1]],
                                                            question_words))]
         if self.head:
-            spans = [span for span in spans if self.head & _clause_words(sentence, span)]
+            spans = [span for span in spans if _ties(_clause_words(sentence, span), self.head)]
         if self.rate:  # "$1.1 billion a year" answers "per year"; the deal's $7.7 billion doesn't
             spans = [span for span in spans if _per(self.rate, sentence, span)]
         if self.head and self.name == "count":  # "cut 800 jobs" over "65 stores" in a clause
-            counted = [span for span in spans if self.head & _words_after(sentence, span)]
+            counted = [span for span in spans if _ties(_words_after(sentence, span), self.head)]
             spans = counted or [  # a bare "one" is a pronoun ("one of them") unless it counts
                 span for span in spans if sentence[span[0] : span[1]].lower() != "one"
             ]
@@ -303,6 +304,13 @@ def _clause_words(sentence: str, span: tuple[int, int]) -> set[str]:
 
 
 def _shares_clause(sentence: str, span: tuple[int, int], question_words: set[str]) -> bool:
-    """Return True when a question word occurs in the clause around the span."""
+    """Return True when a question word occurs in the clause around the span, in another form
+    ("India" for "Indians") or as a word news writes for it ("price tag" for "cost")."""
     own = content_words(sentence[span[0] : span[1]])
-    return bool((_clause_words(sentence, span) - own) & question_words)
+    return _ties(_clause_words(sentence, span) - own, question_words)
+
+
+def _ties(words: set[str], question_words: set[str]) -> bool:
+    """Return True when a word is a question word, another form of one ("India", "Indians";
+    `_known`) or a word news writes for one ("price tag", "cost"; `synonyms.held`)."""
+    return any(_known(word, question_words) or held(word, question_words) for word in words)

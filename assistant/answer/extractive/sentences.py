@@ -154,7 +154,15 @@ def states_something(sentence: str) -> bool:
 _WHO_IS_ROLE = re.compile(
     r"^\s*who\s+(?:is|was|are|were)\s+(?:the\s+)?(?:new\s+)?([a-z][\w-]*)", re.I
 )
-_WHO_IS_NAME = re.compile(r"^\s*who\s+(?:is|was)\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+)\s*\??\s*$")
+_WHO_IS_NAME = re.compile(
+    r"^\s*(?i:who)\s+(?i:is|was)\s+([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+)\s*\??\s*$"
+)
+# "Who is Check Point's president?" asks what "Who is the president of Check Point?" asks.
+_WHO_IS_OWNED_ROLE = re.compile(
+    r"^\s*who\s+(?:is|was)\s+(?:[A-Z][\w.&-]*\s+){0,3}[A-Z][\w.&-]*['’]s\s+(?:new\s+)?"
+    r"([a-z][\w-]*)\s*\??\s*$",
+    re.I,
+)
 _PERSON = r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+"
 
 
@@ -168,7 +176,7 @@ def _definition_pattern(focus: str) -> re.Pattern[str] | None:
     if named:
         name = re.escape(named.group(1))
         return re.compile(rf"{name},\s+(?:the\s+|a\s+|an\s+)?[a-z]|\b[A-Z][a-z]+\s+{name}\b")
-    role = _WHO_IS_ROLE.match(focus)
+    role = _WHO_IS_OWNED_ROLE.match(focus) or _WHO_IS_ROLE.match(focus)
     if role is None or role.group(1).lower() in {"the", "a", "an", "he", "she", "it", "they"}:
         return None
     word = re.escape(role.group(1))
