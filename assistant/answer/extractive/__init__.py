@@ -19,6 +19,7 @@ from assistant.answer.extractive.sentences import (
     choose_sentences,
     grounded,
     missing_names,
+    other_country,
     question_names,
     question_words,
     score_sentences,
@@ -92,6 +93,8 @@ def answer_extractively(
     if absent and 2 * len(absent) >= len(named):  # most of who/what it is about is not there
         return refuse(question, f"They don't mention {', '.join(absent)}.")
     kept = grounded(focus, hits, scored, question)
+    if not is_yes_no(focus):  # a yes/no question's "other place" is its No (`yesno`)
+        kept = [k for k in kept if not other_country(focus, k.sentence.text)]
     chosen = choose_sentences(
         kept, settings.answer.min_relevance, settings.answer.max_sentences, focus, question
     )

@@ -156,6 +156,12 @@ _SAME_HEAD = [
     )
 ]
 _HEADS = {"count": _COUNTED, "money": _PRICED, "amount": _PRICED}
+# "How fast is his shot in miles per hour?", "how big … in square metres": the unit asked in.
+_IN_UNIT = re.compile(
+    r"\b(?:in|by) (?:square |cubic )?(miles?|kilomet(?:er|re)s?|km|mph|met(?:er|re)s?|feet|foot|"
+    r"inches|centimet(?:er|re)s?|pounds|kilograms?|kilos|kg|tons?|tonnes?|degrees|acres|hectares|"
+    r"gallons|lit(?:er|re)s|barrels|knots|watts|megawatts|gigawatts)\b"
+)
 
 
 # "Which country's presidential race …?", "whose campaign …?": the word after the possessive.
@@ -177,6 +183,10 @@ def answer_type(question: str) -> AnswerType | None:
         found = replace(found, owned=owned.group(1))
     if found is not None and found.name in ("money", "amount") and (rate := rate_of(q)):
         found = replace(found, rate=rate)
+    if found is not None and found.name in ("count", "number", "amount") and (
+        unit := _IN_UNIT.search(q)
+    ):
+        found = replace(found, unit=frozenset(content_words(unit.group(1))))
     head = _HEADS[found.name].search(q) if found is not None and found.name in _HEADS else None
     if found is None or head is None:
         return found

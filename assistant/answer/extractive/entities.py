@@ -68,6 +68,7 @@ class AnswerType:
     owned: str = ""  # "which country's presidential race": what the asked-for name owns
     rate: str = ""  # "how much … per year": the unit of time the amount must be given per
     counted: str = ""  # "how many paying subscribers": what is counted, as the question says it
+    unit: frozenset[str] = frozenset()  # "… in miles per hour": the unit the number is given in
 
     def fits(self, sentence: str, question_words: set[str]) -> bool:
         """Return True when the sentence holds an entity of this type (tied, if required)."""
@@ -89,6 +90,8 @@ class AnswerType:
                                                            question_words))]
         if self.head:
             spans = [span for span in spans if _ties(_clause_words(sentence, span), self.head)]
+        if self.unit:  # "how fast … in miles per hour" is not answered by "four shot attempts"
+            spans = [span for span in spans if self.unit & _words_after(sentence, span)]
         if self.rate:  # "$1.1 billion a year" answers "per year"; the deal's $7.7 billion doesn't
             spans = [span for span in spans if _per(self.rate, sentence, span)]
         if self.head and self.name == "count":  # "cut 800 jobs" over "65 stores" in a clause

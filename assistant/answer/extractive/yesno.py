@@ -23,7 +23,8 @@ words; these are the closest sentences." and its quotes (`extractive.UNSETTLED`)
 - **stated** — none of the above, and the sentence holds at least `STATED_SHARE` of the
   question's content words (`claim_words`; a word of the same `text.synonyms` group counts:
   "dismissed" is stated by "relieved"), every number of the claim (a year aside), and all
-  but `MISSING_WORDS` of its other words that are not names: *Yes*. Otherwise the sentence is
+  but `MISSING_WORDS` of its other words that are not names, and does not only allow it
+  (`HEDGE`: "may", "could", "suggests", unless the question hedges too): *Yes*. Otherwise the sentence is
   related but may not state the claim ("Amazon raised its offer" is not stated by a sentence
   about Amazon's offer), and no verdict is given.
 
@@ -31,7 +32,8 @@ A "stated" Yes also needs every name of the question in the sentence's passage: 
 written by Instagram head Adam Mosseri?" is not stated by a sentence about the post from a
 passage that never names Mosseri.
 
-No verdict either when the sentence leaves the claim open ("it isn't clear whether …") or is
+No verdict either when the sentence leaves the claim open ("it isn't clear whether …", "aren't
+guaranteed to fire him") or is
 itself a question, or when the question is negated ("Has Meta not complied …?").
 """
 
@@ -67,7 +69,8 @@ _REFUSED = re.compile(
 _UNSURE = re.compile(
     r"\b(?:(?:is|was|are|were|it['’]s)(?:n['’]t| not) (?:yet )?(?:clear|known)|unclear|unknown|"
     r"remains? to be seen|(?:did|does|do)(?:n['’]t| not) (?:say|disclose|specify|confirm)|"
-    r"declined to (?:comment|say|disclose))\b",
+    r"declined to (?:comment|say|disclose)|"
+    r"(?:is|are|was|were)(?:n['’]t| not) (?:yet )?(?:guaranteed|certain|sure|expected|likely))\b",
     re.I,
 )
 NEGATION_REACH = 4
@@ -228,7 +231,19 @@ def _other_place(question: str, sentence: str) -> YesNo | None:
     return None
 
 
+# A sentence that only allows the claim ("may come with a higher risk", "the study suggests"):
+# it does not state what a question without such a word asks as fact.
+# A modal of a relative clause qualifies that clause only ("a humanoid that could handle boxes").
+HEDGE = re.compile(
+    r"(?<!\bthat )(?<!\bwhich )(?<!\bwho )\b(?:may|might|could|possibly|perhaps|suggests?|"
+    r"suggested)\b",
+    re.I,
+)
+
+
 def _stated(question: str, sentence: str) -> YesNo | None:
+    if HEDGE.search(sentence) and not HEDGE.search(question):
+        return None  # "Did the study show cannabis causes …?" is not stated by "may come with"
     words, stated = claim_words(question), content_words(sentence)
     there = {w for w in words if held(w, stated)}  # "dismissed" is there as "relieved"
     if not words or len(there) / len(words) < STATED_SHARE:
