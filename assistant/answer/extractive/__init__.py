@@ -95,11 +95,10 @@ def answer_extractively(
     kept = grounded(focus, hits, scored, question)
     if not is_yes_no(focus):  # a yes/no question's "other place" is its No (`yesno`)
         kept = [k for k in kept if not other_country(focus, k.sentence.text)]
-    chosen = choose_sentences(
-        kept, settings.answer.min_relevance, settings.answer.max_sentences, focus, question
-    )
+    threshold = settings.answer.min_relevance
+    chosen = choose_sentences(kept, threshold, settings.answer.max_sentences, focus, question)
     if not chosen:
-        return refuse(question, _what_is_missing(focus, hits, kept, settings.answer.min_relevance))
+        return refuse(question, _what_is_missing(focus, hits, kept, threshold))
     if is_yes_no(focus):
         return _with_verdict(_compose(question, hits, chosen), focus, hits, chosen)
     return _compose(question, hits, chosen, _lead_span(focus, question, chosen))

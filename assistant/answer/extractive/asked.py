@@ -57,7 +57,7 @@ _TYPE_RULES = [
         # "how much later / longer", "by how much … delay": time, not an amount of money
         # "how fast did it sell out" is a span of time; "how fast is his shot" a speed (below)
         (r"\bhow long\b|\bhow (?:quickly|fast)\b(?!\s+(?:is|are|was|were)\b)|"
-         r"\bhow much (?:more )?(?:time|later|longer|earlier|sooner)\b|"
+         r"\bhow much (?:more )?(?:(?:prison|jail) )?(?:time|later|longer|earlier|sooner)\b|"
          r"\bby how much\b.*\bdelay", "duration", False),
         (r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow much\b.*\bpercent",
          "percent", True),
