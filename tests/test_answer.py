@@ -624,3 +624,45 @@ def test_a_people_is_found_by_its_country_and_a_country_by_its_people() -> None:
     indian = [_hit(2, "Mint", "2023-10-02", "Indian users spend hours online.")]
     assert missing_names("How long do users in India spend online?", indian) == []
     assert missing_names("How many Brazilians will be online?", india) == ["Brazilians"]
+
+
+def test_an_answer_is_tied_by_another_form_of_a_question_word_or_a_word_news_writes_for_it() -> None:
+    cost, words = _asked("How much did the ElectraMeccanica Solo cost?")
+    sentence = "The tiny EV featured one seat, 100 miles of range and an $18,500 price tag."
+    assert [sentence[a:b] for a, b in cost.spans(sentence, words)] == ["$18,500"]
+    online, words = _asked("By the end of the decade, how many Indians are expected to be online?")
+    sentence = "By 2030, 1.1 billion people in India will have internet access."
+    assert [sentence[a:b] for a, b in online.spans(sentence, words)] == ["1.1 billion"]
+    # what is not a form of a question word still ties nothing
+    assert not cost.fits("In a separate deal, it sold a factory for $30 million.", words)
+
+
+def test_a_number_asked_in_a_unit_is_given_in_it_and_prison_time_is_a_span() -> None:
+    speed, words = _asked("How fast is Connor Bedard's shot in miles per hour?")
+    assert not speed.fits("He had four shot attempts in the opening frame.", words)
+    assert speed.fits("Bedard's shot was clocked at 96 miles per hour.", words)
+    prison = answer_type("How much prison time is he facing?")
+    assert prison is not None and prison.name == "duration"
+
+
+def test_who_is_a_name_and_who_is_x_s_role_are_answered_by_the_defining_sentence() -> None:
+    from assistant.answer.extractive.sentences import _definition_pattern
+
+    named = _definition_pattern("Who is Courtney Alev?")
+    assert named is not None
+    assert named.search("said Courtney Alev, consumer financial advocate at Credit Karma.")
+    assert not named.search("Courtney Alev said the holidays are expensive.")
+    role = _definition_pattern("Who is Check Point's president?")
+    assert role is not None
+    assert role.search("Check Point (CHKP) President Rupal Shah Hollenbeck said in a Zoom call.")
+
+
+def test_a_sentence_about_another_country_does_not_answer() -> None:
+    from assistant.answer.extractive.sentences import other_country
+
+    question = "How many people die from drug-resistant infections in the UK each year?"
+    assert other_country(question, "In the U.S. alone, drug-resistant bacteria cause an "
+                                   "estimated 35,000 deaths each year.")
+    assert not other_country(question, "In Britain, 7,000 people die of them each year.")
+    assert not other_country(question, "About 7,000 people die of them each year.")  # no place
+    assert not other_country("How many US troops are in Syria?", "About 900 troops are in Syria.")

@@ -55,6 +55,12 @@ def test_each_rule_decides_its_kind_of_claim(
          "Arizona not only won but did it in statement fashion against Utah."),
         ("Did the talks include a sale of the family's stake?",
          "It isn't clear whether the talks included a sale of the family's stake."),
+        # a sentence that only allows the claim does not state it; nor one that says it may not be
+        ("Did the study show that cannabis causes babies to be born small?",
+         "Using cannabis during pregnancy may come with a higher risk of babies being born small, "
+         "a new study suggests."),
+        ("Did the Panthers fire Frank Reich?",
+         "The Panthers aren't guaranteed to fire Reich even amid their poor season."),
         # a sentence that asks the question states nothing
         ("Does a jellyfish forget what it learned if it loses a rhopalium?",
          "If a jellyfish loses one of its rhopalia, does it forget what it learned?"),
@@ -64,6 +70,12 @@ def test_no_verdict_where_the_sentence_does_not_settle_the_claim(
     question: str, sentence: str
 ) -> None:
     assert decide(question, sentence) is None
+
+
+def test_a_modal_of_a_relative_clause_does_not_hedge_the_claim() -> None:
+    verdict = decide("Is Boston Dynamics owned by Hyundai?", "Boston Dynamics, owned by carmaker "
+                     "Hyundai, built a humanoid that could handle boxes.")
+    assert verdict is not None and verdict.word == "Yes"
 
 
 def test_which_questions_are_yes_no() -> None:
