@@ -663,6 +663,7 @@ def test_a_sentence_about_another_country_does_not_answer() -> None:
     question = "How many people die from drug-resistant infections in the UK each year?"
     assert other_country(question, "In the U.S. alone, drug-resistant bacteria cause an "
                                    "estimated 35,000 deaths each year.")
+    assert other_country(question, "Resistant bacteria killed 1.27 million people worldwide.")
     assert not other_country(question, "In Britain, 7,000 people die of them each year.")
     assert not other_country(question, "About 7,000 people die of them each year.")  # no place
     assert not other_country("How many US troops are in Syria?", "About 900 troops are in Syria.")
