@@ -667,3 +667,14 @@ def test_a_sentence_about_another_country_does_not_answer() -> None:
     assert not other_country(question, "In Britain, 7,000 people die of them each year.")
     assert not other_country(question, "About 7,000 people die of them each year.")  # no place
     assert not other_country("How many US troops are in Syria?", "About 900 troops are in Syria.")
+
+
+def test_how_much_of_a_measured_thing_asks_for_a_quantity_not_a_year() -> None:
+    space, words = _asked("Roughly how much floor space for offices began construction in "
+                          "Israel from 2020 through 2022?")
+    assert space.name == "number"
+    sentence = ("Between 2020 and 2022, construction was begun on 3.56 million square meters of "
+                "office space.")
+    assert [sentence[a:b] for a, b in space.spans(sentence, words)] == ["3.56 million"]
+    money = answer_type("How much did the rebuild cost?")
+    assert money is not None and money.name == "money"

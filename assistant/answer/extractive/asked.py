@@ -39,6 +39,11 @@ _MONEY_NOUNS = (
     r"cash|profit|profits|loss|losses|income|earnings|debt|advance|royalty|royalties|bonus|prize|"
     r"donation|grant|payment|payout|compensation|damages|wage|wages|rent|tuition|sum|value"
 )
+# What is measured, not priced: "how much office space", "how much electricity".
+_MEASURED_NOUNS = (
+    r"space|area|land|floor|water|energy|power|electricity|oil|gas|fuel|rain|rainfall|snow|"
+    r"data|storage|memory|weight|territory|capacity|carbon|emissions|food|grain|wheat|ammunition"
+)
 _ORG_NOUNS = (
     r"company|companies|firm|firms|startup|startups|agency|agencies|club|clubs|team|teams|brand|"
     r"brands|network|studio|studios|bank|banks|publisher|broadcaster|airline|automaker|carrier|"
@@ -75,6 +80,8 @@ _TYPE_RULES = [
          r"valued?)\b", "money", True),
         (rf"\bhow (?:big|large|high) (?:is|was|were|are) (?:[\w'’-]+ ){{0,4}}(?:{_MONEY_NOUNS})\b",
          "money", True),  # "how big were ASOS's pre-tax losses"
+        # "how much floor space", "how much rain": a measured quantity, not money or a share
+        (rf"\bhow much (?:[a-z-]+ ){{0,2}}?(?:{_MEASURED_NOUNS})\b", "number", True),
         (r"\bhow much\b|\b(?:up to |to )?what (?:amount|sum)\b", "amount", True),
         # "What is Antony Blinken's job?", "What position did Can Sun hold?" (not a role played)
         (r"\bwhat (?:is|was|are|were|will be) (?:[\w.’'-]+\s){0,4}?"

@@ -163,8 +163,9 @@ def _entity_spans(kind: str, sentence: str, question_words: set[str]) -> list[tu
     """Return the spans of entities of a kind in the sentence (names the question uses excluded)."""
     if kind == "duration":
         return [m.span() for m in SPAN_OF_TIME.finditer(sentence)]
-    if kind == "number":
-        return [m.span() for m in COUNT.finditer(sentence)]
+    if kind == "number":  # "how old/far/fast", "how much floor space": not a year
+        return [m.span() for m in COUNT.finditer(sentence)
+                if not YEAR_ONLY.match(m.group().rstrip(".,"))]
     if kind == "money":
         return [m.span() for m in MONEY.finditer(sentence)]
     if kind == "percent":
