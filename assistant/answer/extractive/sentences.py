@@ -308,7 +308,7 @@ _IN_COUNTRY = re.compile(rf"\b(?i:in|across|throughout)\s+(?:the\s+)?({_COUNTRY_
 
 
 _WORLDWIDE = re.compile(
-    r"\b(?:worldwide|global(?:ly)?|(?:around|across|in) the (?:world|globe))\b", re.I
+    r"\b(?:worldwide|globally|(?:around|across|in) the (?:world|globe))\b", re.I
 )
 
 
