@@ -246,6 +246,21 @@ def test_the_second_blind_answer_set_uses_only_articles_the_first_does_not() -> 
     assert all(set(case.gold_articles) <= titles for case in cases)
 
 
+def test_the_third_blind_answer_set_uses_only_articles_the_first_two_do_not() -> None:
+    cases = load_cases(ROOT / "evals" / "data" / "answers-mhr-3.jsonl")
+    earlier = [*load_cases(ROOT / "evals" / "data" / "answers-mhr.jsonl"),
+               *load_cases(ROOT / "evals" / "data" / "answers-mhr-2.jsonl")]
+    assert len(cases) == 113 and len({case.id for case in cases}) == 113
+    counts = Counter(case.category for case in cases)
+    assert counts == {"single": 56, "unanswerable": 25, "followup": 17, "paraphrase": 15}
+    assert all(case.history for case in cases if case.category == "followup")
+    used = {title for case in earlier for title in case.gold_articles}
+    assert not used & {title for case in cases for title in case.gold_articles}
+    corpus = ROOT / "evals" / "data" / "multihop-rag" / "corpus.jsonl"
+    titles = {json.loads(line)["title"] for line in corpus.open(encoding="utf-8")}
+    assert all(set(case.gold_articles) <= titles for case in cases)
+
+
 def test_multihop_dev_file_in_the_repo_loads() -> None:
     multihop = load_multihop_queries(ROOT / "evals/data/multihop-rag/queries-dev.jsonl")
     assert len(multihop) == 511
