@@ -678,3 +678,9 @@ def test_how_much_of_a_measured_thing_asks_for_a_quantity_not_a_year() -> None:
     assert [sentence[a:b] for a, b in space.spans(sentence, words)] == ["3.56 million"]
     money = answer_type("How much did the rebuild cost?")
     assert money is not None and money.name == "money"
+
+
+def test_what_does_a_named_person_do_asks_for_a_job() -> None:
+    job = answer_type("What does Raul Arbelaez do at IIHS?")
+    assert job is not None and job.name == "role"
+    assert answer_type("What did the company do after the recall?") is None

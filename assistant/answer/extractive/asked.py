@@ -181,9 +181,18 @@ _OWNED_BEFORE = re.compile(r"\b([a-z][\w-]{2,})\s+(?:in|at|from)\s+(?:which|what
 _OWNER_TYPES = ("place", "country", "where", "organization", "person", "who")
 
 
+# "What does Raul Arbelaez do at IIHS?", "What did Jane Doe do for a living?": a person's job.
+_DOES_FOR_WORK = re.compile(
+    r"^\s*(?i:what) (?i:does|did) [A-Z][\w’'-]+ [A-Z][\w’'-]+ do(?: for a living| at [^?]+)?"
+    r"\s*\??\s*$"
+)
+
+
 def answer_type(question: str) -> AnswerType | None:
     """Return the answer type a question names, or None when it names none."""
     q = re.sub(r"\bwhat['’]s\b", "what is", question.lower())
+    if _DOES_FOR_WORK.match(question):  # read before lower-casing: the person's name
+        return AnswerType("role", False)
     found = next((kind for pattern, kind in _TYPE_RULES if pattern.search(q)), None)
     owned = _OWNED_BEFORE.search(q) or _OWNED.search(q)
     if found is not None and found.name in _OWNER_TYPES and owned is not None:
