@@ -684,3 +684,13 @@ def test_what_does_a_named_person_do_asks_for_a_job() -> None:
     job = answer_type("What does Raul Arbelaez do at IIHS?")
     assert job is not None and job.name == "role"
     assert answer_type("What did the company do after the recall?") is None
+
+
+def test_a_fiscal_year_is_a_year_and_shops_are_counted_as_stores() -> None:
+    from assistant.answer.extractive.sentences import _years
+
+    assert _years("How many stores did it have in FY22?") == {"2022"}
+    assert _years("1,691 stores in FY14 and 18,040 by FY2023") == {"2014", "2023"}
+    shops, words = _asked("Back in FY14, how many shops did Reliance's retail arm run?")
+    sentence = "From a modest 1,691 stores in FY14, the retail business has grown."
+    assert [sentence[a:b] for a, b in shops.spans(sentence, words)] == ["1,691"]

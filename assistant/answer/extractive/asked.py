@@ -159,6 +159,7 @@ _SAME_HEAD = [
         "lawsuits suits cases claims complaints",
         "doctors physicians clinicians",
         "companies firms startups businesses",
+        "stores shops outlets branches",
         "organizations organisations groups associations members",
     )
 ]

@@ -110,7 +110,7 @@ def score_sentences(
     why = bool(_WHY.match(focus))
     defines = _definition_pattern(focus)
     asks_time = wanted is not None and wanted.name in ("date", "day", "when", "duration")
-    years = set() if asks_time else set(_YEAR.findall(focus))  # a "when" may be another year
+    years = set() if asks_time else _years(focus)  # a "when" may be another year
     scored = []
     for (i, sentence), cosine, referred in zip(candidates, cosines, before, strict=True):
         if typed and years and not _in_year(years, sentence.text, hits[i]):
@@ -192,6 +192,14 @@ def _definition_pattern(focus: str) -> re.Pattern[str] | None:
 
 
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+# A fiscal year as companies write it: "FY22", "FY2022", "fiscal 2022" (`_years`).
+_FISCAL = re.compile(r"\bFY\s?'?(\d\d(?:\d\d)?)\b")
+
+
+def _years(text: str) -> set[str]:
+    """Return the years a text names, a fiscal year ("FY22") read as its year ("2022")."""
+    fiscal = {y if len(y) == 4 else f"20{y}" for y in _FISCAL.findall(text)}
+    return set(_YEAR.findall(text)) | fiscal
 
 
 def _in_year(years: set[str], sentence: str, hit: Hit) -> bool:
@@ -199,11 +207,11 @@ def _in_year(years: set[str], sentence: str, hit: Hit) -> bool:
 
     A sentence naming years names one of the question's; one naming none must come from a
     passage that mentions the year or from an article published in it."""
-    named = set(_YEAR.findall(sentence))
+    named = _years(sentence)
     if named:
         return bool(named & years)
     published = hit.chunk.published_at
-    return bool(years & set(_YEAR.findall(hit.chunk.text))) or (
+    return bool(years & _years(hit.chunk.text)) or (
         published is not None and str(published.year) in years
     )
 
