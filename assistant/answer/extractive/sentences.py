@@ -94,17 +94,20 @@ def score_sentences(
     """
     candidates: list[tuple[int, Sentence]] = []
     before: list[set[str]] = []  # what a sentence opening with "it"/"he"/"they" refers back to
+    follows: list[int] = []  # the candidate just before it in its passage, or -1
     for i, hit in enumerate(hits):
-        previous = ""
+        previous, previous_kept = "", False
         for sentence in split_sentences(hit.chunk.text):
-            if states_something(sentence.text):
+            kept = states_something(sentence.text)
+            if kept:
+                follows.append(len(candidates) - 1 if previous_kept else -1)
                 candidates.append((i, sentence))
                 before.append(_names(previous) if _REFERS_BACK.match(sentence.text) else set())
-            previous = sentence.text
+            previous, previous_kept = sentence.text, kept
     if not candidates:
         return []
     vectors = encode([question] + [s.text for _, s in candidates])
-    cosines = vectors[1:] @ vectors[0]
+    cosines = _in_context(vectors[1:], follows, vectors[0])
     words = content_words(focus)
     wanted, tied_to = answer_type(focus) if typed else None, question_words(question)
     why = bool(_WHY.match(focus))
@@ -127,6 +130,20 @@ def score_sentences(
             score += 0.25  # "Mayor Tomas Berg said …" is how "Who is the mayor of …?" is answered
         scored.append(Scored(i, sentence, score, float(cosine)))
     return sorted(scored, key=lambda s: s.score - HIT_RANK_WEIGHT * s.hit, reverse=True)
+
+
+def _in_context(vectors: np.ndarray, follows: list[int], question: np.ndarray) -> np.ndarray:
+    """Return each sentence's likeness to the question, read alone or with the sentence before it.
+
+    A fact is often split over two sentences ("Apple's event is called Scary Fast. On October
+    30, the company is hosting it …"): the pair's vector (the sum of the two, normalised) is
+    compared too, and the better of the two likenesses counts. The stored vectors are reused;
+    nothing is embedded again."""
+    alone = vectors @ question
+    previous = np.array([f if f >= 0 else i for i, f in enumerate(follows)])
+    pairs = vectors + vectors[previous]
+    pairs /= np.maximum(np.linalg.norm(pairs, axis=1, keepdims=True), 1e-9)
+    return np.maximum(alone, pairs @ question)
 
 
 # A sentence whose subject points back ("In January, it raised $3.5 million", "He said …"): the
