@@ -694,3 +694,15 @@ def test_a_fiscal_year_is_a_year_and_shops_are_counted_as_stores() -> None:
     shops, words = _asked("Back in FY14, how many shops did Reliance's retail arm run?")
     sentence = "From a modest 1,691 stores in FY14, the retail business has grown."
     assert [sentence[a:b] for a, b in shops.spans(sentence, words)] == ["1,691"]
+
+
+def test_a_sentence_is_also_read_with_the_one_before_it() -> None:
+    from assistant.answer.extractive.sentences import _in_context
+
+    question = np.array([1.0, 0.0])
+    # the second sentence alone is far from the question; with the first it is near
+    vectors = np.array([[0.8, 0.6], [0.0, 1.0], [0.6, 0.8]])
+    alone = vectors @ question
+    read = _in_context(vectors, [-1, 0, -1], question)
+    assert read[1] > alone[1] + 0.3  # lifted by the sentence before it
+    assert read[0] == alone[0] and read[2] == alone[2]  # the first of a passage reads alone
