@@ -700,9 +700,21 @@ def test_a_sentence_is_also_read_with_the_one_before_it() -> None:
     from assistant.answer.extractive.sentences import _in_context
 
     question = np.array([1.0, 0.0])
-    # the second sentence alone is far from the question; with the first it is near
+    # the second sentence alone is far from the question; with the first it is nearer
     vectors = np.array([[0.8, 0.6], [0.0, 1.0], [0.6, 0.8]])
     alone = vectors @ question
     read = _in_context(vectors, [-1, 0, -1], question)
     assert read[1] > alone[1] + 0.3  # lifted by the sentence before it
-    assert read[0] == alone[0] and read[2] == alone[2]  # the first of a passage reads alone
+    assert read[2] == alone[2]  # one that does not lean back reads alone
+    # a pair nearer than its first sentence alone lifts that sentence too
+    vectors = np.array([[0.5, 0.866], [0.5, -0.866]])
+    read = _in_context(vectors, [-1, 0], question)
+    assert read[0] > vectors[0] @ question
+
+
+def test_only_a_sentence_that_leans_back_is_read_with_the_one_before() -> None:
+    from assistant.answer.extractive.sentences import _LEANS_BACK
+
+    assert _LEANS_BACK.search("On October 30, the night before Halloween, the company is hosting")
+    assert _LEANS_BACK.search("It raised $3.5 million")
+    assert not _LEANS_BACK.search("The weapons authorization allows Ukraine to utilize ATACMS")

@@ -100,7 +100,8 @@ def score_sentences(
         for sentence in split_sentences(hit.chunk.text):
             kept = states_something(sentence.text)
             if kept:
-                follows.append(len(candidates) - 1 if previous_kept else -1)
+                leans = previous_kept and _LEANS_BACK.search(" ".join(sentence.text.split()[:10]))
+                follows.append(len(candidates) - 1 if leans else -1)
                 candidates.append((i, sentence))
                 before.append(_names(previous) if _REFERS_BACK.match(sentence.text) else set())
             previous, previous_kept = sentence.text, kept
@@ -137,13 +138,18 @@ def _in_context(vectors: np.ndarray, follows: list[int], question: np.ndarray) -
 
     A fact is often split over two sentences ("Apple's event is called Scary Fast. On October
     30, the company is hosting it …"): the pair's vector (the sum of the two, normalised) is
-    compared too, and the better of the two likenesses counts. The stored vectors are reused;
-    nothing is embedded again."""
+    compared too, where the sentence leans on the one before (`_LEANS_BACK`: "it", "the
+    company" in its first words), and the better likeness counts — for both sentences of the
+    pair: the one before may hold the asked fact. The stored vectors are
+    reused; nothing is embedded again."""
     alone = vectors @ question
     previous = np.array([f if f >= 0 else i for i, f in enumerate(follows)])
     pairs = vectors + vectors[previous]
     pairs /= np.maximum(np.linalg.norm(pairs, axis=1, keepdims=True), 1e-9)
-    return np.maximum(alone, pairs @ question)
+    paired = pairs @ question
+    read = np.maximum(alone, paired)
+    np.maximum.at(read, previous, paired)  # the sentence before shares its pair's likeness
+    return read
 
 
 # A sentence whose subject points back ("In January, it raised $3.5 million", "He said …"): the
@@ -151,6 +157,14 @@ def _in_context(vectors: np.ndarray, follows: list[int], question: np.ndarray) -
 _REFERS_BACK = re.compile(
     r"^(?:[^,]{0,40},\s+)?(?:it|he|she|they|its|his|her|their|the (?:company|firm|startup|"
     r"group|club|team|festival|event|app|game|study|report))\b",
+    re.I,
+)
+# Words by which a sentence leans on the one before it, early in the sentence: a pronoun or
+# "the company", "this", "that", "these" ("On October 30, the company is hosting …").
+_LEANS_BACK = re.compile(
+    r"\b(?:it|its|he|his|him|she|her|they|their|them|this|that|these|those|the (?:company|firm|"
+    r"startup|group|club|team|festival|event|app|game|study|report|deal|move|plan|decision|"
+    r"agency|bank|case|trial|film|show|book|album|product|device|service))\b",
     re.I,
 )
 _NAME_WORD = re.compile(r"\b[A-Z][\w’'-]*[a-z][\w’'-]*")
