@@ -626,7 +626,7 @@ def test_a_people_is_found_by_its_country_and_a_country_by_its_people() -> None:
     assert missing_names("How many Brazilians will be online?", india) == ["Brazilians"]
 
 
-def test_an_answer_is_tied_by_another_form_of_a_question_word_or_a_word_news_writes_for_it() -> None:
+def test_an_answer_is_tied_by_another_form_of_a_question_word_or_a_synonym() -> None:
     cost, words = _asked("How much did the ElectraMeccanica Solo cost?")
     sentence = "The tiny EV featured one seat, 100 miles of range and an $18,500 price tag."
     assert [sentence[a:b] for a, b in cost.spans(sentence, words)] == ["$18,500"]
@@ -658,7 +658,7 @@ def test_who_is_a_name_and_who_is_x_s_role_are_answered_by_the_defining_sentence
 
 
 def test_a_sentence_about_another_country_does_not_answer() -> None:
-    from assistant.answer.extractive.sentences import other_country
+    from assistant.answer.extractive.places import other_country
 
     question = "How many people die from drug-resistant infections in the UK each year?"
     assert other_country(question, "In the U.S. alone, drug-resistant bacteria cause an "

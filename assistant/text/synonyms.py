@@ -8,6 +8,7 @@ never in one group (that is `answer.extractive.yesno.OPPOSITES`).
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 from assistant.text.words import content_words
@@ -57,7 +58,7 @@ def _group_of() -> dict[str, frozenset[str]]:
     return group_of
 
 
-def held(word: str, words: set[str]) -> bool:
+def held(word: str, words: AbstractSet[str]) -> bool:
     """Return True when a stemmed word, or a word of its group, is among the stemmed words."""
     return word in words or bool(_group_of().get(word, frozenset()) & words)
 

@@ -13,13 +13,13 @@ from assistant.answer.cite import check_support, make_citation, summary_line
 from assistant.answer.extractive.asked import answer_type
 from assistant.answer.extractive.multihop import answer_parts, is_multi_part, split_parts
 from assistant.answer.extractive.nli import get_contradicts
+from assistant.answer.extractive.places import other_country
 from assistant.answer.extractive.sentences import Encode as Encode
 from assistant.answer.extractive.sentences import (
     Scored,
     choose_sentences,
     grounded,
     missing_names,
-    other_country,
     question_names,
     question_words,
     score_sentences,

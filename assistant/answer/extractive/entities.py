@@ -16,6 +16,7 @@ name after a locative preposition, or for countries also a demonym such as "Nort
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from assistant.answer.extractive.patterns import (
@@ -273,7 +274,7 @@ def _new_name(name: str, question_words: set[str]) -> bool:
     return bool(words) and not all(_known(word, question_words) for word in words)
 
 
-def _known(word: str, question_words: set[str]) -> bool:
+def _known(word: str, question_words: AbstractSet[str]) -> bool:
     """Return True when the question uses the word or a form of it ("Russia", "Russian")."""
     return any(
         word == q or (min(len(word), len(q)) >= 5 and word[:5] == q[:5]) for q in question_words
@@ -314,7 +315,7 @@ def _shares_clause(sentence: str, span: tuple[int, int], question_words: set[str
     return _ties(_clause_words(sentence, span) - own, question_words)
 
 
-def _ties(words: set[str], question_words: set[str]) -> bool:
+def _ties(words: AbstractSet[str], question_words: AbstractSet[str]) -> bool:
     """Return True when a word is a question word, another form of one ("India", "Indians";
     `_known`) or a word news writes for one ("price tag", "cost"; `synonyms.held`)."""
     return any(_known(word, question_words) or held(word, question_words) for word in words)

@@ -24,9 +24,9 @@ words; these are the closest sentences." and its quotes (`extractive.UNSETTLED`)
   question's content words (`claim_words`; a word of the same `text.synonyms` group counts:
   "dismissed" is stated by "relieved"), every number of the claim (a year aside), and all
   but `MISSING_WORDS` of its other words that are not names, and does not only allow it
-  (`HEDGE`: "may", "could", "suggests", unless the question hedges too): *Yes*. Otherwise the sentence is
-  related but may not state the claim ("Amazon raised its offer" is not stated by a sentence
-  about Amazon's offer), and no verdict is given.
+  (`HEDGE`: "may", "could", "suggests", unless the question hedges too): *Yes*. Otherwise the
+  sentence is related but may not state the claim ("Amazon raised its offer" is not stated by
+  a sentence about Amazon's offer), and no verdict is given.
 
 A "stated" Yes also needs every name of the question in the sentence's passage: "Was the post
 written by Instagram head Adam Mosseri?" is not stated by a sentence about the post from a
