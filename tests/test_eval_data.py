@@ -232,29 +232,26 @@ def test_the_blind_yes_no_set_loads_with_its_composition() -> None:
     assert all(set(case.gold_articles) <= titles for case in cases)
 
 
-def test_the_second_blind_answer_set_uses_only_articles_the_first_does_not() -> None:
-    cases = load_cases(ROOT / "evals" / "data" / "answers-mhr-2.jsonl")
-    first = load_cases(ROOT / "evals" / "data" / "answers-mhr.jsonl")
-    assert len(cases) == 171 and len({case.id for case in cases}) == 171
-    counts = Counter(case.category for case in cases)
-    assert counts == {"single": 85, "unanswerable": 36, "followup": 27, "paraphrase": 23}
+@pytest.mark.parametrize(
+    ("name", "earlier", "counts"),
+    [
+        ("answers-mhr-2", ["answers-mhr"],
+         {"single": 85, "unanswerable": 36, "followup": 27, "paraphrase": 23}),
+        ("answers-mhr-3", ["answers-mhr", "answers-mhr-2"],
+         {"single": 56, "unanswerable": 25, "followup": 17, "paraphrase": 15}),
+    ],
+)
+def test_a_later_blind_answer_set_uses_only_articles_the_earlier_ones_do_not(
+    name: str, earlier: list[str], counts: dict[str, int]
+) -> None:
+    cases = load_cases(ROOT / "evals" / "data" / f"{name}.jsonl")
+    total = sum(counts.values())
+    assert len(cases) == total and len({case.id for case in cases}) == total
+    assert Counter(case.category for case in cases) == counts
     assert all(case.history for case in cases if case.category == "followup")
-    used = {title for case in first for title in case.gold_articles}
-    assert not used & {title for case in cases for title in case.gold_articles}
-    corpus = ROOT / "evals" / "data" / "multihop-rag" / "corpus.jsonl"
-    titles = {json.loads(line)["title"] for line in corpus.open(encoding="utf-8")}
-    assert all(set(case.gold_articles) <= titles for case in cases)
-
-
-def test_the_third_blind_answer_set_uses_only_articles_the_first_two_do_not() -> None:
-    cases = load_cases(ROOT / "evals" / "data" / "answers-mhr-3.jsonl")
-    earlier = [*load_cases(ROOT / "evals" / "data" / "answers-mhr.jsonl"),
-               *load_cases(ROOT / "evals" / "data" / "answers-mhr-2.jsonl")]
-    assert len(cases) == 113 and len({case.id for case in cases}) == 113
-    counts = Counter(case.category for case in cases)
-    assert counts == {"single": 56, "unanswerable": 25, "followup": 17, "paraphrase": 15}
-    assert all(case.history for case in cases if case.category == "followup")
-    used = {title for case in earlier for title in case.gold_articles}
+    used = {title for other in earlier
+            for case in load_cases(ROOT / "evals" / "data" / f"{other}.jsonl")
+            for title in case.gold_articles}
     assert not used & {title for case in cases for title in case.gold_articles}
     corpus = ROOT / "evals" / "data" / "multihop-rag" / "corpus.jsonl"
     titles = {json.loads(line)["title"] for line in corpus.open(encoding="utf-8")}
