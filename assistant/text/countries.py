@@ -31,9 +31,10 @@ COUNTRIES: frozenset[str] = frozenset(
     """.replace("\n", "").replace(" " * 4, "").split("|")
 )
 
-COUNTRY = re.compile(
-    r"\b(" + "|".join(sorted((re.escape(c) for c in COUNTRIES), key=len, reverse=True)) + r")\b"
-)
+COUNTRY_NAMES = "|".join(sorted((re.escape(c) for c in COUNTRIES), key=len, reverse=True))
+"""The country names as one regex alternation, longest first, for patterns that add to them."""
+
+COUNTRY = re.compile(rf"\b({COUNTRY_NAMES})\b")
 """A country's name in running text, longest first ("South Korea" before "Korea")."""
 
 # Demonyms whose first four letters are not their country's: "French", "Dutch", "American".

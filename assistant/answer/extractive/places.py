@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 
-from assistant.text import COUNTRY, is_demonym
+from assistant.text import COUNTRY_NAMES, is_demonym
 
 # Countries as news writes them besides their names: the acronyms and the usual other names.
 _COUNTRY_ALIASES = {
     "us": "united states", "usa": "united states", "america": "united states",
     "uk": "united kingdom", "britain": "united kingdom",
 }
-_COUNTRY_WORD = re.compile(rf"\b(?:{COUNTRY.pattern[3:-3]}|U\.S\.A?|USA?|U\.K\.|UK|America)(?!\w)")
+_COUNTRY_WORD = re.compile(rf"\b(?:{COUNTRY_NAMES}|U\.S\.A?|USA?|U\.K\.|UK|America)(?!\w)")
 _IN_COUNTRY = re.compile(rf"\b(?i:in|across|throughout)\s+(?:the\s+)?({_COUNTRY_WORD.pattern})")
 
 

@@ -145,19 +145,19 @@ def _in_context(vectors: np.ndarray, follows: list[int], question: np.ndarray) -
     return read
 
 
+# What a sentence points back with: a subject pronoun, or "the company" for a name said before.
+_PRONOUNS = "it|he|she|they|its|his|her|their"
+_BACK_NOUNS = "company|firm|startup|group|club|team|festival|event|app|game|study|report"
 # A sentence whose subject points back ("In January, it raised $3.5 million", "He said …"): the
 # names of the sentence before it are what it is about.
 _REFERS_BACK = re.compile(
-    r"^(?:[^,]{0,40},\s+)?(?:it|he|she|they|its|his|her|their|the (?:company|firm|startup|"
-    r"group|club|team|festival|event|app|game|study|report))\b",
-    re.I,
+    rf"^(?:[^,]{{0,40}},\s+)?(?:{_PRONOUNS}|the (?:{_BACK_NOUNS}))\b", re.I
 )
-# Words by which a sentence leans on the one before it, early in the sentence: a pronoun or
-# "the company", "this", "that", "these" ("On October 30, the company is hosting …").
+# A sentence that leans on the one before it anywhere in its first words, as a subject or not
+# ("him", "this", "the deal"; "On October 30, the company is hosting …").
 _LEANS_BACK = re.compile(
-    r"\b(?:it|its|he|his|him|she|her|they|their|them|this|that|these|those|the (?:company|firm|"
-    r"startup|group|club|team|festival|event|app|game|study|report|deal|move|plan|decision|"
-    r"agency|bank|case|trial|film|show|book|album|product|device|service))\b",
+    rf"\b(?:{_PRONOUNS}|him|them|this|that|these|those|the (?:{_BACK_NOUNS}|deal|move|plan|"
+    r"decision|agency|bank|case|trial|film|show|book|album|product|device|service))\b",
     re.I,
 )
 _NAME_WORD = re.compile(r"\b[A-Z][\w’'-]*[a-z][\w’'-]*")

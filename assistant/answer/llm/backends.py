@@ -156,6 +156,7 @@ class LlamaCppBackend:
     def __init__(self, llm: Any, format_prompt: Callable[[str, str], str]) -> None:
         self.llm, self.format_prompt = llm, format_prompt
         self.usage: dict[str, int] = {}  # tokens_in / tokens_out of the last reply
+        self._yes_no: list[list[int]] = []  # the token ids of "Yes" and "No" (`yes_odds`)
 
     def complete(self, system: str, user: str) -> str:
         """Return the model's whole reply."""
@@ -199,12 +200,13 @@ class LlamaCppBackend:
         logits = np.ctypeslib.as_array(
             llama_cpp.llama_get_logits_ith(model._ctx.ctx, -1), shape=(model.n_vocab(),)
         )
-        words = {
-            word: {model.tokenize(s.encode("utf-8"), add_bos=False)[0]
-                   for s in (word, f" {word}", word.lower())}
-            for word in ("Yes", "No")
-        }
-        yes, no = (np.logaddexp.reduce(logits[sorted(ids)].astype(float)) for ids in words.values())
+        if not self._yes_no:  # the spellings' first tokens, read once per loaded model
+            self._yes_no = [
+                sorted({model.tokenize(s.encode("utf-8"), add_bos=False)[0]
+                        for s in (word, f" {word}", word.lower())})
+                for word in ("Yes", "No")
+            ]
+        yes, no = (np.logaddexp.reduce(logits[ids].astype(float)) for ids in self._yes_no)
         return float(yes - no)
 
 
